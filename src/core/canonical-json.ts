@@ -1,0 +1,35 @@
+/**
+ * Canonical JSON for hashing (in the spirit of RFC 8785): object keys sorted by code point, no
+ * whitespace, `undefined` members dropped, bigint written as a decimal string, Date as ISO 8601.
+ * Non-finite numbers are refused: they have no JSON form and would hash ambiguously.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
+      return JSON.stringify(value);
+    case 'object': {
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    default:
+      throw new Error(`canonicalJson: cannot encode ${typeof value}`);
+  }
+}
+
+/** Plain JSON value with bigint and Date turned into strings, as stored in a jsonb column. */
+export function toJsonValue(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(canonicalJson(value));
+}

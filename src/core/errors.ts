@@ -1,0 +1,75 @@
+/**
+ * The one catalogue of error codes. Every failure the product reports to a user is a
+ * `DomainError` with one of these codes; the HTTP layer maps each code to a status
+ * (`src/http/error-status.ts`, a `Record<ErrorCode, number>` so a missing code fails to compile)
+ * and the CLI maps each to an exit code. Each entry says what happened and what to do next.
+ */
+export const ERROR_CATALOGUE = {
+  // Input
+  VALIDATION_FAILED: 'A field is missing or malformed; see details.field and correct it.',
+  LIMIT_EXCEEDED: 'A named limit was exceeded; see details.limit and send less at once.',
+  NOT_FOUND: 'The record does not exist or is not visible to you; check the id.',
+  // Concurrency and idempotency
+  IDEMPOTENCY_CONFLICT:
+    'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+  CONFLICT_RETRY_EXHAUSTED:
+    'The database kept reporting concurrent conflicts; nothing was written, retry the request.',
+  // Money and FX
+  CURRENCY_UNKNOWN: 'The currency is not an ISO 4217 code known to the ledger.',
+  AMOUNT_INVALID: 'The amount is not a valid decimal for its currency; check sign and decimals.',
+  FX_RATE_UNAVAILABLE:
+    'No exchange rate is available for this currency at or shortly before the date; import ECB rates with `purl import fx`.',
+  IMPORT_MALFORMED: 'The import file has a malformed row; see details.line and fix the file.',
+  // Ledger
+  LEDGER_MISMATCH: 'Both accounts of a transfer must be on the same ledger (currency).',
+  ACCOUNT_EXISTS: 'An account with this reference already exists with different attributes.',
+  ACCOUNT_NOT_FOUND: 'A ledger account named by the transfer does not exist.',
+  ACCOUNTS_MUST_DIFFER: 'A transfer needs two different accounts.',
+  EXCEEDS_CREDITS: 'The debit account would owe more than it holds (its flag forbids overdraft).',
+  EXCEEDS_DEBITS: 'The credit account would exceed its debits (its flag forbids it).',
+  PENDING_NOT_FOUND: 'The pending transfer to post or void does not exist.',
+  PENDING_ALREADY_RESOLVED:
+    'This pending transfer was already posted or voided; it can be resolved once.',
+  PENDING_AMOUNT_EXCEEDED: 'A post may not exceed the pending amount.',
+  NOT_PENDING: 'Only a pending transfer can be posted or voided.',
+  REVERSAL_NOT_ALLOWED:
+    'Only a posted (not pending, not already reversed) transfer can be reversed.',
+  BATCH_FAILED: 'A linked batch failed as a whole: nothing was written; see details.index.',
+  // Access
+  FORBIDDEN: 'Your role may not do this; ask a user with the right role.',
+  UNAUTHENTICATED: 'Sign in first, or send a valid bearer token.',
+  // Infrastructure
+  DATABASE_UNAVAILABLE: 'The database cannot be reached right now; retry shortly.',
+  INTERNAL: 'An unexpected error occurred; it has been logged. Retry, then report it.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export interface ErrorDetails {
+  /** The offending input field, as a dotted path (`transfers.2.amountMinor`). */
+  field?: string;
+  [key: string]: unknown;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message?: string, details: ErrorDetails = {}) {
+    super(message ?? ERROR_CATALOGUE[code]);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
+/** A broken invariant is a bug: crash loudly rather than carry on with wrong money. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Invariant violated: ${message}`);
+}

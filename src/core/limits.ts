@@ -1,0 +1,24 @@
+/**
+ * Every limit of the product, named once. Services and the HTTP layer enforce them and report
+ * `LIMIT_EXCEEDED` with the limit's name, so a user knows which one was hit.
+ */
+export const LIMITS = {
+  /** Largest single transfer: 10^15 minor units (10 trillion in a 2-decimal currency). */
+  transferAmountMaxMinor: 10n ** 15n,
+  /** Transfers in one linked batch. */
+  transferBatchMax: 1_000,
+  /** Characters of an idempotency key. */
+  idempotencyKeyMaxChars: 128,
+  /** Characters of an account reference or transfer memo. */
+  referenceMaxChars: 200,
+  /** Attempts of one transaction on serialization failure or deadlock (40001/40P01). */
+  transactionAttemptsMax: 12,
+  /** Days an FX rate may be carried forward to a later value date (weekends, holidays). */
+  fxCarryForwardDaysMax: 10,
+  /** Rows of one FX import file. */
+  fxImportRowsMax: 50_000,
+  /** Request body in bytes. */
+  httpBodyBytesMax: 1_048_576,
+  /** Rows of one page in any list endpoint. */
+  pageSizeMax: 200,
+} as const;

@@ -1,0 +1,42 @@
+/**
+ * The one declared policy table: which roles may call which operation. Services call
+ * `authorize` first thing; a denial is a `FORBIDDEN` DomainError (HTTP 403) naming the operation.
+ * Party-scoped rules (a contributor's own records) are checked by the service on top of this.
+ */
+import type { Actor, Role } from './actor.js';
+import { DomainError } from './errors.js';
+
+export const POLICY = {
+  'ledger.account.create': ['coordinator', 'supplier', 'system'],
+  'ledger.transfer.create': ['coordinator', 'supplier', 'system'],
+  'ledger.read': ['coordinator', 'supplier', 'auditor', 'system'],
+  'ledger.verify': ['coordinator', 'auditor', 'admin', 'system'],
+  'audit.read': ['auditor', 'system'],
+  'audit.verify': ['auditor', 'admin', 'system'],
+  'fx.import': ['admin', 'system'],
+  'fx.read': [
+    'coordinator',
+    'contributor',
+    'recipient',
+    'validator',
+    'supplier',
+    'auditor',
+    'admin',
+    'system',
+  ],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Operation = keyof typeof POLICY;
+
+export function isAllowed(actor: Actor, operation: Operation): boolean {
+  return (POLICY[operation] as readonly Role[]).includes(actor.role);
+}
+
+export function authorize(actor: Actor, operation: Operation): void {
+  if (!isAllowed(actor, operation)) {
+    throw new DomainError('FORBIDDEN', `Role ${actor.role} may not ${operation}.`, {
+      operation,
+      role: actor.role,
+    });
+  }
+}

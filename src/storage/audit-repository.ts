@@ -1,0 +1,109 @@
+/**
+ * Appends to and reads the audit chain. `appendAuditEvent` runs inside the caller's transaction:
+ * one statement locks the head, inserts the event with id = last + 1 and its hash computed by
+ * the database (SHA-256 of previous hash || canonical JSON), and moves the head.
+ */
+import { sql } from 'kysely';
+import type { AuditEventContent, StoredAuditEvent } from '../core/audit.js';
+import { canonicalJson, toJsonValue } from '../core/canonical-json.js';
+import type { Database } from './database.js';
+import type { Tx } from './transaction.js';
+
+export async function appendAuditEvent(
+  tx: Tx,
+  content: AuditEventContent,
+): Promise<{ id: bigint; hash: string }> {
+  const canonical = canonicalJson(content);
+  const result = await sql<{ id: bigint; hash: string }>`
+    WITH head AS (
+      SELECT last_id, last_hash FROM audit_head WHERE singleton FOR UPDATE
+    ), event AS (
+      INSERT INTO audit_event (id, at, actor, role, entity, entity_id, action, before, after, prev_hash, hash)
+      SELECT head.last_id + 1, ${content.at}::timestamptz, ${content.actor}, ${content.role}, ${content.entity},
+             ${content.entityId}, ${content.action}, ${JSON.stringify(toJsonValue(content.before))}::jsonb,
+             ${JSON.stringify(toJsonValue(content.after))}::jsonb, head.last_hash,
+             encode(sha256(convert_to(head.last_hash || ${canonical}, 'UTF8')), 'hex')
+      FROM head
+      RETURNING id, hash
+    )
+    UPDATE audit_head SET last_id = event.id, last_hash = event.hash
+    FROM event WHERE audit_head.singleton
+    RETURNING event.id, event.hash`.execute(tx);
+  const row = result.rows[0];
+  if (!row) throw new Error('audit chain head is missing: run `purl db migrate`');
+  return row;
+}
+
+export interface AuditEventRow {
+  id: bigint;
+  at: Date;
+  actor: string;
+  role: string;
+  entity: string;
+  entity_id: string | null;
+  action: string;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toStoredAuditEvent(row: AuditEventRow): StoredAuditEvent {
+  return {
+    id: row.id,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    content: {
+      at: row.at.toISOString(),
+      actor: row.actor,
+      role: row.role,
+      entity: row.entity,
+      entityId: row.entity_id,
+      action: row.action,
+      before: row.before,
+      after: row.after,
+    },
+  };
+}
+
+/** Reads the chain in id order, a page at a time. */
+export async function* readAuditEvents(
+  database: Database,
+  pageSize = 5_000,
+): AsyncGenerator<StoredAuditEvent> {
+  let after = 0n;
+  for (;;) {
+    const rows = await database.kysely
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) yield toStoredAuditEvent(row as AuditEventRow);
+    if (rows.length < pageSize) return;
+    after = rows.at(-1)!.id;
+  }
+}
+
+export async function readAuditHead(
+  database: Database,
+): Promise<{ lastId: bigint; lastHash: string }> {
+  const head = await database.kysely
+    .selectFrom('audit_head')
+    .select(['last_id', 'last_hash'])
+    .executeTakeFirstOrThrow();
+  return { lastId: head.last_id, lastHash: head.last_hash };
+}
+
+export async function findAuditEventIdByHash(
+  database: Database,
+  hash: string,
+): Promise<bigint | undefined> {
+  const row = await database.kysely
+    .selectFrom('audit_event')
+    .select('id')
+    .where('hash', '=', hash)
+    .executeTakeFirst();
+  return row?.id;
+}

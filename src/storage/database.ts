@@ -1,0 +1,139 @@
+/**
+ * The one database factory. PGlite (PostgreSQL compiled to WebAssembly) by default — a data
+ * folder from `PURL_DATA_DIR` (default `./data`), or in memory — and a real PostgreSQL server
+ * when `DATABASE_URL` is set. Both speak the same SQL; both return int8 as bigint, numeric as an
+ * exact decimal string and date as `YYYY-MM-DD`, so nothing above this file can tell them apart.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import { Mutex } from './mutex.js';
+import type { Schema } from './schema.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** A single connection that can run parameterised queries and multi-statement scripts. */
+export interface RawConnection {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements (no parameters), e.g. a migration file. */
+  exec(script: string): Promise<void>;
+}
+
+export interface Database {
+  readonly engine: Engine;
+  /** Where the data lives, for display: a folder, `memory`, or the server without password. */
+  readonly location: string;
+  readonly kysely: Kysely<Schema>;
+  /** Borrows one connection for the duration of `fn` (exclusive on PGlite). */
+  withConnection<T>(fn: (connection: RawConnection) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; default `DATABASE_URL`. */
+  url?: string | undefined;
+  /** PGlite data folder; default `PURL_DATA_DIR` or `./data`. Ignored when `url` is set. */
+  dataDir?: string | undefined;
+  /** PGlite in memory (tests). */
+  memory?: boolean;
+  /** Connections in the PostgreSQL pool. */
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+const INT8_ARRAY_OID = 1016;
+const DATE_OID = 1082;
+const NUMERIC_OID = 1700;
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const url = options.url ?? (options.memory ? undefined : process.env.DATABASE_URL);
+  if (url) return openPostgres(url, options.poolSize ?? 10);
+  const dataDir = options.memory
+    ? undefined
+    : (options.dataDir ?? process.env.PURL_DATA_DIR ?? './data');
+  return openPglite(dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const pglite = await PGlite.create(dataDir, {
+    parsers: {
+      [INT8_OID]: (value: string) => BigInt(value),
+      [DATE_OID]: (value: string) => value,
+      [NUMERIC_OID]: (value: string) => value,
+    },
+  });
+  // PGlite is one connection: a mutex gives each borrower (a Kysely query or transaction, a
+  // migration, a script) exclusive use, so transactions never interleave.
+  const mutex = new Mutex();
+  const connection: RawConnection = {
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      const result = await pglite.query<R>(text, params as unknown[]);
+      return result.rows;
+    },
+    async exec(script: string) {
+      await pglite.exec(script);
+    },
+  };
+  return {
+    engine: 'pglite',
+    location: dataDir ?? 'memory',
+    kysely: new Kysely<Schema>({ dialect: new PGliteDialect({ pglite, mutex }) }),
+    async withConnection(fn) {
+      const release = await mutex.acquire();
+      try {
+        return await fn(connection);
+      } finally {
+        release();
+      }
+    },
+    async close() {
+      await mutex.acquire();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+function postgresTypes(): pg.CustomTypesConfig {
+  const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY_OID as never, 'text');
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8_OID) return (value: string) => BigInt(value);
+      if (oid === INT8_ARRAY_OID)
+        return (value: string) => (parseInt8Array(value) as string[]).map((v) => BigInt(v));
+      if (oid === DATE_OID || oid === NUMERIC_OID) return (value: string) => value;
+      return pg.types.getTypeParser(oid, format ?? 'text');
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes() });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', () => undefined);
+  const safeUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return {
+    engine: 'postgres',
+    location: safeUrl,
+    kysely: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }),
+    async withConnection(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          async query<R>(text: string, params: readonly unknown[] = []) {
+            const result = await client.query(text, params as unknown[]);
+            return result.rows as R[];
+          },
+          async exec(script: string) {
+            await client.query(script);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

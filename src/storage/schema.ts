@@ -1,0 +1,105 @@
+/**
+ * Kysely's view of the tables, one interface per table, kept in step with the migrations.
+ * Column types are what the driver returns (int8 → bigint, numeric → string, date → string).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Int8 = ColumnType<bigint, bigint | number | string, bigint | number | string>;
+type GeneratedInt8 = ColumnType<bigint, bigint | number | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface CurrencyTable {
+  code: string;
+  name: string;
+  minor_unit: number;
+  withdrawn: Generated<boolean>;
+}
+
+export interface LedgerAccountTable {
+  id: GeneratedInt8;
+  ledger: string;
+  code: number;
+  reference: string;
+  debits_must_not_exceed_credits: Generated<boolean>;
+  credits_must_not_exceed_debits: Generated<boolean>;
+  debits_pending: Generated<Int8>;
+  debits_posted: Generated<Int8>;
+  credits_pending: Generated<Int8>;
+  credits_posted: Generated<Int8>;
+  created_at: Timestamp;
+}
+
+export type TransferKind = 'posted' | 'pending' | 'post_pending' | 'void_pending' | 'reversal';
+
+export interface LedgerTransferTable {
+  id: GeneratedInt8;
+  idempotency_key: string;
+  payload_hash: string;
+  ledger: string;
+  kind: TransferKind;
+  debit_account_id: Int8;
+  credit_account_id: Int8;
+  amount: Int8;
+  code: number;
+  pending_id: Int8 | null;
+  reverses_id: Int8 | null;
+  batch_id: Int8 | null;
+  memo: string | null;
+  created_at: Timestamp;
+}
+
+export interface LedgerConversionTable {
+  id: GeneratedInt8;
+  from_transfer_id: Int8;
+  to_transfer_id: Int8;
+  from_rate_per_eur: string;
+  to_rate_per_eur: string;
+  rate_date: string;
+  rate_source: string;
+}
+
+export interface AuditEventTable {
+  id: Int8;
+  at: Timestamp;
+  actor: string;
+  role: string;
+  entity: string;
+  entity_id: string | null;
+  action: string;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  singleton: boolean;
+  last_id: Int8;
+  last_hash: string;
+}
+
+export interface FxRateTable {
+  currency: string;
+  rate_date: string;
+  /** Units of `currency` per 1 EUR, exact as published. */
+  rate_per_eur: string;
+  source: string;
+}
+
+export interface SchemaMigrationTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
+export interface Schema {
+  currency: CurrencyTable;
+  ledger_account: LedgerAccountTable;
+  ledger_transfer: LedgerTransferTable;
+  ledger_conversion: LedgerConversionTable;
+  audit_event: AuditEventTable;
+  audit_head: AuditHeadTable;
+  fx_rate: FxRateTable;
+  schema_migration: SchemaMigrationTable;
+}
