@@ -6,6 +6,12 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Int8 = ColumnType<bigint, bigint | number | string, bigint | number | string>;
 type GeneratedInt8 = ColumnType<bigint, bigint | number | string | undefined, never>;
+/** An int8 column with a default. */
+type DefaultInt8 = ColumnType<
+  bigint,
+  bigint | number | string | undefined,
+  bigint | number | string
+>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface CurrencyTable {
@@ -22,10 +28,10 @@ export interface LedgerAccountTable {
   reference: string;
   debits_must_not_exceed_credits: Generated<boolean>;
   credits_must_not_exceed_debits: Generated<boolean>;
-  debits_pending: Generated<Int8>;
-  debits_posted: Generated<Int8>;
-  credits_pending: Generated<Int8>;
-  credits_posted: Generated<Int8>;
+  debits_pending: DefaultInt8;
+  debits_posted: DefaultInt8;
+  credits_pending: DefaultInt8;
+  credits_posted: DefaultInt8;
   created_at: Timestamp;
 }
 

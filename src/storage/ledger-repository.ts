@@ -1,0 +1,447 @@
+/**
+ * SQL of the ledger. Callers pass the transaction; locks are taken in one fixed order —
+ * accounts by ascending id, then (in the audit repository) the audit head — so two commands
+ * never wait on each other in a cycle.
+ */
+import { sql } from 'kysely';
+import type {
+  Account,
+  AccountFlags,
+  BalanceDelta,
+  PlannedTransfer,
+  ReferencedTransfer,
+  Transfer,
+} from '../core/ledger.js';
+import type { Database } from './database.js';
+import type { Tx } from './transaction.js';
+
+type Executor = Tx | Database['kysely'];
+
+interface AccountRow {
+  id: bigint;
+  ledger: string;
+  code: number;
+  reference: string;
+  debits_must_not_exceed_credits: boolean;
+  credits_must_not_exceed_debits: boolean;
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+}
+
+interface TransferRow {
+  id: bigint;
+  idempotency_key: string;
+  payload_hash: string;
+  ledger: string;
+  kind: Transfer['kind'];
+  debit_account_id: bigint;
+  credit_account_id: bigint;
+  amount: bigint;
+  code: number;
+  pending_id: bigint | null;
+  reverses_id: bigint | null;
+  batch_id: bigint | null;
+  memo: string | null;
+  created_at: Date;
+}
+
+const ACCOUNT_COLUMNS = [
+  'id',
+  'ledger',
+  'code',
+  'reference',
+  'debits_must_not_exceed_credits',
+  'credits_must_not_exceed_debits',
+  'debits_pending',
+  'debits_posted',
+  'credits_pending',
+  'credits_posted',
+] as const;
+
+export function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    ledger: row.ledger,
+    code: row.code,
+    reference: row.reference,
+    debitsMustNotExceedCredits: row.debits_must_not_exceed_credits,
+    creditsMustNotExceedDebits: row.credits_must_not_exceed_debits,
+    debitsPendingMinor: row.debits_pending,
+    debitsPostedMinor: row.debits_posted,
+    creditsPendingMinor: row.credits_pending,
+    creditsPostedMinor: row.credits_posted,
+  };
+}
+
+export function toTransfer(row: TransferRow): Transfer {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    ledger: row.ledger,
+    kind: row.kind,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amountMinor: row.amount,
+    code: row.code,
+    pendingId: row.pending_id,
+    reversesId: row.reverses_id,
+    batchId: row.batch_id,
+    memo: row.memo,
+    createdAt: row.created_at,
+  };
+}
+
+export interface NewAccount extends AccountFlags {
+  ledger: string;
+  code: number;
+  reference: string;
+}
+
+/** Inserts an account unless its reference exists; returns the row and whether it was created. */
+export async function insertAccount(
+  tx: Tx,
+  account: NewAccount,
+): Promise<{ account: Account; created: boolean }> {
+  const inserted = await tx
+    .insertInto('ledger_account')
+    .values({
+      ledger: account.ledger,
+      code: account.code,
+      reference: account.reference,
+      debits_must_not_exceed_credits: account.debitsMustNotExceedCredits,
+      credits_must_not_exceed_debits: account.creditsMustNotExceedDebits,
+    })
+    .onConflict((oc) => oc.column('reference').doNothing())
+    .returning(ACCOUNT_COLUMNS)
+    .executeTakeFirst();
+  if (inserted) return { account: toAccount(inserted), created: true };
+  const existing = await tx
+    .selectFrom('ledger_account')
+    .select(ACCOUNT_COLUMNS)
+    .where('reference', '=', account.reference)
+    .executeTakeFirstOrThrow();
+  return { account: toAccount(existing), created: false };
+}
+
+export async function currencyExists(db: Executor, code: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('currency')
+    .select('code')
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findAccounts(db: Executor, ids: readonly bigint[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('ledger_account')
+    .select(ACCOUNT_COLUMNS)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  return rows.map(toAccount);
+}
+
+export async function findAccountByReference(
+  db: Executor,
+  reference: string,
+): Promise<Account | undefined> {
+  const row = await db
+    .selectFrom('ledger_account')
+    .select(ACCOUNT_COLUMNS)
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return row ? toAccount(row) : undefined;
+}
+
+/** Locks the accounts (ascending id: the one lock order) and returns their current balances. */
+export async function lockAccounts(tx: Tx, ids: readonly bigint[]): Promise<Map<bigint, Account>> {
+  if (ids.length === 0) return new Map();
+  const sorted = [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rows = await tx
+    .selectFrom('ledger_account')
+    .select(ACCOUNT_COLUMNS)
+    .where('id', 'in', sorted)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((row) => [row.id, toAccount(row)]));
+}
+
+export async function findTransfersByKeys(
+  db: Executor,
+  keys: readonly string[],
+): Promise<Map<string, { transfer: Transfer; payloadHash: string }>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('ledger_transfer')
+    .selectAll()
+    .where('idempotency_key', 'in', keys)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.idempotency_key,
+      { transfer: toTransfer(row), payloadHash: row.payload_hash },
+    ]),
+  );
+}
+
+export async function findTransfers(db: Executor, ids: readonly bigint[]): Promise<Transfer[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('ledger_transfer')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  return rows.map(toTransfer);
+}
+
+/**
+ * The named transfers with whether each was already resolved (posted/voided) or reversed.
+ * Read after the accounts are locked, so a concurrent resolution has committed or waits.
+ */
+export async function findReferencedTransfers(
+  tx: Tx,
+  transfers: readonly Transfer[],
+): Promise<Map<bigint, ReferencedTransfer>> {
+  const ids = transfers.map((t) => t.id);
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('ledger_transfer')
+    .select(['pending_id', 'reverses_id'])
+    .where((eb) => eb.or([eb('pending_id', 'in', ids), eb('reverses_id', 'in', ids)]))
+    .execute();
+  const resolved = new Set(rows.map((r) => r.pending_id).filter((v): v is bigint => v !== null));
+  const reversed = new Set(rows.map((r) => r.reverses_id).filter((v): v is bigint => v !== null));
+  return new Map(
+    transfers.map((t) => [
+      t.id,
+      { transfer: t, resolved: resolved.has(t.id), reversed: reversed.has(t.id) },
+    ]),
+  );
+}
+
+export async function insertTransfers(
+  tx: Tx,
+  planned: readonly PlannedTransfer[],
+): Promise<Transfer[]> {
+  let batchId: bigint | null = null;
+  if (planned.length > 1) {
+    const row = await sql<{ id: bigint }>`SELECT nextval('ledger_batch_seq') AS id`.execute(tx);
+    batchId = row.rows[0]!.id;
+  }
+  const rows = await tx
+    .insertInto('ledger_transfer')
+    .values(
+      planned.map((t) => ({
+        idempotency_key: t.idempotencyKey,
+        payload_hash: t.payloadHash,
+        ledger: t.ledger,
+        kind: t.kind,
+        debit_account_id: t.debitAccountId,
+        credit_account_id: t.creditAccountId,
+        amount: t.amountMinor,
+        code: t.code,
+        pending_id: t.pendingId,
+        reverses_id: t.reversesId,
+        batch_id: batchId,
+        memo: t.memo,
+      })),
+    )
+    .returningAll()
+    .execute();
+  // RETURNING keeps the VALUES order for a single multi-row INSERT; sort by id to be certain.
+  return rows.map(toTransfer).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** Adds the deltas to the balances in one statement; the CHECK constraints hold the flags again. */
+export async function applyBalanceDeltas(tx: Tx, deltas: readonly BalanceDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const values = sql.join(
+    deltas.map(
+      (d) =>
+        sql`(${d.accountId}::bigint, ${d.debitsPendingMinor}::bigint, ${d.debitsPostedMinor}::bigint, ${d.creditsPendingMinor}::bigint, ${d.creditsPostedMinor}::bigint)`,
+    ),
+  );
+  await sql`
+    UPDATE ledger_account AS a SET
+      debits_pending = a.debits_pending + v.dpe,
+      debits_posted = a.debits_posted + v.dpo,
+      credits_pending = a.credits_pending + v.cpe,
+      credits_posted = a.credits_posted + v.cpo
+    FROM (VALUES ${values}) AS v (id, dpe, dpo, cpe, cpo)
+    WHERE a.id = v.id`.execute(tx);
+}
+
+export interface AccountMismatch {
+  accountId: bigint;
+  reference: string;
+  ledger: string;
+  field: 'debits_pending' | 'debits_posted' | 'credits_pending' | 'credits_posted';
+  storedMinor: bigint;
+  computedMinor: bigint;
+}
+
+/** Every account whose stored balances differ from the sum of its transfers. */
+export async function findBalanceMismatches(db: Executor): Promise<AccountMismatch[]> {
+  const result = await sql<{
+    id: bigint;
+    reference: string;
+    ledger: string;
+    debits_pending: bigint;
+    debits_posted: bigint;
+    credits_pending: bigint;
+    credits_posted: bigint;
+    c_dpe: string;
+    c_dpo: string;
+    c_cpe: string;
+    c_cpo: string;
+  }>`
+    WITH open_pending AS (
+      SELECT p.debit_account_id, p.credit_account_id, p.amount FROM ledger_transfer p
+      WHERE p.kind = 'pending' AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)
+    ), posted AS (
+      SELECT debit_account_id, credit_account_id, amount FROM ledger_transfer
+      WHERE kind IN ('posted', 'post_pending', 'reversal')
+    ), sides AS (
+      SELECT debit_account_id AS account_id, amount AS dpo, 0::bigint AS cpo, 0::bigint AS dpe, 0::bigint AS cpe FROM posted
+      UNION ALL SELECT credit_account_id, 0, amount, 0, 0 FROM posted
+      UNION ALL SELECT debit_account_id, 0, 0, amount, 0 FROM open_pending
+      UNION ALL SELECT credit_account_id, 0, 0, 0, amount FROM open_pending
+    ), computed AS (
+      SELECT account_id, sum(dpe) AS dpe, sum(dpo) AS dpo, sum(cpe) AS cpe, sum(cpo) AS cpo FROM sides GROUP BY account_id
+    )
+    SELECT a.id, a.reference, a.ledger, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted,
+           coalesce(c.dpe, 0)::text AS c_dpe, coalesce(c.dpo, 0)::text AS c_dpo,
+           coalesce(c.cpe, 0)::text AS c_cpe, coalesce(c.cpo, 0)::text AS c_cpo
+    FROM ledger_account a LEFT JOIN computed c ON c.account_id = a.id
+    WHERE a.debits_pending <> coalesce(c.dpe, 0) OR a.debits_posted <> coalesce(c.dpo, 0)
+       OR a.credits_pending <> coalesce(c.cpe, 0) OR a.credits_posted <> coalesce(c.cpo, 0)
+    ORDER BY a.id`.execute(db);
+  const mismatches: AccountMismatch[] = [];
+  for (const row of result.rows) {
+    const pairs = [
+      ['debits_pending', row.debits_pending, BigInt(row.c_dpe)],
+      ['debits_posted', row.debits_posted, BigInt(row.c_dpo)],
+      ['credits_pending', row.credits_pending, BigInt(row.c_cpe)],
+      ['credits_posted', row.credits_posted, BigInt(row.c_cpo)],
+    ] as const;
+    for (const [field, stored, computed] of pairs) {
+      if (stored !== computed) {
+        mismatches.push({
+          accountId: row.id,
+          reference: row.reference,
+          ledger: row.ledger,
+          field,
+          storedMinor: stored,
+          computedMinor: computed,
+        });
+      }
+    }
+  }
+  return mismatches;
+}
+
+export interface LedgerTotals {
+  ledger: string;
+  accounts: number;
+  transfers: number;
+  debitsPendingMinor: bigint;
+  debitsPostedMinor: bigint;
+  creditsPendingMinor: bigint;
+  creditsPostedMinor: bigint;
+}
+
+/** Σ of each balance column per ledger (sums as numeric: they may exceed int8). */
+export async function ledgerTotals(db: Executor): Promise<LedgerTotals[]> {
+  const result = await sql<{
+    ledger: string;
+    accounts: bigint;
+    transfers: bigint | null;
+    dpe: string;
+    dpo: string;
+    cpe: string;
+    cpo: string;
+  }>`
+    SELECT a.ledger, count(*)::int8 AS accounts,
+           (SELECT count(*) FROM ledger_transfer t WHERE t.ledger = a.ledger)::int8 AS transfers,
+           sum(a.debits_pending)::text AS dpe, sum(a.debits_posted)::text AS dpo,
+           sum(a.credits_pending)::text AS cpe, sum(a.credits_posted)::text AS cpo
+    FROM ledger_account a GROUP BY a.ledger ORDER BY a.ledger`.execute(db);
+  return result.rows.map((r) => ({
+    ledger: r.ledger,
+    accounts: Number(r.accounts),
+    transfers: Number(r.transfers ?? 0n),
+    debitsPendingMinor: BigInt(r.dpe),
+    debitsPostedMinor: BigInt(r.dpo),
+    creditsPendingMinor: BigInt(r.cpe),
+    creditsPostedMinor: BigInt(r.cpo),
+  }));
+}
+
+export interface TransferInconsistency {
+  transferId: bigint;
+  problem: string;
+}
+
+/**
+ * Transfers that contradict what they point at: a post or void whose accounts differ from its
+ * pending transfer's, a post above the pending amount, a void of another amount, a resolution
+ * of a non-pending transfer, a reversal that does not mirror its original; and accounts whose
+ * flags are violated.
+ */
+export async function findTransferInconsistencies(db: Executor): Promise<TransferInconsistency[]> {
+  const result = await sql<{ id: bigint; problem: string }>`
+    SELECT r.id, CASE
+        WHEN p.kind <> 'pending' THEN 'resolves a transfer that is not pending'
+        WHEN r.debit_account_id <> p.debit_account_id OR r.credit_account_id <> p.credit_account_id
+          THEN 'accounts differ from its pending transfer'
+        WHEN r.kind = 'post_pending' AND r.amount > p.amount THEN 'posts more than was pending'
+        ELSE 'voids an amount other than the pending amount' END AS problem
+    FROM ledger_transfer r JOIN ledger_transfer p ON p.id = r.pending_id
+    WHERE p.kind <> 'pending'
+       OR r.debit_account_id <> p.debit_account_id OR r.credit_account_id <> p.credit_account_id
+       OR (r.kind = 'post_pending' AND r.amount > p.amount)
+       OR (r.kind = 'void_pending' AND r.amount <> p.amount)
+    UNION ALL
+    SELECT r.id, CASE
+        WHEN o.kind NOT IN ('posted', 'post_pending') THEN 'reverses a transfer that was not posted'
+        ELSE 'does not mirror the transfer it reverses' END
+    FROM ledger_transfer r JOIN ledger_transfer o ON o.id = r.reverses_id
+    WHERE o.kind NOT IN ('posted', 'post_pending')
+       OR r.debit_account_id <> o.credit_account_id OR r.credit_account_id <> o.debit_account_id
+       OR r.amount <> o.amount
+    UNION ALL
+    SELECT a.id, 'account ' || a.reference || ': debits exceed credits despite its flag'
+    FROM ledger_account a
+    WHERE a.debits_must_not_exceed_credits AND a.debits_pending + a.debits_posted > a.credits_posted
+    UNION ALL
+    SELECT a.id, 'account ' || a.reference || ': credits exceed debits despite its flag'
+    FROM ledger_account a
+    WHERE a.credits_must_not_exceed_debits AND a.credits_pending + a.credits_posted > a.debits_posted
+    ORDER BY 1`.execute(db);
+  return result.rows.map((r) => ({ transferId: r.id, problem: r.problem }));
+}
+
+export async function listAccountTransfers(
+  db: Executor,
+  accountId: bigint,
+  afterId: bigint,
+  limit: number,
+): Promise<Transfer[]> {
+  const rows = await db
+    .selectFrom('ledger_transfer')
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb('debit_account_id', '=', accountId), eb('credit_account_id', '=', accountId)]),
+    )
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toTransfer);
+}
