@@ -76,6 +76,8 @@ export interface AuditVerification {
  */
 export class AuditChainVerifier {
   private readonly problems: AuditProblem[] = [];
+  /** Events found out of place: an event chained after one of them is not blamed again. */
+  private readonly moved = new Set<bigint>();
   private previousHash = GENESIS_HASH;
   private expectedId = 1n;
   private lastId = 0n;
@@ -94,7 +96,10 @@ export class AuditChainVerifier {
       });
     } else if (e.prevHash !== this.previousHash) {
       const owner = await this.locate(e.prevHash);
-      if (owner !== undefined && owner !== e.id) {
+      if (owner !== undefined && this.moved.has(owner)) {
+        // Intact, and chained after an event already reported as moved: that move explains it.
+      } else if (owner !== undefined && owner !== e.id) {
+        this.moved.add(e.id);
         this.problems.push({
           id: e.id,
           problem: 'reordered',
