@@ -143,7 +143,7 @@ describe.each(ENGINES)('ledger model property on %s', (engine) => {
           let inputs: TransferInput[];
           let effects: { from: number; to: number; pending: bigint; posted: bigint }[];
           let expectedError: string | null = null;
-          let onSuccess: (ids: bigint[]) => void = () => undefined;
+          let onSuccess: (ids: bigint[]) => void;
           if (o.t === 'move' || o.t === 'batch') {
             const moves = o.t === 'move' ? [o] : o.moves;
             const pending = o.t === 'move' ? o.pending : false;
