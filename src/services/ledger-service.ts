@@ -20,7 +20,6 @@ import { LIMITS } from '../core/limits.js';
 import { authorize } from '../core/policy.js';
 import type { Database } from '../storage/database.js';
 import {
-  applyBalanceDeltas,
   currencyExists,
   findAccountByReference,
   findAccounts,
@@ -30,7 +29,7 @@ import {
   findTransfers,
   findTransfersByKeys,
   insertAccount,
-  insertTransfers,
+  insertTransfersAndApply,
   ledgerTotals,
   listAccountTransfers,
   lockAccounts,
@@ -167,19 +166,11 @@ function transferFacts(t: Transfer) {
   };
 }
 
-/**
- * The body of `createTransfers`, inside a transaction the caller owns (a workflow service can
- * move money and change its own records atomically). Returns the transfers in input order.
- */
-export async function createTransfersIn(
+/** Looks the keys up: returns the inputs not seen before; a key reused with another payload is a conflict. */
+async function splitReplays(
   tx: Tx,
-  actor: Actor,
   inputs: readonly TransferInput[],
-): Promise<CreateTransfersResult> {
-  authorize(actor, 'ledger.transfer.create');
-  checkBatch(inputs);
-
-  // 1. Idempotency: a key seen before answers from its first result, or conflicts.
+): Promise<{ fresh: TransferInput[]; existing: Map<string, { transfer: Transfer }> }> {
   const existing = await findTransfersByKeys(
     tx,
     inputs.map((i) => i.idempotencyKey),
@@ -197,11 +188,48 @@ export async function createTransfersIn(
       });
     }
   });
-  if (fresh.length === 0) {
-    return {
-      transfers: inputs.map((i) => existing.get(i.idempotencyKey)!.transfer),
-      created: false,
-    };
+  return { fresh, existing };
+}
+
+function inInputOrder(
+  inputs: readonly TransferInput[],
+  inserted: readonly Transfer[],
+  existing: ReadonlyMap<string, { transfer: Transfer }>,
+): Transfer[] {
+  const byKey = new Map(inserted.map((t) => [t.idempotencyKey, t]));
+  return inputs.map((i) => byKey.get(i.idempotencyKey) ?? existing.get(i.idempotencyKey)!.transfer);
+}
+
+export interface CreateTransfersOptions {
+  /**
+   * Look the idempotency keys up before anything else. The first attempt of a batch of new
+   * transfers skips it (one statement fewer): a repeated key then fails the insert with a
+   * unique violation, `inTransaction` retries, and the retry (attempt > 1) looks first.
+   */
+  checkKeysFirst?: boolean;
+}
+
+/**
+ * The body of `createTransfers`, inside a transaction the caller owns (a workflow service can
+ * move money and change its own records atomically). Returns the transfers in input order.
+ */
+export async function createTransfersIn(
+  tx: Tx,
+  actor: Actor,
+  inputs: readonly TransferInput[],
+  options: CreateTransfersOptions = {},
+): Promise<CreateTransfersResult> {
+  authorize(actor, 'ledger.transfer.create');
+  checkBatch(inputs);
+  const onlyNew = inputs.every((i) => i.kind === 'posted' || i.kind === 'pending');
+
+  // 1. Idempotency: a key seen before answers from its first result, or conflicts.
+  let fresh: readonly TransferInput[] = inputs;
+  let existing: ReadonlyMap<string, { transfer: Transfer }> = new Map();
+  if (options.checkKeysFirst || !onlyNew) {
+    ({ fresh, existing } = await splitReplays(tx, inputs));
+    if (fresh.length === 0)
+      return { transfers: inInputOrder(inputs, [], existing), created: false };
   }
 
   // 2. The transfers this batch names, then every account it touches, locked in id order.
@@ -214,24 +242,29 @@ export async function createTransfersIn(
   const accounts = await lockAccounts(tx, accountIds);
   const referenced = await findReferencedTransfers(tx, named);
 
-  // 3. Rules (core), then the writes.
-  const plan = planTransfers(fresh, accounts, referenced);
-  const inserted = await insertTransfers(tx, plan.transfers);
-  await applyBalanceDeltas(tx, plan.deltas);
+  // 3. Rules (core). A refusal of a batch whose keys were not looked up may be a replay of a
+  //    request that already succeeded (and spent the money): answer that from the first result.
+  let plan: ReturnType<typeof planTransfers>;
+  try {
+    plan = planTransfers(fresh, accounts, referenced);
+  } catch (error) {
+    if (!(error instanceof DomainError) || fresh !== inputs || existing.size > 0) throw error;
+    const replay = await splitReplays(tx, inputs);
+    if (replay.fresh.length === inputs.length) throw error;
+    if (replay.fresh.length === 0)
+      return { transfers: inInputOrder(inputs, [], replay.existing), created: false };
+    return createTransfersIn(tx, actor, inputs, { checkKeysFirst: true });
+  }
+
+  // 4. The writes: transfers and balances in one statement, then the audit event.
+  const inserted = await insertTransfersAndApply(tx, plan.transfers, plan.deltas);
   await recordAudit(tx, actor, {
     entity: 'ledger_transfer',
     entityId: inserted.length === 1 ? String(inserted[0]!.id) : `batch:${inserted[0]!.batchId}`,
     action: inserted.length === 1 ? `transfer.${inserted[0]!.kind}` : 'transfer.batch',
     after: { transfers: inserted.map(transferFacts) },
   });
-
-  const byKey = new Map(inserted.map((t) => [t.idempotencyKey, t]));
-  return {
-    transfers: inputs.map(
-      (i) => byKey.get(i.idempotencyKey) ?? existing.get(i.idempotencyKey)!.transfer,
-    ),
-    created: true,
-  };
+  return { transfers: inInputOrder(inputs, inserted, existing), created: true };
 }
 
 /**
@@ -244,7 +277,9 @@ export async function createTransfers(
   actor: Actor,
   inputs: readonly TransferInput[],
 ): Promise<CreateTransfersResult> {
-  return inTransaction(database, (tx) => createTransfersIn(tx, actor, inputs));
+  return inTransaction(database, (tx, attempt) =>
+    createTransfersIn(tx, actor, inputs, { checkKeysFirst: attempt > 1 }),
+  );
 }
 
 export async function createTransfer(

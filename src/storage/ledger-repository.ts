@@ -225,56 +225,76 @@ export async function findReferencedTransfers(
   );
 }
 
-export async function insertTransfers(
+/**
+ * Writes a planned batch in ONE statement: the transfers (a batch of several shares a batch id)
+ * and the balance deltas. A repeated idempotency key fails the whole statement with a unique
+ * violation, which `inTransaction` retries; the retry looks the keys up first.
+ */
+export async function insertTransfersAndApply(
   tx: Tx,
   planned: readonly PlannedTransfer[],
+  deltas: readonly BalanceDelta[],
 ): Promise<Transfer[]> {
-  let batchId: bigint | null = null;
-  if (planned.length > 1) {
-    const row = await sql<{ id: bigint }>`SELECT nextval('ledger_batch_seq') AS id`.execute(tx);
-    batchId = row.rows[0]!.id;
-  }
-  const rows = await tx
-    .insertInto('ledger_transfer')
-    .values(
-      planned.map((t) => ({
-        idempotency_key: t.idempotencyKey,
-        payload_hash: t.payloadHash,
-        ledger: t.ledger,
-        kind: t.kind,
-        debit_account_id: t.debitAccountId,
-        credit_account_id: t.creditAccountId,
-        amount: t.amountMinor,
-        code: t.code,
-        pending_id: t.pendingId,
-        reverses_id: t.reversesId,
-        batch_id: batchId,
-        memo: t.memo,
-      })),
-    )
-    .returningAll()
-    .execute();
-  // RETURNING keeps the VALUES order for a single multi-row INSERT; sort by id to be certain.
-  return rows.map(toTransfer).sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-/** Adds the deltas to the balances in one statement; the CHECK constraints hold the flags again. */
-export async function applyBalanceDeltas(tx: Tx, deltas: readonly BalanceDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  const values = sql.join(
-    deltas.map(
-      (d) =>
-        sql`(${d.accountId}::bigint, ${d.debitsPendingMinor}::bigint, ${d.debitsPostedMinor}::bigint, ${d.creditsPendingMinor}::bigint, ${d.creditsPostedMinor}::bigint)`,
+  // Parameters take their types from the target columns; only the new values come back
+  // (PGlite spends real time decoding every returned column).
+  const batch = planned.length > 1;
+  const batchId = batch ? sql`(SELECT id FROM batch)` : sql`NULL`;
+  const rows = sql.join(
+    planned.map(
+      (t) =>
+        sql`(${t.idempotencyKey}, ${t.payloadHash}, ${t.ledger}, ${t.kind}, ${t.debitAccountId}, ${t.creditAccountId},
+             ${t.amountMinor}, ${t.code}, ${t.pendingId}, ${t.reversesId}, ${t.memo}, ${batchId})`,
     ),
   );
-  await sql`
-    UPDATE ledger_account AS a SET
-      debits_pending = a.debits_pending + v.dpe,
-      debits_posted = a.debits_posted + v.dpo,
-      credits_pending = a.credits_pending + v.cpe,
-      credits_posted = a.credits_posted + v.cpo
-    FROM (VALUES ${values}) AS v (id, dpe, dpo, cpe, cpo)
-    WHERE a.id = v.id`.execute(tx);
+  const changes = sql.join(
+    deltas.map(
+      (d) =>
+        sql`(${d.accountId}::int8, ${d.debitsPendingMinor}::int8, ${d.debitsPostedMinor}::int8, ${d.creditsPendingMinor}::int8, ${d.creditsPostedMinor}::int8)`,
+    ),
+  );
+  const result = await sql<{
+    id: bigint;
+    idempotency_key: string;
+    batch_id: bigint | null;
+    created_at: Date;
+  }>`
+    WITH ${batch ? sql`batch AS (SELECT nextval('ledger_batch_seq') AS id),` : sql``}
+    inserted AS (
+      INSERT INTO ledger_transfer (idempotency_key, payload_hash, ledger, kind, debit_account_id, credit_account_id,
+                                   amount, code, pending_id, reverses_id, memo, batch_id)
+      VALUES ${rows}
+      RETURNING id, idempotency_key, batch_id, created_at
+    ),
+    applied AS (
+      UPDATE ledger_account AS a SET
+        debits_pending = a.debits_pending + d.dpe,
+        debits_posted = a.debits_posted + d.dpo,
+        credits_pending = a.credits_pending + d.cpe,
+        credits_posted = a.credits_posted + d.cpo
+      FROM (VALUES ${changes}) AS d (id, dpe, dpo, cpe, cpo)
+      WHERE a.id = d.id
+      RETURNING a.id
+    )
+    SELECT * FROM inserted`.execute(tx);
+  const byKey = new Map(result.rows.map((r) => [r.idempotency_key, r]));
+  return planned.map((t) => {
+    const row = byKey.get(t.idempotencyKey)!;
+    return {
+      id: row.id,
+      idempotencyKey: t.idempotencyKey,
+      ledger: t.ledger,
+      kind: t.kind,
+      debitAccountId: t.debitAccountId,
+      creditAccountId: t.creditAccountId,
+      amountMinor: t.amountMinor,
+      code: t.code,
+      pendingId: t.pendingId,
+      reversesId: t.reversesId,
+      batchId: row.batch_id,
+      memo: t.memo,
+      createdAt: row.created_at,
+    };
+  });
 }
 
 export interface AccountMismatch {

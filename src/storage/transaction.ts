@@ -45,7 +45,8 @@ export interface TransactionOptions {
 
 export async function inTransaction<T>(
   database: Database | Kysely<Schema>,
-  fn: (tx: Tx) => Promise<T>,
+  /** The command; `attempt` is 1 on the first try, higher on a retry after a conflict. */
+  fn: (tx: Tx, attempt: number) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
   const kysely = 'kysely' in database ? database.kysely : database;
@@ -53,7 +54,7 @@ export async function inTransaction<T>(
     try {
       let builder = kysely.transaction();
       if (options.isolation) builder = builder.setIsolationLevel(options.isolation);
-      return await builder.execute(fn);
+      return await builder.execute((tx) => fn(tx, attempt));
     } catch (error) {
       if (!isRetryable(error)) throw error;
       if (attempt >= LIMITS.transactionAttemptsMax) {
