@@ -207,6 +207,8 @@ export interface CreateTransfersOptions {
    * unique violation, `inTransaction` retries, and the retry (attempt > 1) looks first.
    */
   checkKeysFirst?: boolean;
+  /** False when the caller writes one audit event for its whole command (default true). */
+  audit?: boolean;
 }
 
 /**
@@ -253,17 +255,18 @@ export async function createTransfersIn(
     if (replay.fresh.length === inputs.length) throw error;
     if (replay.fresh.length === 0)
       return { transfers: inInputOrder(inputs, [], replay.existing), created: false };
-    return createTransfersIn(tx, actor, inputs, { checkKeysFirst: true });
+    return createTransfersIn(tx, actor, inputs, { ...options, checkKeysFirst: true });
   }
 
   // 4. The writes: transfers and balances in one statement, then the audit event.
   const inserted = await insertTransfersAndApply(tx, plan.transfers, plan.deltas);
-  await recordAudit(tx, actor, {
-    entity: 'ledger_transfer',
-    entityId: inserted.length === 1 ? String(inserted[0]!.id) : `batch:${inserted[0]!.batchId}`,
-    action: inserted.length === 1 ? `transfer.${inserted[0]!.kind}` : 'transfer.batch',
-    after: { transfers: inserted.map(transferFacts) },
-  });
+  if (options.audit !== false)
+    await recordAudit(tx, actor, {
+      entity: 'ledger_transfer',
+      entityId: inserted.length === 1 ? String(inserted[0]!.id) : `batch:${inserted[0]!.batchId}`,
+      action: inserted.length === 1 ? `transfer.${inserted[0]!.kind}` : 'transfer.batch',
+      after: { transfers: inserted.map(transferFacts) },
+    });
   return { transfers: inInputOrder(inputs, inserted, existing), created: true };
 }
 

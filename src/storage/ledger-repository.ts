@@ -465,3 +465,53 @@ export async function listAccountTransfers(
     .execute();
   return rows.map(toTransfer);
 }
+
+export interface ConversionRate {
+  rate: string;
+  fromRatePerEur: string;
+  toRatePerEur: string;
+  rateDate: string;
+  source: string;
+}
+
+export async function insertConversion(
+  tx: Tx,
+  c: { fromTransferId: bigint; toTransferId: bigint } & ConversionRate,
+): Promise<bigint> {
+  const row = await tx
+    .insertInto('ledger_conversion')
+    .values({
+      from_transfer_id: c.fromTransferId,
+      to_transfer_id: c.toTransferId,
+      from_rate_per_eur: c.fromRatePerEur,
+      to_rate_per_eur: c.toRatePerEur,
+      rate: c.rate,
+      rate_date: c.rateDate,
+      rate_source: c.source,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findConversionByTransfer(
+  db: Executor,
+  fromTransferId: bigint,
+): Promise<{ id: bigint; rate: ConversionRate } | undefined> {
+  const row = await db
+    .selectFrom('ledger_conversion')
+    .selectAll()
+    .where('from_transfer_id', '=', fromTransferId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    rate: {
+      rate: row.rate,
+      fromRatePerEur: row.from_rate_per_eur,
+      toRatePerEur: row.to_rate_per_eur,
+      rateDate: row.rate_date,
+      source: row.rate_source,
+    },
+  };
+}

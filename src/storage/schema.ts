@@ -60,6 +60,8 @@ export interface LedgerConversionTable {
   to_transfer_id: Int8;
   from_rate_per_eur: string;
   to_rate_per_eur: string;
+  /** The applied cross rate (to per from) as shown, 10 significant digits. */
+  rate: string;
   rate_date: string;
   rate_source: string;
 }

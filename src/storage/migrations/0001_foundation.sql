@@ -262,6 +262,7 @@ CREATE TABLE ledger_conversion (
   to_transfer_id      bigint  NOT NULL UNIQUE REFERENCES ledger_transfer (id),
   from_rate_per_eur   numeric NOT NULL CHECK (from_rate_per_eur > 0),
   to_rate_per_eur     numeric NOT NULL CHECK (to_rate_per_eur > 0),
+  rate                numeric NOT NULL CHECK (rate > 0),
   rate_date           date    NOT NULL,
   rate_source         text    NOT NULL
 );
