@@ -1,5 +1,6 @@
 /** What every command shares: opening the configured database, and reporting errors. */
-import { isDomainError } from '../core/errors.js';
+import { DomainError, isDomainError } from '../core/errors.js';
+import { isDatabaseUnavailableError } from '../storage/database-errors.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { migrate } from '../storage/migrate.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -16,7 +17,10 @@ export async function withDatabase<T>(fn: (database: Database) => Promise<T>): P
 }
 
 /** Prints an error the way a user can act on, and returns the exit code. */
-export function reportError(error: unknown): number {
+export function reportError(thrown: unknown): number {
+  const error = isDatabaseUnavailableError(thrown)
+    ? new DomainError('DATABASE_UNAVAILABLE')
+    : thrown;
   if (isDomainError(error)) {
     const field = error.details.field ? ` (field: ${error.details.field})` : '';
     process.stderr.write(`error ${error.code}${field}: ${error.message}\n`);

@@ -88,8 +88,14 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       }
     },
     async close() {
-      await mutex.acquire();
-      if (!pglite.closed) await pglite.close();
+      // Wait for the current borrower, close, and let queued ones through: they fail fast
+      // on the closed instance instead of waiting forever.
+      const release = await mutex.acquire();
+      try {
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        release();
+      }
     },
   };
 }

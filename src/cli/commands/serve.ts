@@ -1,11 +1,109 @@
+/**
+ * `purl serve` — opens the configured database (PostgreSQL at DATABASE_URL, else PGlite in
+ * PURL_DATA_DIR, default ./data), applies pending migrations, and serves the API and its docs
+ * on HOST:PORT (default 0.0.0.0:8080) until SIGINT or SIGTERM, then closes the server (letting
+ * requests in flight finish) and the database, in that order.
+ */
 import type { Command } from 'commander';
+import { DomainError } from '../../core/errors.js';
+import { buildApp, type App } from '../../http/app.js';
+import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
+import { openDatabase, type Database } from '../../storage/database.js';
+import { migrate } from '../../storage/migrate.js';
 
-/** `purl serve` — filled in by the HTTP work. */
+const DEFAULT_PORT = 8080;
+const DEFAULT_HOST = '0.0.0.0';
+/** Longest wait for requests in flight on shutdown before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start the web server and API')
-    .action(() => {
-      throw new Error('serve is not wired yet');
+    .description(
+      'start the web server and API (env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL)',
+    )
+    .action(async () => {
+      await serve();
     });
+}
+
+export async function serve(): Promise<void> {
+  const port = parsePort(process.env.PORT);
+  const host = process.env.HOST || DEFAULT_HOST;
+  const database = await openDatabase();
+  let app: App | undefined;
+  try {
+    const { version } = await migrate(database);
+    app = await buildApp({ database, logger: { level: process.env.LOG_LEVEL || 'info' } });
+    await app.listen({ port, host });
+    const url = publicUrl(app, host);
+    app.log.info(
+      { url, engine: database.engine, location: database.location, migrationVersion: version },
+      `PURL Ledger serving ${url} (engine ${database.engine}, data ${database.location}, ` +
+        `schema version ${version}; API docs at ${url}/api/docs)`,
+    );
+  } catch (error) {
+    await app?.close();
+    await database.close();
+    if (isDatabaseUnavailableError(error)) {
+      throw new DomainError('DATABASE_UNAVAILABLE', undefined, { location: database.location });
+    }
+    throw error;
+  }
+  stopOnSignal(app, database);
+}
+
+function stopOnSignal(app: App, database: Database): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    const deadline = setTimeout(() => {
+      app.log.error(`shutdown took over ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    try {
+      await app.close();
+    } finally {
+      await database.close();
+      clearTimeout(deadline);
+    }
+    app.log.info('stopped');
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      stop(signal).catch((error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exitCode = 1;
+      });
+    });
+  }
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_PORT;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `PORT must be an integer from 0 to 65535, not "${text}".`,
+      {
+        field: 'PORT',
+      },
+    );
+  }
+  return port;
+}
+
+/** The URL a person on this machine can open; the port is the bound one (PORT=0 picks a free one). */
+function publicUrl(app: App, host: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : DEFAULT_PORT;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 }

@@ -1,0 +1,119 @@
+/**
+ * The HTTP application, built without listening: `purl serve` listens, tests call `app.inject()`.
+ *
+ * The request's path: Fastify routes it (404 `NOT_FOUND` if nothing matches); the body is read up
+ * to `LIMITS.httpBodyBytesMax` (413 `LIMIT_EXCEEDED`); params, query and body are parsed by the
+ * route's zod schemas (400 `VALIDATION_FAILED` naming the field); the handler calls one service;
+ * the response is encoded by the route's zod schema, bigints as decimal strings. Whatever is
+ * thrown on the way becomes `{ error: { code, message, details } }` in `errors.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+  type RouteOptions,
+} from 'fastify';
+import {
+  createSerializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { LIMITS } from '../core/limits.js';
+import type { Database } from '../storage/database.js';
+import { notFoundError, toHttpError, type HttpError } from './errors.js';
+import { jsonReplacer, serializeJson } from './json.js';
+import { registerOpenApi } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { ErrorResponse } from './schemas.js';
+
+/** Every route of the API lives under this prefix. */
+export const API_PREFIX = '/api/v1';
+
+/** What route plugins receive: the services they call are built from these. */
+export interface AppDependencies {
+  database: Database;
+}
+
+export interface BuildAppOptions extends AppDependencies {
+  /** Fastify's logger option: `false` (the default, for tests), `true`, or pino options. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** A client may name its request (for tracing across services) if the name is short and plain. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: LIMITS.httpBodyBytesMax,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(createSerializerCompiler({ replacer: jsonReplacer }));
+  // Replies without a response schema (the not-found handler, untyped plugins) keep the bigint rule.
+  app.setReplySerializer(serializeJson);
+
+  app.addHook('onRoute', declareErrorResponses);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = toHttpError(error, request.id);
+    const { code } = mapped.body.error;
+    if (mapped.logLevel === 'info') {
+      request.log.info(
+        { errorCode: code, field: mapped.body.error.details.field },
+        'request refused',
+      );
+    } else {
+      request.log[mapped.logLevel]({ err: error, errorCode: code }, 'request failed');
+    }
+    return sendError(reply, mapped);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, notFoundError(request.method, request.url)),
+  );
+
+  await registerOpenApi(app);
+  await app.register(healthRoutes, { prefix: API_PREFIX, database: options.database });
+  return app;
+}
+
+function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply.code(error.status).headers(error.headers).send(error.body);
+}
+
+const ERROR_RESPONSE = {
+  description: 'An error of the catalogue: see `error.code` and `error.details`.',
+  content: { 'application/json': { schema: ErrorResponse } },
+};
+
+/** Every API route answers errors in one shape: declare it, so it is documented and encoded. */
+function declareErrorResponses(route: RouteOptions): void {
+  if (!route.url.startsWith(API_PREFIX)) return;
+  const schema = route.schema ?? {};
+  const declared = (schema.response ?? {}) as Record<string, unknown>;
+  schema.response = { '4xx': ERROR_RESPONSE, '5xx': ERROR_RESPONSE, ...declared };
+  route.schema = schema;
+}

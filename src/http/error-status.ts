@@ -1,0 +1,64 @@
+/**
+ * The HTTP status of every error code of the catalogue (`src/core/errors.ts`). A `Record`, so a
+ * code added to the catalogue without a status here fails to compile.
+ *
+ * The rules, in order:
+ * - 400 the request is malformed: a field is missing, has the wrong type or format, or asks for
+ *   more than a named limit allows (`LIMIT_EXCEEDED`: page size, batch size, import rows).
+ *   One exception is made in `errors.ts`: a body over `httpBodyBytesMax` is refused by the
+ *   transport before any route runs, and answers 413 with the same `LIMIT_EXCEEDED` code.
+ * - 401 / 403 no valid credentials / a role that may not do this.
+ * - 404 the record named by the path or the body does not exist (or is not visible to you).
+ * - 409 a state conflict: the request was fine, but the record's current state forbids it
+ *   (already exists, already resolved, not pending, already reversed, key reused). Retrying the
+ *   same request will fail the same way until the state changes.
+ * - 422 a rule refusal: the request is well-formed but a business or money rule refuses it
+ *   (insufficient funds, different ledgers, no FX rate, post above the pending amount).
+ * - 503 a transient condition (database unreachable, conflicts kept recurring): retry, with
+ *   the `Retry-After` seconds of `RETRY_AFTER_SECONDS`.
+ * - 500 a bug; the client sees a generic message, the log has the error and the request id.
+ */
+import type { ErrorCode } from '../core/errors.js';
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  // Input
+  VALIDATION_FAILED: 400,
+  LIMIT_EXCEEDED: 400,
+  NOT_FOUND: 404,
+  // Concurrency and idempotency
+  IDEMPOTENCY_CONFLICT: 409,
+  CONFLICT_RETRY_EXHAUSTED: 503,
+  // Money and FX
+  CURRENCY_UNKNOWN: 422,
+  AMOUNT_INVALID: 400,
+  FX_RATE_UNAVAILABLE: 422,
+  IMPORT_MALFORMED: 400,
+  // Ledger
+  LEDGER_MISMATCH: 422,
+  ACCOUNT_EXISTS: 409,
+  ACCOUNT_NOT_FOUND: 404,
+  ACCOUNTS_MUST_DIFFER: 422,
+  EXCEEDS_CREDITS: 422,
+  EXCEEDS_DEBITS: 422,
+  PENDING_NOT_FOUND: 404,
+  PENDING_ALREADY_RESOLVED: 409,
+  PENDING_AMOUNT_EXCEEDED: 422,
+  NOT_PENDING: 409,
+  REVERSAL_NOT_ALLOWED: 409,
+  BATCH_FAILED: 422,
+  // Access
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  // Infrastructure
+  DATABASE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** The status of a body larger than `LIMITS.httpBodyBytesMax` (RFC 9110 "Content Too Large"). */
+export const BODY_TOO_LARGE_STATUS = 413;
+
+/** `Retry-After` seconds sent with each transient (503) code. */
+export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  CONFLICT_RETRY_EXHAUSTED: 1,
+  DATABASE_UNAVAILABLE: 5,
+};

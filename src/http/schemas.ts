@@ -1,0 +1,52 @@
+/**
+ * Zod schemas shared by every route: the error body (an OpenAPI component, `ErrorResponse`) and
+ * the bigint-as-decimal-string codec for money and ids.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+
+const DECIMAL_INTEGER = /^-?(0|[1-9][0-9]*)$/;
+/** Digits of a decimal bigint we accept: enough for int128, short enough to parse cheaply. */
+const DECIMAL_INTEGER_MAX_CHARS = 40;
+
+/**
+ * A bigint on our side, a decimal string on the wire, both ways: a request field `"123"` is
+ * decoded to `123n`; a response field `123n` is encoded to `"123"`. Use it for every amount in
+ * minor units (`amountMinor`) and every int8 id.
+ */
+export const bigintString = z
+  .codec(z.string().max(DECIMAL_INTEGER_MAX_CHARS).regex(DECIMAL_INTEGER), z.bigint(), {
+    decode: (text) => BigInt(text),
+    encode: (value) => value.toString(),
+  })
+  .meta({
+    type: 'string',
+    pattern: DECIMAL_INTEGER.source,
+    description: 'An integer as a decimal string (bigint; never a JSON number).',
+    examples: ['50000000000'],
+  });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      details: z
+        .object({
+          field: z
+            .string()
+            .optional()
+            .describe('The offending input, as a dotted path: `body.amountMinor`.'),
+        })
+        .catchall(z.unknown()),
+    }),
+  })
+  .meta({
+    id: 'ErrorResponse',
+    description:
+      'Every error. `code` is one of the error catalogue; `message` says what to do next; ' +
+      '`details.field` names the offending input, `details.limit` the limit exceeded, ' +
+      '`details.requestId` (on 5xx) the request to quote when reporting it.',
+  });
+
+export type ErrorResponse = z.output<typeof ErrorResponse>;
