@@ -5,6 +5,8 @@
 export const LIMITS = {
   /** Largest single transfer: 10^15 minor units (10 trillion in a 2-decimal currency). */
   transferAmountMaxMinor: 10n ** 15n,
+  /** Characters of an amount or rate written as decimal text (`"1234.50"`). */
+  amountTextMaxChars: 40,
   /** Transfers in one linked batch. */
   transferBatchMax: 1_000,
   /** Characters of an idempotency key. */
@@ -15,8 +17,10 @@ export const LIMITS = {
   transactionAttemptsMax: 12,
   /** Days an FX rate may be carried forward to a later value date (weekends, holidays). */
   fxCarryForwardDaysMax: 10,
-  /** Rows of one FX import file. */
+  /** Rows (days) of one FX import file. */
   fxImportRowsMax: 50_000,
+  /** Bytes of one FX import file, and of the CSV inside a zip once uncompressed. */
+  fxImportBytesMax: 64 * 1_048_576,
   /** Request body in bytes. */
   httpBodyBytesMax: 1_048_576,
   /** Rows of one page in any list endpoint. */

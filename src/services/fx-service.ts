@@ -100,10 +100,6 @@ export async function importFxRates(
     const counts = await upsertFxRates(tx, ECB_SOURCE, parsed.rates, (done) =>
       input.onProgress?.({ phase: 'write', done, total: parsed.rates.length }),
     );
-    assert(
-      counts.inserted + counts.updated + counts.unchanged === parsed.rates.length,
-      'every rate of the file is inserted, updated or unchanged',
-    );
     const result: FxImportResult = {
       file: basename(input.file),
       sha256,
@@ -240,7 +236,11 @@ export function parseEcbCsv(
   // Header.
   const header = (lines[0] ?? '').split(',');
   if (header[0] !== 'Date') {
-    throw malformed(1, 'Date', `the header must start with "Date", found "${header[0] ?? ''}".`);
+    throw malformed(
+      1,
+      'Date',
+      `the header must start with "Date", found "${clip(header[0] ?? '')}".`,
+    );
   }
   const trailingComma = header.length > 1 && header.at(-1) === '';
   const codes = header.slice(1, trailingComma ? -1 : undefined);
@@ -249,7 +249,11 @@ export function parseEcbCsv(
   codes.forEach((code, index) => {
     const column = `column ${index + 2}`;
     if (!isCurrencyCodeSyntax(code)) {
-      throw malformed(1, column, `"${code}" is not a currency code (three upper-case letters).`);
+      throw malformed(
+        1,
+        column,
+        `"${clip(code)}" is not a currency code (three upper-case letters).`,
+      );
     }
     if (code === BASE_CURRENCY) {
       throw malformed(1, code, 'EUR cannot have a column: rates are per 1 EUR.');
@@ -286,7 +290,7 @@ export function parseEcbCsv(
         { expected: header.length, actual: cells.length },
       );
     }
-    const date = cells[0]!;
+    const date = clip(cells[0]!);
     if (!isIsoDate(date)) {
       throw malformed(line, 'Date', `"${date}" is not a date written YYYY-MM-DD.`, {
         value: date,
@@ -310,8 +314,9 @@ export function parseEcbCsv(
       const cell = cells[c + 1]!;
       if (cell === 'N/A') return;
       if (!tryParseRate(cell)) {
-        throw malformed(line, code, `${code} rate "${cell}" is not a positive decimal (or N/A).`, {
-          value: cell,
+        const value = clip(cell);
+        throw malformed(line, code, `${code} rate "${value}" is not a positive decimal (or N/A).`, {
+          value,
         });
       }
       perCurrency[c]!.push({ currency: code, rateDate: date, ratePerEur: cell });
@@ -334,6 +339,11 @@ export function parseEcbCsv(
     lastDate: dates.at(-1)!,
     rates,
   };
+}
+
+/** A cell as quoted in an error message: at most 40 characters of it. */
+function clip(cell: string): string {
+  return cell.length > 40 ? `${cell.slice(0, 40)}…` : cell;
 }
 
 // ---- Convert ----

@@ -12,7 +12,6 @@ import type { Database } from '../storage/database.js';
 import {
   findAccounts,
   findConversionByTransfer,
-  findTransfersByKeys,
   insertConversion,
 } from '../storage/ledger-repository.js';
 import { inTransaction, type Tx } from '../storage/transaction.js';

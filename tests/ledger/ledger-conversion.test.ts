@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/actor.js';
-import { DomainError } from '../../src/core/errors.js';
+import type { DomainError } from '../../src/core/errors.js';
 import type { Account } from '../../src/core/ledger.js';
 import { importFxRates } from '../../src/services/fx-service.js';
 import { createConversion } from '../../src/services/ledger-conversion-service.js';

@@ -1,0 +1,213 @@
+/**
+ * SQL of FX rates and currencies. Rates are written in bulk — one `INSERT … SELECT FROM
+ * unnest(…)` per batch of `FX_UPSERT_BATCH_ROWS` — and an existing row is only rewritten when
+ * its rate differs, so a re-import of the same file changes nothing. The same statements run
+ * on PGlite and PostgreSQL. Every function takes the Kysely instance or the caller's `Tx`.
+ */
+import { sql, type Kysely } from 'kysely';
+import { BASE_CURRENCY, type Currency } from '../core/currency.js';
+import { assert } from '../core/errors.js';
+import { EUR_BASE_SOURCE, EUR_RATE } from '../core/fx.js';
+import type { Schema } from './schema.js';
+
+type Executor = Kysely<Schema>;
+
+/** Rows per upsert statement: large enough to be fast, small enough to bound parameter size. */
+export const FX_UPSERT_BATCH_ROWS = 5_000;
+
+export interface FxRateInput {
+  currency: string;
+  rateDate: string;
+  /** Units of `currency` per 1 EUR, exact decimal text. */
+  ratePerEur: string;
+}
+
+export interface FxUpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Inserts new rates and rewrites existing ones whose rate differs (numerically: "11.809" and
+ * "11.8090" are the same rate), stamping `source` on every row it writes. Rows must be unique
+ * by (currency, rate_date), and should be sorted by it so concurrent imports lock in one order.
+ */
+export async function upsertFxRates(
+  tx: Executor,
+  source: string,
+  rates: readonly FxRateInput[],
+  onBatch?: (rowsDone: number) => void,
+): Promise<FxUpsertCounts> {
+  const counts: FxUpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  for (let start = 0; start < rates.length; start += FX_UPSERT_BATCH_ROWS) {
+    const batch = rates.slice(start, start + FX_UPSERT_BATCH_ROWS);
+    // The outer SELECT does not see the rows its own INSERT wrote (one snapshot for the whole
+    // statement), so a returned row that already EXISTS there was updated, any other inserted.
+    // Rows whose rate is the same are not rewritten and not returned: they are unchanged.
+    const result = await sql<{ inserted: number; updated: number }>`
+      WITH input AS (
+        SELECT * FROM unnest(
+          ${batch.map((r) => r.currency)}::char(3)[],
+          ${batch.map((r) => r.rateDate)}::date[],
+          ${batch.map((r) => r.ratePerEur)}::numeric[]
+        ) AS i (currency, rate_date, rate_per_eur)
+      ), upserted AS (
+        INSERT INTO fx_rate (currency, rate_date, rate_per_eur, source)
+        SELECT currency, rate_date, rate_per_eur, ${source} FROM input
+        ON CONFLICT (currency, rate_date) DO UPDATE
+          SET rate_per_eur = EXCLUDED.rate_per_eur, source = EXCLUDED.source
+          WHERE fx_rate.rate_per_eur <> EXCLUDED.rate_per_eur
+        RETURNING currency, rate_date
+      ), judged AS (
+        SELECT EXISTS (
+          SELECT 1 FROM fx_rate f WHERE f.currency = u.currency AND f.rate_date = u.rate_date
+        ) AS existed
+        FROM upserted u
+      )
+      SELECT count(*) FILTER (WHERE NOT existed)::int AS inserted,
+             count(*) FILTER (WHERE existed)::int AS updated
+      FROM judged`.execute(tx);
+    const row = result.rows[0];
+    assert(
+      row && row.inserted >= 0 && row.updated >= 0 && row.inserted + row.updated <= batch.length,
+      'an upsert batch inserts or updates at most the rows it was given',
+    );
+    counts.inserted += row.inserted;
+    counts.updated += row.updated;
+    counts.unchanged += batch.length - row.inserted - row.updated;
+    onBatch?.(start + batch.length);
+  }
+  return counts;
+}
+
+export interface FxRatePair {
+  /** The day both rates were published for (the latest such day in the window). */
+  rateDate: string;
+  fromRatePerEur: string;
+  toRatePerEur: string;
+  fromSource: string;
+  toSource: string;
+}
+
+export interface FindFxRatePairInput {
+  from: string;
+  to: string;
+  /** The value date: the pair's date is on or before it … */
+  onOrBefore: string;
+  /** … and on or after this date (the carry-forward window). */
+  notBefore: string;
+}
+
+/**
+ * The latest day in [notBefore, onOrBefore] on which both currencies have a rate; EUR always
+ * has rate 1 (and, EUR to EUR, the value date itself is used). Both legs come from one day.
+ */
+export async function findFxRatePair(
+  db: Executor,
+  input: FindFxRatePairInput,
+): Promise<FxRatePair | undefined> {
+  const { from, to, onOrBefore, notBefore } = input;
+  if (from === BASE_CURRENCY && to === BASE_CURRENCY) {
+    return {
+      rateDate: onOrBefore,
+      fromRatePerEur: EUR_RATE,
+      toRatePerEur: EUR_RATE,
+      fromSource: EUR_BASE_SOURCE,
+      toSource: EUR_BASE_SOURCE,
+    };
+  }
+  if (from === BASE_CURRENCY || to === BASE_CURRENCY || from === to) {
+    const other = from === BASE_CURRENCY ? to : from;
+    const rate = await findLatestFxRate(db, other, onOrBefore, notBefore);
+    if (!rate) return undefined;
+    const eur = { ratePerEur: EUR_RATE, source: EUR_BASE_SOURCE };
+    const fromLeg = from === BASE_CURRENCY ? eur : rate;
+    const toLeg = to === BASE_CURRENCY ? eur : rate;
+    return {
+      rateDate: rate.rateDate,
+      fromRatePerEur: fromLeg.ratePerEur,
+      toRatePerEur: toLeg.ratePerEur,
+      fromSource: fromLeg.source,
+      toSource: toLeg.source,
+    };
+  }
+  const result = await sql<FxRatePair>`
+    SELECT a.rate_date AS "rateDate", a.rate_per_eur AS "fromRatePerEur",
+           b.rate_per_eur AS "toRatePerEur", a.source AS "fromSource", b.source AS "toSource"
+    FROM fx_rate a
+    JOIN fx_rate b ON b.currency = ${to} AND b.rate_date = a.rate_date
+    WHERE a.currency = ${from}
+      AND a.rate_date <= ${onOrBefore}::date AND a.rate_date >= ${notBefore}::date
+    ORDER BY a.rate_date DESC
+    LIMIT 1`.execute(db);
+  return result.rows[0];
+}
+
+export interface FxRateRecord {
+  rateDate: string;
+  ratePerEur: string;
+  source: string;
+}
+
+/** The latest rate of `currency` on or before `onOrBefore` (and not before `notBefore`). */
+export async function findLatestFxRate(
+  db: Executor,
+  currency: string,
+  onOrBefore: string,
+  notBefore?: string,
+): Promise<FxRateRecord | undefined> {
+  let query = db
+    .selectFrom('fx_rate')
+    .select(['rate_date', 'rate_per_eur', 'source'])
+    .where('currency', '=', currency)
+    .where('rate_date', '<=', sql<string>`${onOrBefore}::date`);
+  if (notBefore !== undefined)
+    query = query.where('rate_date', '>=', sql<string>`${notBefore}::date`);
+  const row = await query.orderBy('rate_date', 'desc').limit(1).executeTakeFirst();
+  return row && { rateDate: row.rate_date, ratePerEur: row.rate_per_eur, source: row.source };
+}
+
+export interface FxRateCounts {
+  rates: number;
+  days: number;
+  currencies: number;
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+export async function countFxRates(db: Executor): Promise<FxRateCounts> {
+  const result = await sql<FxRateCounts>`
+    SELECT count(*)::int AS rates, count(DISTINCT rate_date)::int AS days,
+           count(DISTINCT currency)::int AS currencies,
+           min(rate_date) AS "firstDate", max(rate_date) AS "lastDate"
+    FROM fx_rate`.execute(db);
+  return result.rows[0]!;
+}
+
+/** Every currency of the `currency` table (current and withdrawn). */
+export async function listCurrencies(db: Executor): Promise<Currency[]> {
+  const rows = await db
+    .selectFrom('currency')
+    .select(['code', 'name', 'minor_unit', 'withdrawn'])
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    minorUnit: r.minor_unit,
+    withdrawn: r.withdrawn,
+  }));
+}
+
+/** One currency by code, or `undefined`. */
+export async function findCurrency(db: Executor, code: string): Promise<Currency | undefined> {
+  const row = await db
+    .selectFrom('currency')
+    .select(['code', 'name', 'minor_unit', 'withdrawn'])
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return (
+    row && { code: row.code, name: row.name, minorUnit: row.minor_unit, withdrawn: row.withdrawn }
+  );
+}
