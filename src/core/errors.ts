@@ -12,6 +12,10 @@ export const ERROR_CATALOGUE = {
   // Concurrency and idempotency
   IDEMPOTENCY_CONFLICT:
     'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+  IDEMPOTENCY_IN_PROGRESS:
+    'A request with this Idempotency-Key is still being processed; retry in a moment.',
+  PRECONDITION_FAILED:
+    'The record changed since you read it (If-Match does not match its ETag); reload it and retry.',
   CONFLICT_RETRY_EXHAUSTED:
     'The database kept reporting concurrent conflicts; nothing was written, retry the request.',
   // Money and FX
@@ -35,6 +39,28 @@ export const ERROR_CATALOGUE = {
   REVERSAL_NOT_ALLOWED:
     'Only a posted (not pending, not already reversed) transfer can be reversed.',
   BATCH_FAILED: 'A linked batch failed as a whole: nothing was written; see details.index.',
+  // Workflows
+  INVALID_TRANSITION:
+    'The record is not in a state that allows this action; see details.from and details.allowed.',
+  DUPLICATE: 'A record with the same unique value already exists; see details.field.',
+  PRIORITY_RANK_TAKEN:
+    'Another item of this list already has that priority rank; choose a free rank.',
+  APPROVAL_ALREADY_SIGNED: 'This role has already signed the approval of this list.',
+  ITEM_NOT_APPROVED: 'Only approved requirement items of an approved list can go into a package.',
+  PACKAGE_NOT_OPEN: 'The package is not open for funding; allocations need an open package.',
+  PACKAGE_NOT_FUNDED: 'The package is not fully funded yet; allocate the remaining gap first.',
+  ALLOCATION_EXCEEDS_AVAILABLE:
+    'The contribution has less unallocated money than this allocation; allocate less or another contribution.',
+  EARMARK_MISMATCH:
+    'The contribution is earmarked for another capability area or package; choose a matching contribution.',
+  PLEDGE_BELOW_ALLOCATED:
+    'A contribution cannot be reduced below what is already allocated from it; release allocations first.',
+  PAYMENT_EXCEEDS_COMMITTED:
+    'Payments cannot exceed the committed amount; record a larger commitment first.',
+  CONTRIBUTION_NOT_COMMITTED:
+    'A pledge does not count as funding: commit the contribution before allocating or paying.',
+  RECEIPT_EXCEEDS_SHIPPED:
+    'More was received than the line holds; record the difference as an `over` discrepancy.',
   // Access
   FORBIDDEN: 'Your role may not do this; ask a user with the right role.',
   UNAUTHENTICATED: 'Sign in first, or send a valid bearer token.',

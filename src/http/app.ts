@@ -30,6 +30,7 @@ import { notFoundError, toHttpError, type HttpError } from './errors.js';
 import { jsonReplacer, serializeJson } from './json.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
+import { devActorFromHeader, requestContextHooks } from './request-context.js';
 import { ErrorResponse } from './schemas.js';
 
 /** Every route of the API lives under this prefix. */
@@ -41,6 +42,11 @@ export interface AppDependencies {
 }
 
 export interface BuildAppOptions extends AppDependencies {
+  /**
+   * Read the actor from the `X-Purl-Actor` header (tests, local trials). Off by default: until
+   * accounts and sessions exist, an app without it answers 401 to every route that needs an actor.
+   */
+  devActors?: boolean;
   /** Fastify's logger option: `false` (the default, for tests), `true`, or pino options. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -74,6 +80,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.setReplySerializer(serializeJson);
 
   app.addHook('onRoute', declareErrorResponses);
+  const context = requestContextHooks(
+    options.database,
+    options.devActors ? devActorFromHeader : undefined,
+  );
+  app.addHook('onRequest', context.onRequest);
+  app.addHook('preHandler', context.preHandler);
+  app.addHook('onSend', context.onSend);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

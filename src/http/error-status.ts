@@ -7,6 +7,7 @@
  *   more than a named limit allows (`LIMIT_EXCEEDED`: page size, batch size, import rows).
  *   One exception is made in `errors.ts`: a body over `httpBodyBytesMax` is refused by the
  *   transport before any route runs, and answers 413 with the same `LIMIT_EXCEEDED` code.
+ * - 412 `If-Match` names a version the record no longer has (a stale write).
  * - 401 / 403 no valid credentials / a role that may not do this.
  * - 404 the record named by the path or the body does not exist (or is not visible to you).
  * - 409 a state conflict: the request was fine, but the record's current state forbids it
@@ -27,6 +28,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   // Concurrency and idempotency
   IDEMPOTENCY_CONFLICT: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  PRECONDITION_FAILED: 412,
   CONFLICT_RETRY_EXHAUSTED: 503,
   // Money and FX
   CURRENCY_UNKNOWN: 422,
@@ -46,6 +49,20 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   NOT_PENDING: 409,
   REVERSAL_NOT_ALLOWED: 409,
   BATCH_FAILED: 422,
+  // Workflows
+  INVALID_TRANSITION: 409,
+  DUPLICATE: 409,
+  PRIORITY_RANK_TAKEN: 409,
+  APPROVAL_ALREADY_SIGNED: 409,
+  ITEM_NOT_APPROVED: 422,
+  PACKAGE_NOT_OPEN: 409,
+  PACKAGE_NOT_FUNDED: 409,
+  ALLOCATION_EXCEEDS_AVAILABLE: 422,
+  EARMARK_MISMATCH: 422,
+  PLEDGE_BELOW_ALLOCATED: 422,
+  PAYMENT_EXCEEDS_COMMITTED: 422,
+  CONTRIBUTION_NOT_COMMITTED: 409,
+  RECEIPT_EXCEEDS_SHIPPED: 422,
   // Access
   FORBIDDEN: 403,
   UNAUTHENTICATED: 401,

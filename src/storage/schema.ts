@@ -3,6 +3,9 @@
  * Column types are what the driver returns (int8 → bigint, numeric → string, date → string).
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { FundingSchema } from './schema-funding.js';
+import type { ReferenceSchema } from './schema-reference.js';
+import type { RequirementsSchema } from './schema-requirements.js';
 
 type Int8 = ColumnType<bigint, bigint | number | string, bigint | number | string>;
 type GeneratedInt8 = ColumnType<bigint, bigint | number | string | undefined, never>;
@@ -94,6 +97,16 @@ export interface FxRateTable {
   source: string;
 }
 
+export interface HttpIdempotencyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  status: number | null;
+  response: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
+}
+
 export interface SchemaMigrationTable {
   version: number;
   name: string;
@@ -101,7 +114,8 @@ export interface SchemaMigrationTable {
   applied_at: Timestamp;
 }
 
-export interface Schema {
+/** Every table. Each area keeps its own table types in `schema-<area>.ts`. */
+export interface Schema extends ReferenceSchema, RequirementsSchema, FundingSchema {
   currency: CurrencyTable;
   ledger_account: LedgerAccountTable;
   ledger_transfer: LedgerTransferTable;
@@ -110,4 +124,5 @@ export interface Schema {
   audit_head: AuditHeadTable;
   fx_rate: FxRateTable;
   schema_migration: SchemaMigrationTable;
+  http_idempotency: HttpIdempotencyTable;
 }

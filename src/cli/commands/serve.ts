@@ -34,7 +34,11 @@ export async function serve(): Promise<void> {
   let app: App | undefined;
   try {
     const { version } = await migrate(database);
-    app = await buildApp({ database, logger: { level: process.env.LOG_LEVEL || 'info' } });
+    app = await buildApp({
+      database,
+      devActors: process.env.PURL_DEV_ACTORS === '1',
+      logger: { level: process.env.LOG_LEVEL || 'info' },
+    });
     await app.listen({ port, host });
     const url = publicUrl(app, host);
     app.log.info(

@@ -1,0 +1,148 @@
+/**
+ * Per-request context shared by every route: who is acting, the idempotency of creating calls,
+ * `If-Match` versions and list paging.
+ *
+ * Who is acting: until accounts and sessions exist (the access issue), an app built with
+ * `devActors: true` (tests; `PURL_DEV_ACTORS=1` for `purl serve`) reads the actor from the
+ * `X-Purl-Actor` header — `coordinator`, `contributor:NLD`, … — and any other app refuses every
+ * route that needs an actor with 401. It is never on by default.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ROLES, type Actor, type Role } from '../core/actor.js';
+import { DomainError } from '../core/errors.js';
+import { LIMITS } from '../core/limits.js';
+import {
+  claimIdempotencyKey,
+  settleIdempotencyKey,
+  type IdempotencyClaim,
+} from '../services/idempotency-service.js';
+import type { Database } from '../storage/database.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+    idempotencyClaim?: IdempotencyClaim;
+  }
+  interface FastifyContextConfig {
+    /** A creating call: honours `Idempotency-Key`. */
+    idempotent?: boolean;
+  }
+}
+
+export const DEV_ACTOR_HEADER = 'x-purl-actor';
+const DEV_ACTOR = /^([a-z]+)(?::([A-Z0-9-]{2,20}))?$/;
+
+export function devActorFromHeader(request: FastifyRequest): Actor | undefined {
+  const raw = request.headers[DEV_ACTOR_HEADER];
+  if (typeof raw !== 'string') return undefined;
+  const match = DEV_ACTOR.exec(raw);
+  if (!match || !(ROLES as readonly string[]).includes(match[1]!) || match[1] === 'system') {
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      `${DEV_ACTOR_HEADER} must be a role, optionally :PARTY (e.g. contributor:NLD).`,
+      {
+        field: `headers.${DEV_ACTOR_HEADER}`,
+      },
+    );
+  }
+  const role = match[1] as Role;
+  return { id: `dev:${raw}`, role, ...(match[2] ? { partyId: match[2] } : {}) };
+}
+
+/** The acting user of a request, or 401. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new DomainError('UNAUTHENTICATED');
+  return request.actor;
+}
+
+/** `If-Match: "3"` (or `W/"3"`) → 3; absent → undefined; anything else → 400. */
+export function ifMatchVersion(request: FastifyRequest): number | undefined {
+  const raw = request.headers['if-match'];
+  if (raw === undefined) return undefined;
+  const match = typeof raw === 'string' ? /^(?:W\/)?"(\d{1,9})"$/.exec(raw.trim()) : null;
+  if (!match)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'If-Match must be an ETag this API returned, such as "3".',
+      { field: 'headers.if-match' },
+    );
+  return Number(match[1]);
+}
+
+/** Sets the `ETag` of a versioned record on the reply. */
+export function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
+  reply.header('etag', `"${record.version}"`);
+  return record;
+}
+
+/** Query parameters of every list. */
+export const PageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.pageSizeMax)
+    .optional()
+    .describe(`Rows per page, 1 to ${LIMITS.pageSizeMax} (default 50).`),
+  cursor: z.string().max(500).optional().describe('The `nextCursor` of the previous page.'),
+});
+
+/** A page of a list, for response schemas. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Hooks that give every request its actor and make `idempotent` routes honour Idempotency-Key. */
+export function requestContextHooks(
+  database: Database,
+  resolveActor: ((request: FastifyRequest) => Actor | undefined) | undefined,
+) {
+  return {
+    async onRequest(request: FastifyRequest) {
+      if (resolveActor) {
+        const actor = resolveActor(request);
+        if (actor) request.actor = actor;
+      }
+    },
+    async preHandler(request: FastifyRequest, reply: FastifyReply) {
+      if (!request.routeOptions.config?.idempotent) return;
+      const key = request.headers['idempotency-key'];
+      if (key === undefined) return;
+      if (typeof key !== 'string')
+        throw new DomainError('VALIDATION_FAILED', 'One Idempotency-Key header.', {
+          field: 'headers.idempotency-key',
+        });
+      const outcome = await claimIdempotencyKey(
+        database,
+        actorOf(request),
+        `${request.method} ${request.routeOptions.url}`,
+        key,
+        {
+          params: request.params,
+          body: request.body,
+        },
+      );
+      if (outcome.kind === 'replay') {
+        return reply
+          .code(outcome.status)
+          .header('idempotent-replayed', 'true')
+          .send(outcome.response);
+      }
+      request.idempotencyClaim = outcome.claim;
+    },
+    async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+      const claim = request.idempotencyClaim;
+      if (!claim) return payload;
+      request.idempotencyClaim = undefined;
+      let body: unknown;
+      try {
+        body = typeof payload === 'string' ? JSON.parse(payload) : null;
+      } catch {
+        body = null;
+      }
+      await settleIdempotencyKey(database, claim, reply.statusCode, body);
+      return payload;
+    },
+  };
+}
