@@ -1,0 +1,249 @@
+/**
+ * Contributions: `/api/v1/contributions` — pledge, commit, pay, reduce, cancel. Money fields
+ * are minor units as decimal strings beside the contribution's `currency`.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CONTRIBUTION_STATUSES } from '../../core/contributions.js';
+import {
+  cancelContribution,
+  commitContribution,
+  createContribution,
+  getContribution,
+  listContributions,
+  recordPayment,
+  reduceContribution,
+} from '../../services/contributions-service.js';
+import type { AppDependencies } from '../app.js';
+import { PageQuery, actorOf, ifMatchVersion, pageOf, withEtag } from '../request-context.js';
+import { bigintString } from '../schemas.js';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('A date, YYYY-MM-DD.');
+const partyId = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9-]{1,19}$/)
+  .describe('A party id: ISO 3166 alpha-3 for a nation.');
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .describe('ISO 4217 code.');
+
+const Contribution = z
+  .object({
+    id: bigintString,
+    donorPartyId: z.string(),
+    currency: z.string(),
+    status: z.enum(CONTRIBUTION_STATUSES),
+    pledgedMinor: bigintString.describe('Announced amount. A pledge is not funding.'),
+    committedMinor: bigintString.describe('Committed amount: counts as funding.'),
+    paidMinor: bigintString,
+    availableMinor: bigintString.describe('Committed and not yet allocated to a package.'),
+    allocatedMinor: bigintString,
+    announcedOn: isoDate,
+    committedOn: isoDate.nullable(),
+    earmarks: z.object({
+      capabilityAreas: z.array(z.string()),
+      packageId: bigintString.nullable(),
+    }),
+    title: z.string(),
+    internalNote: z.union([z.string(), z.null(), z.object({ redacted: z.literal(true) })]),
+    sourceNote: z.string().nullable(),
+    synthetic: z.boolean().describe('True for demonstration data that is not a public fact.'),
+    statusReason: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: 'Contribution' });
+
+const ContributionDetail = Contribution.extend({
+  payments: z.array(
+    z.object({
+      id: bigintString,
+      amountMinor: bigintString,
+      paidOn: isoDate,
+      transferId: bigintString,
+      reference: z.string().nullable(),
+    }),
+  ),
+}).meta({ id: 'ContributionDetail' });
+
+const CreateContribution = z
+  .object({
+    donorPartyId: partyId,
+    currency,
+    amountMinor: bigintString.describe('The pledged amount in minor units (cents for EUR).'),
+    announcedOn: isoDate,
+    title: z.string().min(1).max(200),
+    earmarkAreas: z.array(z.string().max(40)).max(10).optional(),
+    earmarkPackageId: bigintString.nullable().optional(),
+    internalNote: z.string().max(2000).nullable().optional(),
+    sourceNote: z.string().max(1000).nullable().optional(),
+    synthetic: z.boolean().optional(),
+  })
+  .meta({ id: 'CreateContribution' });
+
+const IdParams = z.object({ id: bigintString });
+const tags = ['contributions'];
+
+export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
+  app,
+  { database },
+) => {
+  app.get(
+    '/contributions',
+    {
+      schema: {
+        operationId: 'listContributions',
+        tags,
+        summary: 'Contributions, newest first, filtered',
+        querystring: PageQuery.extend({
+          status: z.enum(CONTRIBUTION_STATUSES).optional(),
+          donor: partyId.optional(),
+          currency: currency.optional(),
+          capabilityArea: z.string().max(40).optional(),
+          announcedFrom: isoDate.optional(),
+          announcedTo: isoDate.optional(),
+        }),
+        response: { 200: pageOf(Contribution) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return listContributions(database, actorOf(request), {
+        limit: q.limit,
+        cursor: q.cursor,
+        status: q.status,
+        donorPartyId: q.donor,
+        currency: q.currency,
+        capabilityArea: q.capabilityArea,
+        announcedFrom: q.announcedFrom,
+        announcedTo: q.announcedTo,
+      });
+    },
+  );
+
+  app.post(
+    '/contributions',
+    {
+      config: { idempotent: true },
+      schema: {
+        operationId: 'createContribution',
+        tags,
+        summary: 'Record a pledge (send Idempotency-Key to make a retry safe)',
+        body: CreateContribution,
+        response: { 201: ContributionDetail },
+      },
+    },
+    async (request, reply) => {
+      const created = await createContribution(database, actorOf(request), request.body);
+      reply.code(201).header('location', `/api/v1/contributions/${created.id}`);
+      return withEtag(reply, created);
+    },
+  );
+
+  app.get(
+    '/contributions/:id',
+    {
+      schema: {
+        operationId: 'getContribution',
+        tags,
+        params: IdParams,
+        response: { 200: ContributionDetail },
+      },
+    },
+    async (request, reply) =>
+      withEtag(reply, await getContribution(database, actorOf(request), request.params.id)),
+  );
+
+  app.post(
+    '/contributions/:id/commit',
+    {
+      schema: {
+        operationId: 'commitContribution',
+        tags,
+        summary: 'Commit a pledge (it then counts as funding); If-Match honoured',
+        params: IdParams,
+        body: z.object({ amountMinor: bigintString.optional(), committedOn: isoDate }),
+        response: { 200: ContributionDetail },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await commitContribution(database, actorOf(request), request.params.id, request.body, {
+          expectedVersion: ifMatchVersion(request),
+        }),
+      ),
+  );
+
+  app.post(
+    '/contributions/:id/payments',
+    {
+      schema: {
+        operationId: 'recordContributionPayment',
+        tags,
+        summary: 'Record money received from the donor; If-Match honoured',
+        params: IdParams,
+        body: z.object({
+          amountMinor: bigintString,
+          paidOn: isoDate,
+          reference: z.string().max(200).nullable().optional(),
+        }),
+        response: { 200: ContributionDetail },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await recordPayment(database, actorOf(request), request.params.id, request.body, {
+          expectedVersion: ifMatchVersion(request),
+        }),
+      ),
+  );
+
+  app.post(
+    '/contributions/:id/reduce',
+    {
+      schema: {
+        operationId: 'reduceContribution',
+        tags,
+        summary: 'Lower the amount, with a reason; never below what is allocated or paid',
+        params: IdParams,
+        body: z.object({ amountMinor: bigintString, reason: z.string().min(1).max(1000) }),
+        response: { 200: ContributionDetail },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await reduceContribution(database, actorOf(request), request.params.id, request.body, {
+          expectedVersion: ifMatchVersion(request),
+        }),
+      ),
+  );
+
+  app.post(
+    '/contributions/:id/cancel',
+    {
+      schema: {
+        operationId: 'cancelContribution',
+        tags,
+        summary: 'Cancel a pledge, or a commitment with nothing allocated or paid',
+        params: IdParams,
+        body: z.object({ reason: z.string().min(1).max(1000) }),
+        response: { 200: ContributionDetail },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await cancelContribution(database, actorOf(request), request.params.id, request.body, {
+          expectedVersion: ifMatchVersion(request),
+        }),
+      ),
+  );
+};
