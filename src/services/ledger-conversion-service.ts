@@ -86,18 +86,23 @@ export async function createConversion(
     );
   }
   return inTransaction(database, (tx, attempt) =>
-    convertIn(tx, database, actor, input, priced, attempt > 1),
+    createConversionIn(tx, database, actor, input, priced, { checkKeysFirst: attempt > 1 }),
   );
 }
 
-async function convertIn(
+/**
+ * The body of `createConversion` inside a transaction the caller owns, priced beforehand
+ * (`convert` of fx-service). With `audit: false` the caller's command writes the one event.
+ */
+export async function createConversionIn(
   tx: Tx,
   database: Database,
   actor: Actor,
   input: ConversionInput,
   priced: ConvertResult,
-  checkKeysFirst: boolean,
+  options: { checkKeysFirst?: boolean; audit?: boolean } = {},
 ): Promise<ConversionResult> {
+  const checkKeysFirst = options.checkKeysFirst ?? false;
   const [fromLedger, toLedger] = [priced.fromCurrency, priced.currency];
   const fxFrom = await createAccount(
     database,
@@ -162,26 +167,27 @@ async function convertIn(
     toTransferId: toTransfer.id,
     ...rate,
   });
-  await recordAudit(tx, actor, {
-    entity: 'ledger_conversion',
-    entityId: String(id),
-    action: 'create',
-    after: {
-      fromTransfer: {
-        id: fromTransfer.id,
-        ledger: fromLedger,
-        amountMinor: fromTransfer.amountMinor,
-        kind,
+  if (options.audit !== false)
+    await recordAudit(tx, actor, {
+      entity: 'ledger_conversion',
+      entityId: String(id),
+      action: 'create',
+      after: {
+        fromTransfer: {
+          id: fromTransfer.id,
+          ledger: fromLedger,
+          amountMinor: fromTransfer.amountMinor,
+          kind,
+        },
+        toTransfer: {
+          id: toTransfer.id,
+          ledger: toLedger,
+          amountMinor: toTransfer.amountMinor,
+          kind,
+        },
+        ...rate,
+        valueDate: priced.valueDate,
       },
-      toTransfer: {
-        id: toTransfer.id,
-        ledger: toLedger,
-        amountMinor: toTransfer.amountMinor,
-        kind,
-      },
-      ...rate,
-      valueDate: priced.valueDate,
-    },
-  });
+    });
   return { id, fromTransfer, toTransfer, rate, created: true };
 }

@@ -44,7 +44,76 @@ export interface ContributionPaymentTable {
   created_at: Timestamp;
 }
 
+export type PackageStatus =
+  'draft' | 'open' | 'funded' | 'authorized' | 'in_delivery' | 'delivered' | 'closed' | 'cancelled';
+
+export interface PackageTable {
+  id: GeneratedInt8;
+  number: string;
+  cycle: string;
+  title: string;
+  currency: Generated<string>;
+  target_minor: Int8;
+  price_minor: DefaultInt8;
+  funded_minor: DefaultInt8;
+  disbursed_minor: DefaultInt8;
+  status: Generated<PackageStatus>;
+  authorization_reference: string | null;
+  authorized_on: string | null;
+  status_reason: string | null;
+  synthetic: Generated<boolean>;
+  source_note: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  opened_at: Date | null;
+  funded_at: Date | null;
+  authorized_at: Date | null;
+  cancelled_at: Date | null;
+  closed_at: Date | null;
+}
+
+export interface PackageLineTable {
+  id: GeneratedInt8;
+  package_id: Int8;
+  requirement_item_id: Int8;
+  capability_area: string;
+  category: string;
+  lethal: boolean;
+  quantity: number;
+  unit: string;
+  unit_price_minor: Int8;
+  description: string | null;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export type AllocationStatus = 'pending' | 'posted' | 'voided';
+
+export interface AllocationTable {
+  id: GeneratedInt8;
+  package_id: Int8;
+  contribution_id: Int8;
+  status: AllocationStatus;
+  amount_minor: Int8;
+  currency: string;
+  package_amount_minor: Int8;
+  value_date: string;
+  rate: string;
+  from_rate_per_eur: string;
+  to_rate_per_eur: string;
+  rate_date: string;
+  rate_source: string;
+  hold_transfer_ids: ColumnType<bigint[], bigint[], bigint[]>;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+}
+
 export interface FundingSchema {
   contribution: ContributionTable;
   contribution_payment: ContributionPaymentTable;
+  package: PackageTable;
+  package_line: PackageLineTable;
+  allocation: AllocationTable;
 }

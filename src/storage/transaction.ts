@@ -17,6 +17,8 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 const RETRYABLE_UNIQUE_CONSTRAINTS = new Set([
   'ledger_transfer_idempotency_key_key',
   'ledger_account_reference_key',
+  // two packages created at once drew the same next number: the retry draws again
+  'package_number_key',
 ]);
 
 export function sqlState(error: unknown): string | undefined {

@@ -30,7 +30,10 @@ describe.each(ENGINES)('contributions API on %s', (engine) => {
       ...(body !== undefined ? { payload: body as object } : {}),
     });
 
-  const pledge = (overrides: Record<string, unknown> = {}, actor = 'contributor:NLD') =>
+  const pledge = (
+    overrides: Record<string, unknown> = {},
+    actor: string | null = 'contributor:NLD',
+  ) =>
     call('POST', '/contributions', actor, {
       donorPartyId: 'NLD',
       currency: 'EUR',

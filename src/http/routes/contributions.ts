@@ -71,20 +71,18 @@ const ContributionDetail = Contribution.extend({
   ),
 }).meta({ id: 'ContributionDetail' });
 
-const CreateContribution = z
-  .object({
-    donorPartyId: partyId,
-    currency,
-    amountMinor: bigintString.describe('The pledged amount in minor units (cents for EUR).'),
-    announcedOn: isoDate,
-    title: z.string().min(1).max(200),
-    earmarkAreas: z.array(z.string().max(40)).max(10).optional(),
-    earmarkPackageId: bigintString.nullable().optional(),
-    internalNote: z.string().max(2000).nullable().optional(),
-    sourceNote: z.string().max(1000).nullable().optional(),
-    synthetic: z.boolean().optional(),
-  })
-  .meta({ id: 'CreateContribution' });
+const CreateContribution = z.object({
+  donorPartyId: partyId,
+  currency,
+  amountMinor: bigintString.describe('The pledged amount in minor units (cents for EUR).'),
+  announcedOn: isoDate,
+  title: z.string().min(1).max(200),
+  earmarkAreas: z.array(z.string().max(40)).max(10).optional(),
+  earmarkPackageId: bigintString.nullable().optional(),
+  internalNote: z.string().max(2000).nullable().optional(),
+  sourceNote: z.string().max(1000).nullable().optional(),
+  synthetic: z.boolean().optional(),
+});
 
 const IdParams = z.object({ id: bigintString });
 const tags = ['contributions'];

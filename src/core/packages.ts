@@ -1,0 +1,160 @@
+/**
+ * Packages: about $500M of approved requirement items, funded by allocations of contributions,
+ * authorised and delivered by the supplier. Pure rules.
+ *
+ *   draft ─open─▶ open ─(allocations cover the price)─▶ funded ─authorise─▶ authorized
+ *     │            ▲  └──────────── re-price above funding re-opens ◀──────┘      │
+ *     │            │                                                     first shipment
+ *     └─cancel─────┴─ cancel (voids every pending allocation) ◀─ funded     ▼
+ *                                          closed ◀─ delivered ◀─ in_delivery
+ */
+import { DomainError } from './errors.js';
+
+export const PACKAGE_STATUSES = [
+  'draft',
+  'open',
+  'funded',
+  'authorized',
+  'in_delivery',
+  'delivered',
+  'closed',
+  'cancelled',
+] as const;
+export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
+
+export type PackageAction =
+  'edit_lines' | 'open' | 'allocate' | 'authorize' | 'disburse' | 'cancel';
+
+export const PACKAGE_TRANSITIONS: Record<PackageAction, readonly PackageStatus[]> = {
+  edit_lines: ['draft'],
+  open: ['draft'],
+  allocate: ['open'],
+  authorize: ['funded'],
+  disburse: ['authorized', 'in_delivery', 'delivered'],
+  cancel: ['draft', 'open', 'funded'],
+};
+
+export const PACKAGE_ACCOUNT_CODES = { packageFunding: 200, supplierPaid: 300 } as const;
+export const PACKAGE_TRANSFER_CODES = {
+  allocation: 2_001,
+  disbursement: 2_002,
+  surplusReturn: 2_003,
+} as const;
+
+export function packageFundingAccount(id: bigint) {
+  return `package:${id}:funding`;
+}
+
+export function supplierAccount(partyId: string, currency: string) {
+  return `supplier:${partyId}:${currency}:paid`;
+}
+
+export function checkPackageTransition(status: PackageStatus, action: PackageAction): void {
+  const allowed = PACKAGE_TRANSITIONS[action];
+  if (!allowed.includes(status)) {
+    if (action === 'allocate') {
+      throw new DomainError(
+        'PACKAGE_NOT_OPEN',
+        `The package is ${status}; allocations need an open package.`,
+        {
+          entity: 'package',
+          from: status,
+          action,
+          allowed,
+        },
+      );
+    }
+    if (action === 'authorize' && status === 'open') {
+      throw new DomainError('PACKAGE_NOT_FUNDED', undefined, {
+        entity: 'package',
+        from: status,
+        action,
+        allowed,
+      });
+    }
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `A ${status} package cannot ${action.replace('_', ' ')}.`,
+      {
+        entity: 'package',
+        from: status,
+        action,
+        allowed,
+      },
+    );
+  }
+}
+
+/** Price of the lines: Σ quantity × unit price. */
+export function linesPrice(lines: readonly { quantity: number; unitPriceMinor: bigint }[]): bigint {
+  return lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPriceMinor, 0n);
+}
+
+/** Status once allocations total `fundedMinor` against `priceMinor`. */
+export function fundingStatus(priceMinor: bigint, fundedMinor: bigint): 'open' | 'funded' {
+  return priceMinor > 0n && fundedMinor >= priceMinor ? 'funded' : 'open';
+}
+
+/**
+ * An allocation may not overshoot the gap by more than rounding: the value of one minor unit of
+ * the contribution's currency in the package's (so an exact fill is always reachable).
+ */
+export function checkAllocationFitsGap(input: {
+  gapMinor: bigint;
+  packageAmountMinor: bigint;
+  oneUnitInPackageMinor: bigint;
+}): void {
+  if (input.gapMinor <= 0n) {
+    throw new DomainError('PACKAGE_NOT_OPEN', 'The package is already fully funded.', {
+      field: 'amountMinor',
+    });
+  }
+  const tolerance = input.oneUnitInPackageMinor > 1n ? input.oneUnitInPackageMinor : 1n;
+  if (input.packageAmountMinor > input.gapMinor + tolerance - 1n) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'The allocation is larger than the funding gap; allocate at most the gap.',
+      {
+        field: 'amountMinor',
+        gapMinor: input.gapMinor,
+        packageAmountMinor: input.packageAmountMinor,
+      },
+    );
+  }
+}
+
+/**
+ * Earmarks: a contribution earmarked for capability areas funds only packages whose every line
+ * is in those areas; one earmarked for a package funds only that package.
+ */
+export function checkEarmark(
+  earmarks: { capabilityAreas: readonly string[]; packageId: bigint | null },
+  target: { packageId: bigint; lineAreas: readonly string[] },
+): void {
+  if (earmarks.packageId !== null && earmarks.packageId !== target.packageId) {
+    throw new DomainError(
+      'EARMARK_MISMATCH',
+      `The contribution is earmarked for package ${earmarks.packageId}.`,
+      {
+        field: 'contributionId',
+        earmarkedPackageId: earmarks.packageId,
+      },
+    );
+  }
+  if (earmarks.capabilityAreas.length > 0) {
+    const outside = [...new Set(target.lineAreas)].filter(
+      (a) => !earmarks.capabilityAreas.includes(a),
+    );
+    if (outside.length > 0) {
+      throw new DomainError(
+        'EARMARK_MISMATCH',
+        `The package holds ${outside.join(', ')}, outside the contribution's earmarks.`,
+        {
+          field: 'contributionId',
+          earmarkedAreas: earmarks.capabilityAreas,
+          outside,
+        },
+      );
+    }
+  }
+}
