@@ -67,6 +67,21 @@ export const POLICY = {
   'packages.allocate': ['coordinator', 'system'],
   'packages.authorize': ['supplier', 'system'],
   'packages.disburse': ['coordinator', 'supplier', 'system'],
+  'packages.close': ['coordinator', 'system'],
+  'shipments.write': ['supplier', 'system'],
+  'receipts.write': ['recipient', 'system'],
+  'discrepancies.resolve': ['coordinator', 'supplier', 'system'],
+  // Meetings (UDCG and ministerials) and their announcements
+  'meetings.read': [
+    'coordinator',
+    'contributor',
+    'recipient',
+    'validator',
+    'supplier',
+    'auditor',
+    'system',
+  ],
+  'meetings.write': ['coordinator', 'system'],
   'fx.read': [
     'coordinator',
     'contributor',

@@ -29,7 +29,13 @@ import type { Database } from '../storage/database.js';
 import { notFoundError, toHttpError, type HttpError } from './errors.js';
 import { jsonReplacer, serializeJson } from './json.js';
 import { registerOpenApi } from './openapi.js';
+import { contributionRoutes } from './routes/contributions.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
+import { packageRoutes } from './routes/packages.js';
+import { meetingRoutes } from './routes/meetings.js';
+import { requirementRoutes } from './routes/requirements.js';
+import { referenceRoutes } from './routes/reference.js';
 import { devActorFromHeader, requestContextHooks } from './request-context.js';
 import { ErrorResponse } from './schemas.js';
 
@@ -110,6 +116,12 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   await registerOpenApi(app);
   await app.register(healthRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(requirementRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(contributionRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(packageRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(deliveryRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(meetingRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(referenceRoutes, { prefix: API_PREFIX, database: options.database });
   return app;
 }
 

@@ -69,6 +69,7 @@ export interface PackageChanges {
   funded_at?: Date | null;
   authorized_at?: Date;
   cancelled_at?: Date;
+  closed_at?: Date;
 }
 
 export async function updatePackage(
@@ -189,4 +190,13 @@ export async function listPackages(db: Executor, f: PackageFilter): Promise<Pack
   if (f.cycle) query = query.where('cycle', '=', f.cycle);
   if (f.afterId !== undefined) query = query.where('id', '>', f.afterId);
   return query.execute();
+}
+
+export async function packageOfLine(db: Executor, lineId: bigint): Promise<bigint> {
+  const row = await db
+    .selectFrom('package_line')
+    .select('package_id')
+    .where('id', '=', lineId)
+    .executeTakeFirstOrThrow();
+  return row.package_id;
 }

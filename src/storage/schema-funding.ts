@@ -110,7 +110,61 @@ export interface AllocationTable {
   resolved_at: Date | null;
 }
 
+export type ShipmentStatus = 'planned' | 'dispatched' | 'arrived_hub' | 'handed_over' | 'received';
+
+export interface ShipmentTable {
+  id: GeneratedInt8;
+  package_id: Int8;
+  reference: string;
+  status: Generated<ShipmentStatus>;
+  planned_on: string;
+  dispatched_on: string | null;
+  arrived_hub_on: string | null;
+  handed_over_on: string | null;
+  received_on: string | null;
+  synthetic: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ShipmentLineTable {
+  shipment_id: Int8;
+  package_line_id: Int8;
+  quantity: number;
+}
+
+export interface ReceiptTable {
+  id: GeneratedInt8;
+  shipment_id: Int8;
+  package_line_id: Int8;
+  received_quantity: number;
+  received_on: string;
+  created_at: Timestamp;
+}
+
+export type DiscrepancyKind = 'short' | 'over' | 'damaged' | 'wrong_item';
+export type DiscrepancyResolution = 'replaced' | 'credited' | 'written_off';
+
+export interface DiscrepancyTable {
+  id: GeneratedInt8;
+  receipt_id: Int8;
+  package_line_id: Int8;
+  kind: DiscrepancyKind;
+  quantity: number;
+  reason: string;
+  resolution: DiscrepancyResolution | null;
+  resolution_note: string | null;
+  resolved_at: Date | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+}
+
 export interface FundingSchema {
+  shipment: ShipmentTable;
+  shipment_line: ShipmentLineTable;
+  receipt: ReceiptTable;
+  discrepancy: DiscrepancyTable;
   contribution: ContributionTable;
   contribution_payment: ContributionPaymentTable;
   package: PackageTable;

@@ -93,7 +93,7 @@ const Allocation = z
   })
   .meta({ id: 'Allocation' });
 
-const PackageDetail = PackageSummary.extend({
+export const PackageDetail = PackageSummary.extend({
   lines: z.array(PackageLine),
   allocations: z.array(Allocation),
 }).meta({ id: 'PackageDetail' });
