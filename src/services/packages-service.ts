@@ -723,14 +723,27 @@ export async function getPackage(
 export async function listPackages(
   database: Database,
   actor: Actor,
-  query: PageRequest & { status?: PackageStatus | undefined; cycle?: string | undefined } = {},
+  query: PageRequest & {
+    status?: PackageStatus | undefined;
+    cycle?: string | undefined;
+    capabilityArea?: string | undefined;
+    donorPartyId?: string | undefined;
+    createdFrom?: string | undefined;
+    createdTo?: string | undefined;
+  } = {},
 ): Promise<Page<PackageSummary>> {
   authorize(actor, 'packages.read');
   const limit = pageLimit(query.limit);
   const cursor = decodeCursor(query.cursor, 1);
+  if (query.createdFrom !== undefined) checkDate(query.createdFrom, 'createdFrom');
+  if (query.createdTo !== undefined) checkDate(query.createdTo, 'createdTo');
   const rows = await listPackageRows(database.kysely, {
     status: query.status,
     cycle: query.cycle,
+    capabilityArea: query.capabilityArea,
+    donorPartyId: query.donorPartyId,
+    createdFrom: query.createdFrom,
+    createdTo: query.createdTo,
     afterId: cursor ? BigInt(cursor[0]!) : undefined,
     limit,
   });

@@ -176,6 +176,13 @@ export async function resolveAllocations(
 export interface PackageFilter {
   status?: PackageStatus | undefined;
   cycle?: string | undefined;
+  /** Packages with at least one line in this capability area. */
+  capabilityArea?: string | undefined;
+  /** Packages funded (pending or posted) by a contribution of this party. */
+  donorPartyId?: string | undefined;
+  /** Created on or after / on or before (YYYY-MM-DD). */
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
   afterId?: bigint | undefined;
   limit: number;
 }
@@ -188,6 +195,32 @@ export async function listPackages(db: Executor, f: PackageFilter): Promise<Pack
     .limit(f.limit + 1);
   if (f.status) query = query.where('status', '=', f.status);
   if (f.cycle) query = query.where('cycle', '=', f.cycle);
+  if (f.capabilityArea) {
+    const area = f.capabilityArea;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('package_line')
+          .select('package_line.id')
+          .whereRef('package_line.package_id', '=', 'package.id')
+          .where('package_line.capability_area', '=', area),
+      ),
+    );
+  }
+  if (f.donorPartyId) {
+    const donor = f.donorPartyId;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('allocation')
+          .innerJoin('contribution', 'contribution.id', 'allocation.contribution_id')
+          .select('allocation.id')
+          .whereRef('allocation.package_id', '=', 'package.id')
+          .where('allocation.status', '<>', 'voided')
+          .where('contribution.donor_party_id', '=', donor),
+      ),
+    );
+  }
+  if (f.createdFrom) query = query.where('created_at', '>=', sql<Date>`${f.createdFrom}::date`);
+  if (f.createdTo) query = query.where('created_at', '<', sql<Date>`${f.createdTo}::date + 1`);
   if (f.afterId !== undefined) query = query.where('id', '>', f.afterId);
   return query.execute();
 }

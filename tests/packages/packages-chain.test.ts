@@ -275,6 +275,105 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
       allocatedMinor: ore.toString(),
       availableMinor: (200_000_000_000n - ore).toString(),
     });
+
+    // Shipped (status and dates only), received with one discrepancy, delivered, closed.
+    const [lineA, lineB] = composed.lines.map((l: { id: string }) => l.id);
+    expect(
+      (
+        await call('POST', `/packages/${pkg.id}/shipments`, 'coordinator', {
+          reference: 'SHIP-1',
+          plannedOn: '2025-09-05',
+          lines: [],
+        })
+      ).status,
+    ).toBe(400);
+    const planned = await call('POST', `/packages/${pkg.id}/shipments`, 'supplier', {
+      reference: 'SHIP-1',
+      plannedOn: '2025-09-05',
+      lines: [
+        { packageLineId: lineA, quantity: 80 },
+        { packageLineId: lineB, quantity: 10 },
+      ],
+    });
+    expect(planned.status).toBe(201);
+    const shipmentId = planned.body.shipments[0].id;
+    const tooEarly = await call('POST', `/shipments/${shipmentId}/receipt`, 'recipient', {
+      receivedOn: '2025-09-06',
+      lines: [
+        { packageLineId: lineA, receivedQuantity: 80 },
+        { packageLineId: lineB, receivedQuantity: 10 },
+      ],
+    });
+    expect(tooEarly.body.error.code).toBe('INVALID_TRANSITION'); // not dispatched yet
+    await ok('POST', `/shipments/${shipmentId}/status`, 'supplier', {
+      status: 'dispatched',
+      on: '2025-09-08',
+    });
+    expect((await ok('GET', `/packages/${pkg.id}`, 'coordinator')).status).toBe('in_delivery');
+    const backwards = await call('POST', `/shipments/${shipmentId}/status`, 'supplier', {
+      status: 'dispatched',
+      on: '2025-09-09',
+    });
+    expect(backwards.body.error.code).toBe('INVALID_TRANSITION');
+    await ok('POST', `/shipments/${shipmentId}/status`, 'supplier', {
+      status: 'handed_over',
+      on: '2025-09-12',
+    });
+    const unexplained = await call('POST', `/shipments/${shipmentId}/receipt`, 'recipient', {
+      receivedOn: '2025-09-13',
+      lines: [
+        { packageLineId: lineA, receivedQuantity: 78 },
+        { packageLineId: lineB, receivedQuantity: 10 },
+      ],
+    });
+    expect(unexplained.status).toBe(400); // two missing, no discrepancy recorded
+    const received = await ok('POST', `/shipments/${shipmentId}/receipt`, 'recipient', {
+      receivedOn: '2025-09-13',
+      lines: [
+        {
+          packageLineId: lineA,
+          receivedQuantity: 78,
+          discrepancies: [{ kind: 'short', quantity: 2, reason: 'two lots missing at handover' }],
+        },
+        { packageLineId: lineB, receivedQuantity: 10 },
+      ],
+    });
+    expect(received.delivered).toBe(false);
+    expect((await ok('GET', `/packages/${pkg.id}`, 'coordinator')).status).toBe('in_delivery');
+    const notYet = await call('POST', `/packages/${pkg.id}/close`, 'coordinator', {});
+    expect(notYet.body.error.code).toBe('INVALID_TRANSITION');
+    const resolved = await ok(
+      'POST',
+      `/discrepancies/${received.discrepancies[0].id}/resolve`,
+      'coordinator',
+      { resolution: 'credited', note: 'credited by the supplier' },
+    );
+    expect(resolved.delivered).toBe(true);
+    expect((await ok('GET', `/packages/${pkg.id}`, 'coordinator')).status).toBe('delivered');
+
+    // Closing returns the surplus to NLD and NOR by largest remainder, back at their own rates.
+    const surplus = nldUsd + norUsd - finalPrice;
+    const total = nldUsd + norUsd;
+    let nldPart = (surplus * nldUsd) / total;
+    let norPart = (surplus * norUsd) / total;
+    if (nldPart + norPart < surplus) {
+      if ((surplus * nldUsd) % total >= (surplus * norUsd) % total) nldPart += 1n;
+      else norPart += 1n;
+    }
+    const nldBackEur = roundHalfEven(nldPart * 10_000n, 11_578n); // USD cents ÷ 1.1578
+    const norBackOre = roundHalfEven(norPart * 118_590n, 11_578n); // USD cents × 11.8590 ÷ 1.1578
+    const closed = await ok('POST', `/packages/${pkg.id}/close`, 'coordinator', {});
+    expect(closed.status).toBe('closed');
+    const nldClosed = await ok('GET', `/contributions/${nld.id}`, 'contributor:NLD');
+    expect(nldClosed.availableMinor).toBe(nldBackEur.toString());
+    const norClosed = await ok('GET', `/contributions/${nor.id}`, 'contributor:NOR');
+    expect(norClosed.availableMinor).toBe((200_000_000_000n - ore + norBackOre).toString());
+    const fundingClosed = await getAccountByReference(
+      t.database,
+      system,
+      `package:${pkg.id}:funding`,
+    );
+    expect(fundingClosed.creditsPostedMinor - fundingClosed.debitsPostedMinor).toBe(0n);
   });
 
   it('a re-price above the funding re-opens the gap; a cancellation voids every hold', async () => {
@@ -355,6 +454,20 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
     expect(cancelled.allocations[0].status).toBe('voided');
     const cadAfter = await ok('GET', `/contributions/${cad.id}`, 'coordinator');
     expect(cadAfter).toMatchObject({ availableMinor: '50000000000', allocatedMinor: '0' });
+  });
+
+  it('lists filter by status, cycle, capability area, donor and date', async () => {
+    const byArea = await ok('GET', '/packages?capabilityArea=air_missile_defence', 'auditor');
+    expect(byArea.items.map((p: { number: string }) => p.number)).toEqual(['PURL-001']);
+    const byDonor = await ok('GET', '/packages?donor=NOR', 'auditor');
+    expect(byDonor.items.map((p: { number: string }) => p.number)).toEqual(['PURL-001']);
+    const byCanada = await ok('GET', '/packages?donor=CAN', 'auditor');
+    expect(byCanada.items).toEqual([]); // its only allocation was voided with the cancellation
+    const closed = await ok('GET', '/packages?status=closed&cycle=2025-08', 'auditor');
+    expect(closed.items.map((p: { number: string }) => p.number)).toEqual(['PURL-001']);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await ok('GET', `/packages?createdFrom=${today}`, 'auditor')).items).toHaveLength(2);
+    expect((await ok('GET', '/packages?createdTo=2020-01-01', 'auditor')).items).toHaveLength(0);
   });
 
   it('afterwards the ledger balances in every currency and the audit chain verifies', async () => {

@@ -110,11 +110,26 @@ export const packageRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
         querystring: PageQuery.extend({
           status: z.enum(PACKAGE_STATUSES).optional(),
           cycle: cycle.optional(),
+          capabilityArea: z
+            .string()
+            .max(40)
+            .optional()
+            .describe('Packages with a line in this capability area.'),
+          donor: z
+            .string()
+            .regex(/^[A-Z][A-Z0-9-]{1,19}$/)
+            .optional()
+            .describe('Packages funded by this party.'),
+          createdFrom: isoDate.optional(),
+          createdTo: isoDate.optional(),
         }),
         response: { 200: pageOf(PackageSummary) },
       },
     },
-    async (request) => listPackages(database, actorOf(request), request.query),
+    async (request) => {
+      const { donor, ...rest } = request.query;
+      return listPackages(database, actorOf(request), { ...rest, donorPartyId: donor });
+    },
   );
 
   app.post(
