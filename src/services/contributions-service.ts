@@ -45,6 +45,7 @@ import {
 } from '../storage/contributions-repository.js';
 import type { Database } from '../storage/database.js';
 import { currencyExists, findAccountByReference } from '../storage/ledger-repository.js';
+import { findPackage } from '../storage/packages-repository.js';
 import { inTransaction, type Tx } from '../storage/transaction.js';
 import { recordAudit } from './audit-service.js';
 import { createAccount, createTransfersIn } from './ledger-service.js';
@@ -210,6 +211,11 @@ export async function createContribution(
     if (!(await currencyExists(tx, input.currency))) {
       throw new DomainError('CURRENCY_UNKNOWN', `No currency ${input.currency}.`, {
         field: 'currency',
+      });
+    }
+    if (input.earmarkPackageId && !(await findPackage(tx, input.earmarkPackageId))) {
+      throw new DomainError('NOT_FOUND', 'No such package to earmark for.', {
+        field: 'earmarkPackageId',
       });
     }
     const unknownAreas = await capabilityAreasExist(tx, earmarkAreas);

@@ -190,6 +190,21 @@ describe.each(ENGINES)('contributions API on %s', (engine) => {
     expect(after).toMatchObject({ status: 'cancelled', version: 2 });
   });
 
+  it('an earmark names capability areas or an existing package, not both', async () => {
+    const unknownPackage = await pledge({ earmarkPackageId: '999999' });
+    expect(unknownPackage.statusCode).toBe(404);
+    expect(unknownPackage.json().error.details.field).toBe('earmarkPackageId');
+    const unknownArea = await pledge({ earmarkAreas: ['submarines'] });
+    expect(unknownArea.statusCode).toBe(400);
+    const both = await pledge({ earmarkAreas: ['drones'], earmarkPackageId: '1' });
+    expect(both.statusCode).toBe(400);
+    const areas = await pledge({ earmarkAreas: ['drones', 'demining'] });
+    expect(areas.json().earmarks).toEqual({
+      capabilityAreas: ['drones', 'demining'],
+      packageId: null,
+    });
+  });
+
   it('a contributor writes only its own party’s contributions, by any route', async () => {
     const mine = (await pledge({ amountMinor: '100' })).json();
     const forOther = await pledge({ donorPartyId: 'DEU' }, 'contributor:NLD');

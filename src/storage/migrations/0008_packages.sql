@@ -72,3 +72,7 @@ CREATE TABLE allocation (
 );
 CREATE INDEX allocation_package ON allocation (package_id);
 CREATE INDEX allocation_contribution ON allocation (contribution_id);
+
+-- A contribution earmarked for one package names an existing package.
+ALTER TABLE contribution
+  ADD CONSTRAINT contribution_earmark_package_fk FOREIGN KEY (earmark_package_id) REFERENCES package (id);
