@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { registerDb } from './commands/db.js';
+import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
@@ -19,6 +20,7 @@ registerServe(program);
 registerDb(program);
 registerImport(program);
 registerVerify(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

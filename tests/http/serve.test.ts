@@ -19,7 +19,13 @@ describe.each(ENGINES)('purl serve on %s', (engine) => {
 
   it('starts the real server, answers /api/v1/health over loopback, and stops cleanly on SIGTERM', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'purl-serve-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
+    // The demo auto-load at start has its own tests (tests/demo); keep this one about starting.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PURL_NO_DEMO: '1',
+    };
     delete env.DATABASE_URL;
     if (engine === 'postgres') env.DATABASE_URL = await createPostgresDatabase();
     else env.PURL_DATA_DIR = dataDir;

@@ -2,11 +2,13 @@
  * `purl serve` — opens the configured database (PostgreSQL at DATABASE_URL, else PGlite in
  * PURL_DATA_DIR, default ./data), applies pending migrations, and serves the API and its docs
  * on HOST:PORT (default 0.0.0.0:8080) until SIGINT or SIGTERM, then closes the server (letting
- * requests in flight finish) and the database, in that order.
+ * requests in flight finish) and the database, in that order. An empty database (no
+ * contributions, no packages) first gets the demo data, unless PURL_NO_DEMO=1.
  */
 import type { Command } from 'commander';
-import { DomainError } from '../../core/errors.js';
+import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
+import { holdsNoFunding, loadDemo } from '../../services/demo-service.js';
 import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
 import { openDatabase, type Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
@@ -20,7 +22,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'start the web server and API (env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL)',
+      'start the web server and API; loads the demo into an empty database ' +
+        '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo)',
     )
     .action(async () => {
       await serve();
@@ -39,6 +42,7 @@ export async function serve(): Promise<void> {
       devActors: process.env.PURL_DEV_ACTORS === '1',
       logger: { level: process.env.LOG_LEVEL || 'info' },
     });
+    if (process.env.PURL_NO_DEMO !== '1') await loadDemoIfEmpty(app, database);
     await app.listen({ port, host });
     const url = publicUrl(app, host);
     app.log.info(
@@ -55,6 +59,28 @@ export async function serve(): Promise<void> {
     throw error;
   }
   stopOnSignal(app, database);
+}
+
+/**
+ * A database without contributions and packages gets the demo (`purl demo load`) before the
+ * server listens, so `npm start` on a fresh machine tells the PURL story; PURL_NO_DEMO=1 skips
+ * it. A refusal (other data, a missing ECB file) is logged and the server starts anyway.
+ */
+async function loadDemoIfEmpty(app: App, database: Database): Promise<void> {
+  if (!(await holdsNoFunding(database))) return;
+  try {
+    const demo = await loadDemo(database);
+    app.log.info(
+      { demo: { seconds: demo.seconds, packages: demo.packages.length } },
+      `empty database: demo data loaded in ${demo.seconds.toFixed(1)} s ` +
+        `(${demo.contributions.length} contributions, ${demo.packages.length} packages, ` +
+        `${demo.meetings.length} meetings; synthetic records are marked synthetic). ` +
+        'Set PURL_NO_DEMO=1 to start with an empty database.',
+    );
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    app.log.warn({ code: error.code }, `demo data not loaded: ${error.message}`);
+  }
 }
 
 function stopOnSignal(app: App, database: Database): void {
