@@ -25,7 +25,7 @@ declare module 'fastify' {
     idempotencyClaim?: IdempotencyClaim;
   }
   interface FastifyContextConfig {
-    /** A creating call: honours `Idempotency-Key`. */
+    /** Honours `Idempotency-Key` (every POST does; this marks other methods that should). */
     idempotent?: boolean;
   }
 }
@@ -106,7 +106,8 @@ export function requestContextHooks(
       }
     },
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      if (!request.routeOptions.config?.idempotent) return;
+      // Every POST (creating calls and commands alike) may be retried safely with a key.
+      if (request.method !== 'POST' && !request.routeOptions.config?.idempotent) return;
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
       if (typeof key !== 'string')

@@ -456,6 +456,77 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
     expect(cadAfter).toMatchObject({ availableMinor: '50000000000', allocatedMinor: '0' });
   });
 
+  it('an allocation retried with its Idempotency-Key is made once', async () => {
+    const pkg = await ok('POST', '/packages', 'coordinator', {
+      cycle: '2025-10',
+      title: 'Retried (synthetic)',
+      targetMinor: '1000',
+    });
+    const list = await ok('POST', '/requirement-lists', 'recipient', {
+      cycle: '2025-10',
+      title: 'October (synthetic)',
+    });
+    const item = (
+      await ok('POST', `/requirement-lists/${list.id}/items`, 'recipient', {
+        capabilityArea: 'it',
+        category: 'secure communications equipment',
+        lethal: false,
+        requestedQuantity: 1,
+        unit: 'sets',
+        estimatedUnitCost: usd('100000'),
+      })
+    ).id;
+    await ok('POST', `/requirement-lists/${list.id}/submit`, 'recipient', {});
+    await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
+    for (const role of ['recipient', 'coordinator', 'supplier'])
+      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    await ok('POST', `/packages/${pkg.id}/lines`, 'coordinator', {
+      requirementItemId: item,
+      quantity: 1,
+    });
+    await ok('POST', `/packages/${pkg.id}/open`, 'coordinator', {});
+    const usdDonor = await ok('POST', '/contributions', 'coordinator', {
+      donorPartyId: 'LTU',
+      currency: 'USD',
+      amountMinor: '3000000000',
+      announcedOn: '2025-10-15',
+      title: 'LTU',
+    });
+    await ok('POST', `/contributions/${usdDonor.id}/commit`, 'coordinator', {
+      committedOn: '2025-10-15',
+    });
+    const body = { contributionId: usdDonor.id, amountMinor: '40000', valueDate: '2025-08-04' };
+    const headers = { 'idempotency-key': 'alloc-ltu-1' };
+    const first = await call(
+      'POST',
+      `/packages/${pkg.id}/allocations`,
+      'coordinator',
+      body,
+      headers,
+    );
+    const again = await call(
+      'POST',
+      `/packages/${pkg.id}/allocations`,
+      'coordinator',
+      body,
+      headers,
+    );
+    expect(first.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const after = await ok('GET', `/packages/${pkg.id}`, 'coordinator');
+    expect(after.allocations).toHaveLength(1);
+    expect(after.fundedMinor).toBe('40000');
+    const other = await call(
+      'POST',
+      `/packages/${pkg.id}/allocations`,
+      'coordinator',
+      { ...body, amountMinor: '1' },
+      headers,
+    );
+    expect(other.status).toBe(409);
+  });
+
   it('lists filter by status, cycle, capability area, donor and date', async () => {
     const byArea = await ok('GET', '/packages?capabilityArea=air_missile_defence', 'auditor');
     expect(byArea.items.map((p: { number: string }) => p.number)).toEqual(['PURL-001']);
@@ -466,7 +537,7 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
     const closed = await ok('GET', '/packages?status=closed&cycle=2025-08', 'auditor');
     expect(closed.items.map((p: { number: string }) => p.number)).toEqual(['PURL-001']);
     const today = new Date().toISOString().slice(0, 10);
-    expect((await ok('GET', `/packages?createdFrom=${today}`, 'auditor')).items).toHaveLength(2);
+    expect((await ok('GET', `/packages?createdFrom=${today}`, 'auditor')).items).toHaveLength(3);
     expect((await ok('GET', '/packages?createdTo=2020-01-01', 'auditor')).items).toHaveLength(0);
   });
 
