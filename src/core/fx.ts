@@ -14,7 +14,7 @@
  * Also here: the calendar-date helpers the rate lookup needs (ISO `YYYY-MM-DD`, UTC, no time).
  */
 import { BASE_CURRENCY } from './currency.js';
-import { assert } from './errors.js';
+import { DomainError, assert } from './errors.js';
 import { formatAmount, tryParseDecimal, type Decimal } from './money.js';
 
 /** The `source` recorded on every rate imported from the ECB history file. */
@@ -159,6 +159,16 @@ export function isIsoDate(text: unknown): text is string {
     date.getUTCDate() === d &&
     y >= 1000
   );
+}
+
+/** A date written `YYYY-MM-DD` (a real day), or VALIDATION_FAILED naming the field. */
+export function requireDate(value: unknown, field: string): string {
+  if (!isIsoDate(value)) {
+    throw new DomainError('VALIDATION_FAILED', `${field} must be a date written YYYY-MM-DD.`, {
+      field,
+    });
+  }
+  return value;
 }
 
 function epochDay(date: string): number {

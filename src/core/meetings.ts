@@ -9,7 +9,7 @@
  */
 import type { ContributionStatus } from './contributions.js';
 import { DomainError } from './errors.js';
-import { isIsoDate } from './fx.js';
+import { requireDate } from './fx.js';
 import { LIMITS } from './limits.js';
 
 export const MEETING_KINDS = ['udcg', 'ministerial', 'other'] as const;
@@ -74,10 +74,6 @@ function checkKind(value: string): MeetingKind {
   return value as MeetingKind;
 }
 
-export function checkDate(value: unknown, field: string): string {
-  if (!isIsoDate(value)) invalid(field, `${field} must be a date written YYYY-MM-DD.`);
-  return value;
-}
 
 function requiredText(value: string | undefined, field: string, max: number): string {
   const text = value?.trim() ?? '';
@@ -137,7 +133,7 @@ export function checkMeeting(input: MeetingInput): MeetingFields {
   return {
     number: checkNumber(input.number),
     kind: checkKind(input.kind),
-    heldOn: checkDate(input.heldOn, 'heldOn'),
+    heldOn: requireDate(input.heldOn, 'heldOn'),
     place: requiredText(input.place, 'place', 200),
     chairs: checkChairs(input.chairs),
     participants: checkParticipants(input.participants ?? []),
@@ -153,7 +149,7 @@ export function checkMeetingChanges(changes: MeetingChanges): Partial<MeetingFie
   const out: Partial<MeetingFields> = {};
   if (changes.number !== undefined) out.number = checkNumber(changes.number);
   if (changes.kind !== undefined) out.kind = checkKind(changes.kind);
-  if (changes.heldOn !== undefined) out.heldOn = checkDate(changes.heldOn, 'heldOn');
+  if (changes.heldOn !== undefined) out.heldOn = requireDate(changes.heldOn, 'heldOn');
   if (changes.place !== undefined) out.place = requiredText(changes.place, 'place', 200);
   if (changes.chairs !== undefined) out.chairs = checkChairs(changes.chairs);
   if (changes.participants !== undefined)

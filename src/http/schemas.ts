@@ -50,3 +50,29 @@ export const ErrorResponse = z
   });
 
 export type ErrorResponse = z.output<typeof ErrorResponse>;
+
+/** A calendar date on the wire: `YYYY-MM-DD`. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('A date, YYYY-MM-DD.');
+
+/** A monthly cycle: `YYYY-MM`. */
+export const cycleMonth = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+  .describe('A monthly cycle, YYYY-MM.');
+
+/** A party id: ISO 3166 alpha-3 for a nation, or a NATO body id. */
+export const partyId = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9-]{1,19}$/)
+  .describe(
+    'A party id: ISO 3166 alpha-3 for a nation (NLD), or a NATO body (NATO-HQ, SHAPE, NSATU).',
+  );
+
+/** An ISO 4217 currency code. */
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .describe('ISO 4217 code.');

@@ -20,7 +20,7 @@ import {
 } from '../core/contributions.js';
 import { systemActor } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
-import { isIsoDate } from '../core/fx.js';
+import { requireDate } from '../core/fx.js';
 import { availableMinor, type Account } from '../core/ledger.js';
 import {
   checkVersion,
@@ -152,14 +152,6 @@ function checkParty(actor: Actor, donorPartyId: string): void {
   }
 }
 
-function checkDate(value: string | undefined, field: string): string {
-  if (!isIsoDate(value))
-    throw new DomainError('VALIDATION_FAILED', `${field} must be a date written YYYY-MM-DD.`, {
-      field,
-    });
-  return value;
-}
-
 export interface CreateContributionInput {
   donorPartyId: string;
   currency: string;
@@ -182,7 +174,7 @@ export async function createContribution(
   authorize(actor, 'contributions.write');
   checkParty(actor, input.donorPartyId);
   checkPositiveAmount(input.amountMinor, 'amountMinor');
-  checkDate(input.announcedOn, 'announcedOn');
+  requireDate(input.announcedOn, 'announcedOn');
   const title = input.title?.trim() ?? '';
   if (title.length === 0 || title.length > 200) {
     throw new DomainError('VALIDATION_FAILED', 'title must be 1 to 200 characters.', {
@@ -347,7 +339,7 @@ export async function commitContribution(
   options: CommandOptions = {},
 ): Promise<ContributionDetail> {
   authorize(actor, 'contributions.write');
-  checkDate(input.committedOn, 'committedOn');
+  requireDate(input.committedOn, 'committedOn');
   return command(database, actor, id, 'commit', options, async (tx, row) => {
     checkTransition(row.status, 'commit');
     const amount = input.amountMinor ?? row.pledged_minor;
@@ -387,7 +379,7 @@ export async function recordPayment(
 ): Promise<ContributionDetail> {
   authorize(actor, 'contributions.confirm_payment');
   checkPositiveAmount(input.amountMinor, 'amountMinor');
-  checkDate(input.paidOn, 'paidOn');
+  requireDate(input.paidOn, 'paidOn');
   return command(database, actor, id, 'payment', options, async (tx, row) => {
     checkTransition(row.status, 'pay');
     const paid = row.paid_minor + input.amountMinor;
@@ -589,8 +581,8 @@ export async function listContributions(
   authorize(actor, 'contributions.read');
   const limit = pageLimit(query.limit);
   const cursor = decodeCursor(query.cursor, 1);
-  if (query.announcedFrom !== undefined) checkDate(query.announcedFrom, 'announcedFrom');
-  if (query.announcedTo !== undefined) checkDate(query.announcedTo, 'announcedTo');
+  if (query.announcedFrom !== undefined) requireDate(query.announcedFrom, 'announcedFrom');
+  if (query.announcedTo !== undefined) requireDate(query.announcedTo, 'announcedTo');
   const rows = await listContributionRows(database.kysely, {
     ...query,
     afterId: cursor ? BigInt(cursor[0]!) : undefined,

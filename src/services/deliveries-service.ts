@@ -16,7 +16,7 @@ import {
   type ShipmentStatus,
 } from '../core/deliveries.js';
 import { DomainError } from '../core/errors.js';
-import { convertAmount, isIsoDate } from '../core/fx.js';
+import { convertAmount, requireDate } from '../core/fx.js';
 import { PACKAGE_TRANSFER_CODES, packageFundingAccount } from '../core/packages.js';
 import { checkVersion } from '../core/pagination.js';
 import { authorize } from '../core/policy.js';
@@ -55,14 +55,6 @@ import { createTransfersIn } from './ledger-service.js';
 import { getPackage, type PackageDetail } from './packages-service.js';
 
 const LEDGER = systemActor('workflow');
-
-function checkDate(value: string | undefined, field: string): string {
-  if (!isIsoDate(value))
-    throw new DomainError('VALIDATION_FAILED', `${field} must be a date written YYYY-MM-DD.`, {
-      field,
-    });
-  return value;
-}
 
 export interface LineDelivery extends LineProgress {
   packageLineId: bigint;
@@ -205,7 +197,7 @@ export async function createShipment(
   },
 ): Promise<Deliveries> {
   authorize(actor, 'shipments.write');
-  checkDate(input.plannedOn, 'plannedOn');
+  requireDate(input.plannedOn, 'plannedOn');
   const reference = input.reference?.trim() ?? '';
   if (reference.length === 0 || reference.length > 100) {
     throw new DomainError(
@@ -293,7 +285,7 @@ export async function advanceShipment(
   options: { expectedVersion?: number | undefined } = {},
 ): Promise<Deliveries> {
   authorize(actor, 'shipments.write');
-  checkDate(input.on, 'on');
+  requireDate(input.on, 'on');
   return inTransaction(database, async (tx) => {
     const existing = await findShipment(tx, shipmentId);
     if (!existing) throw new DomainError('NOT_FOUND', 'No such shipment.', { field: 'shipmentId' });
@@ -326,7 +318,7 @@ export async function recordReceipt(
   input: { receivedOn: string; lines: ReceiptLineInput[] },
 ): Promise<Deliveries> {
   authorize(actor, 'receipts.write');
-  checkDate(input.receivedOn, 'receivedOn');
+  requireDate(input.receivedOn, 'receivedOn');
   return inTransaction(database, async (tx) => {
     const existing = await findShipment(tx, shipmentId);
     if (!existing) throw new DomainError('NOT_FOUND', 'No such shipment.', { field: 'shipmentId' });

@@ -13,7 +13,6 @@ import { DomainError } from '../core/errors.js';
 import {
   MEETING_LIMITS,
   checkAnnouncement,
-  checkDate,
   checkLinkParty,
   checkMeeting,
   checkMeetingChanges,
@@ -35,6 +34,7 @@ import {
   type Page,
   type PageRequest,
 } from '../core/pagination.js';
+import { requireDate } from '../core/fx.js';
 import { authorize } from '../core/policy.js';
 import { findContribution } from '../storage/contributions-repository.js';
 import type { Database } from '../storage/database.js';
@@ -467,8 +467,8 @@ export async function listMeetings(
   authorize(actor, 'meetings.read');
   const limit = pageLimit(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
-  if (query.from !== undefined) checkDate(query.from, 'from');
-  if (query.to !== undefined) checkDate(query.to, 'to');
+  if (query.from !== undefined) requireDate(query.from, 'from');
+  if (query.to !== undefined) requireDate(query.to, 'to');
   let after: { heldOn: string; id: bigint } | undefined;
   if (cursor) {
     const [heldOn, id] = cursor;
@@ -479,7 +479,7 @@ export async function listMeetings(
         { field: 'cursor' },
       );
     }
-    after = { heldOn: checkDate(heldOn, 'cursor'), id: BigInt(id) };
+    after = { heldOn: requireDate(heldOn, 'cursor'), id: BigInt(id) };
   }
   const rows = await listMeetingRows(database.kysely, {
     kind: query.kind,

@@ -8,7 +8,7 @@
 import { systemActor, type Actor } from '../core/actor.js';
 import { contributionAccounts } from '../core/contributions.js';
 import { DomainError } from '../core/errors.js';
-import { isIsoDate } from '../core/fx.js';
+import { requireDate } from '../core/fx.js';
 import { availableMinor, type TransferInput } from '../core/ledger.js';
 import {
   PACKAGE_ACCOUNT_CODES,
@@ -196,14 +196,6 @@ async function detail(db: Tx | Database['kysely'], row: PackageRow): Promise<Pac
 
 interface CommandOptions {
   expectedVersion?: number | undefined;
-}
-
-function checkDate(value: string | undefined, field: string): string {
-  if (!isIsoDate(value))
-    throw new DomainError('VALIDATION_FAILED', `${field} must be a date written YYYY-MM-DD.`, {
-      field,
-    });
-  return value;
 }
 
 /** Locks the package, checks its version, runs `fn`, audits before/after in one transaction. */
@@ -420,7 +412,7 @@ export async function allocateToPackage(
   options: CommandOptions = {},
 ): Promise<PackageDetail> {
   authorize(actor, 'packages.allocate');
-  checkDate(input.valueDate, 'valueDate');
+  requireDate(input.valueDate, 'valueDate');
   if (input.amountMinor <= 0n)
     throw new DomainError('AMOUNT_INVALID', 'amountMinor must be more than zero.', {
       field: 'amountMinor',
@@ -558,7 +550,7 @@ export async function authorizePackage(
   options: CommandOptions = {},
 ): Promise<PackageDetail> {
   authorize(actor, 'packages.authorize');
-  checkDate(input.authorizedOn, 'authorizedOn');
+  requireDate(input.authorizedOn, 'authorizedOn');
   const reference = input.reference?.trim() ?? '';
   if (reference.length === 0 || reference.length > 200) {
     throw new DomainError(
@@ -617,7 +609,7 @@ export async function disbursePackage(
   options: CommandOptions = {},
 ): Promise<PackageDetail> {
   authorize(actor, 'packages.disburse');
-  checkDate(input.paidOn, 'paidOn');
+  requireDate(input.paidOn, 'paidOn');
   if (input.amountMinor <= 0n)
     throw new DomainError('AMOUNT_INVALID', 'amountMinor must be more than zero.', {
       field: 'amountMinor',
@@ -735,8 +727,8 @@ export async function listPackages(
   authorize(actor, 'packages.read');
   const limit = pageLimit(query.limit);
   const cursor = decodeCursor(query.cursor, 1);
-  if (query.createdFrom !== undefined) checkDate(query.createdFrom, 'createdFrom');
-  if (query.createdTo !== undefined) checkDate(query.createdTo, 'createdTo');
+  if (query.createdFrom !== undefined) requireDate(query.createdFrom, 'createdFrom');
+  if (query.createdTo !== undefined) requireDate(query.createdTo, 'createdTo');
   const rows = await listPackageRows(database.kysely, {
     status: query.status,
     cycle: query.cycle,

@@ -16,20 +16,7 @@ import {
 } from '../../services/contributions-service.js';
 import type { AppDependencies } from '../app.js';
 import { PageQuery, actorOf, ifMatchVersion, pageOf, withEtag } from '../request-context.js';
-import { bigintString } from '../schemas.js';
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .describe('A date, YYYY-MM-DD.');
-const partyId = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9-]{1,19}$/)
-  .describe('A party id: ISO 3166 alpha-3 for a nation.');
-const currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/)
-  .describe('ISO 4217 code.');
+import { bigintString, isoDate, partyId, currencyCode as currency } from '../schemas.js';
 
 const Contribution = z
   .object({

@@ -16,13 +16,9 @@ import {
 } from '../../services/deliveries-service.js';
 import type { AppDependencies } from '../app.js';
 import { actorOf, ifMatchVersion, withEtag } from '../request-context.js';
-import { bigintString } from '../schemas.js';
+import { bigintString, isoDate } from '../schemas.js';
 import { PackageDetail } from './packages.js';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .describe('A date, YYYY-MM-DD.');
 const tags = ['deliveries'];
 
 const Deliveries = z

@@ -16,16 +16,7 @@ import {
 } from '../../services/packages-service.js';
 import type { AppDependencies } from '../app.js';
 import { PageQuery, actorOf, ifMatchVersion, pageOf, withEtag } from '../request-context.js';
-import { bigintString } from '../schemas.js';
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .describe('A date, YYYY-MM-DD.');
-const cycle = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
-  .describe('A monthly cycle, YYYY-MM.');
+import { bigintString, isoDate, cycleMonth as cycle } from '../schemas.js';
 
 const PackageSummary = z
   .object({
