@@ -37,6 +37,7 @@ import { meetingRoutes } from './routes/meetings.js';
 import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
 import { devActorFromHeader, requestContextHooks } from './request-context.js';
+import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
 import { ErrorResponse } from './schemas.js';
 
 /** Every route of the API lives under this prefix. */
@@ -65,6 +66,13 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with the operation it performs (for the access matrix and docs). */
+    apiRoutes: ApiRoute[];
+  }
+}
+
 /** A client may name its request (for tracing across services) if the name is short and plain. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -86,6 +94,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.setReplySerializer(serializeJson);
 
   app.addHook('onRoute', declareErrorResponses);
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate('apiRoutes', apiRoutes);
+  app.addHook('onRoute', (route) => assignRouteOperation(route, API_PREFIX, apiRoutes));
+  app.addHook('preValidation', checkRouteOperation);
   const context = requestContextHooks(
     options.database,
     options.devActors ? devActorFromHeader : undefined,
