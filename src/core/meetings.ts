@@ -74,7 +74,6 @@ function checkKind(value: string): MeetingKind {
   return value as MeetingKind;
 }
 
-
 function requiredText(value: string | undefined, field: string, max: number): string {
   const text = value?.trim() ?? '';
   if (text.length === 0 || text.length > max) {
