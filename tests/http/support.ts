@@ -35,9 +35,11 @@ export async function openTestApp(
 
 /** Routes that exist only in tests, to drive each branch of the error mapping. */
 export function registerTestRoutes(app: App): void {
+  const config = { operation: 'public' as const };
   app.post(
     '/api/v1/test/echo',
     {
+      config,
       schema: {
         body: z.object({
           amountMinor: bigintString,
@@ -48,10 +50,10 @@ export function registerTestRoutes(app: App): void {
     },
     async (request) => ({ amountMinor: request.body.amountMinor }),
   );
-  app.get('/api/v1/test/untyped-bigint', async () => ({ amountMinor: 2n ** 63n - 1n }));
+  app.get('/api/v1/test/untyped-bigint', { config }, async () => ({ amountMinor: 2n ** 63n - 1n }));
   app.get(
     '/api/v1/test/domain-error/:code',
-    { schema: { params: z.object({ code: z.string() }) } },
+    { config, schema: { params: z.object({ code: z.string() }) } },
     async (request) => {
       throw new DomainError(request.params.code as never, undefined, {
         field: 'body.amountMinor',
@@ -59,7 +61,7 @@ export function registerTestRoutes(app: App): void {
       });
     },
   );
-  app.get('/api/v1/test/bug', async () => {
+  app.get('/api/v1/test/bug', { config }, async () => {
     throw new Error('SELECT secret_column FROM ledger_transfer -- boom');
   });
 }
