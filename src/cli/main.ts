@@ -8,6 +8,7 @@ import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerServe } from './commands/serve.js';
+import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
 import { reportError } from './context.js';
 
@@ -21,6 +22,7 @@ registerDb(program);
 registerImport(program);
 registerVerify(program);
 registerDemo(program);
+registerUser(program);
 
 try {
   await program.parseAsync(process.argv);

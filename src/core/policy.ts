@@ -82,6 +82,27 @@ export const POLICY = {
     'system',
   ],
   'meetings.write': ['coordinator', 'system'],
+  // Identity: users are administered by admins; every signed-in user manages its own sessions
+  // and API tokens (the services scope those to the caller's own).
+  'users.manage': ['admin', 'system'],
+  'sessions.manage': [
+    'coordinator',
+    'contributor',
+    'recipient',
+    'validator',
+    'supplier',
+    'auditor',
+    'admin',
+  ],
+  'tokens.manage': [
+    'coordinator',
+    'contributor',
+    'recipient',
+    'validator',
+    'supplier',
+    'auditor',
+    'admin',
+  ],
   'fx.read': [
     'coordinator',
     'contributor',

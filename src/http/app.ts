@@ -8,6 +8,7 @@
  * thrown on the way becomes `{ error: { code, message, details } }` in `errors.ts`.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -29,6 +30,7 @@ import type { Database } from '../storage/database.js';
 import { notFoundError, toHttpError, type HttpError } from './errors.js';
 import { jsonReplacer, serializeJson } from './json.js';
 import { registerOpenApi } from './openapi.js';
+import { authRoutes } from './routes/auth.js';
 import { contributionRoutes } from './routes/contributions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
@@ -36,7 +38,7 @@ import { packageRoutes } from './routes/packages.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
-import { devActorFromHeader, requestContextHooks } from './request-context.js';
+import { actorResolver, requestContextHooks } from './request-context.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
 import { ErrorResponse } from './schemas.js';
 
@@ -50,10 +52,19 @@ export interface AppDependencies {
 
 export interface BuildAppOptions extends AppDependencies {
   /**
-   * Read the actor from the `X-Purl-Actor` header (tests, local trials). Off by default: until
-   * accounts and sessions exist, an app without it answers 401 to every route that needs an actor.
+   * Also read the actor from the `X-Purl-Actor` header (tests, local trials). Off by default:
+   * without it the actor comes only from a session (cookie or bearer) or an API token.
    */
   devActors?: boolean;
+  /**
+   * Trust `X-Forwarded-*` from a reverse proxy (Fastify's `trustProxy`): the client address and
+   * the protocol come from the proxy, so the session cookie is `Secure` when the client used
+   * https. Default: `PURL_TRUST_PROXY` — `1`/`true` trusts any proxy, another non-empty value is
+   * a comma-separated list of proxy addresses or CIDRs; unset, empty, `0` or `false` trusts none.
+   */
+  trustProxy?: boolean | string;
+  /** The clock of session and token expiry (tests move it); default the real time. */
+  now?: () => Date;
   /** Fastify's logger option: `false` (the default, for tests), `true`, or pino options. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -77,8 +88,11 @@ declare module 'fastify' {
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const trustProxy = options.trustProxy ?? trustProxyFromEnv(process.env.PURL_TRUST_PROXY);
+  const now = options.now ?? (() => new Date());
   const app = Fastify({
     logger: options.logger ?? false,
+    trustProxy,
     bodyLimit: LIMITS.httpBodyBytesMax,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
@@ -98,9 +112,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => assignRouteOperation(route, API_PREFIX, apiRoutes));
   app.addHook('preValidation', checkRouteOperation);
+  // Parses cookies in its own onRequest hook, registered before ours so the session is readable.
+  await app.register(fastifyCookie);
   const context = requestContextHooks(
     options.database,
-    options.devActors ? devActorFromHeader : undefined,
+    actorResolver(options.database, { devActors: options.devActors === true, now }),
   );
   app.addHook('onRequest', context.onRequest);
   app.addHook('preHandler', context.preHandler);
@@ -128,6 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   await registerOpenApi(app);
   await app.register(healthRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(authRoutes, { prefix: API_PREFIX, database: options.database, now });
   await app.register(requirementRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(contributionRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(packageRoutes, { prefix: API_PREFIX, database: options.database });
@@ -135,6 +152,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(meetingRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(referenceRoutes, { prefix: API_PREFIX, database: options.database });
   return app;
+}
+
+/** `PURL_TRUST_PROXY`: see `BuildAppOptions.trustProxy`. */
+export function trustProxyFromEnv(value: string | undefined): boolean | string {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === '0' || text.toLowerCase() === 'false') return false;
+  if (text === '1' || text.toLowerCase() === 'true') return true;
+  return text;
 }
 
 function sendError(reply: FastifyReply, error: HttpError): FastifyReply {

@@ -2,16 +2,20 @@
  * Per-request context shared by every route: who is acting, the idempotency of creating calls,
  * `If-Match` versions and list paging.
  *
- * Who is acting: until accounts and sessions exist (the access issue), an app built with
- * `devActors: true` (tests; `PURL_DEV_ACTORS=1` for `purl serve`) reads the actor from the
- * `X-Purl-Actor` header — `coordinator`, `contributor:NLD`, … — and any other app refuses every
- * route that needs an actor with 401. It is never on by default.
+ * Who is acting: a signed-in user — the session cookie `purl_session`, or `Authorization: Bearer`
+ * with a session id or an API token (`purl_tok_…`); the bearer header wins over the cookie. A
+ * credential that is unknown, revoked, expired or of a disabled user leaves the request anonymous
+ * (so signing in again with a stale cookie works); a route that needs an actor then answers 401.
+ * An app built with `devActors: true` (tests; `PURL_DEV_ACTORS=1` for `purl serve`) also reads
+ * the actor from the `X-Purl-Actor` header — `coordinator`, `contributor:NLD`, … — which then
+ * wins over credentials. It is never on by default.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROLES, type Actor, type Role } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
 import { LIMITS } from '../core/limits.js';
+import { authenticate } from '../services/identity-service.js';
 import {
   claimIdempotencyKey,
   settleIdempotencyKey,
@@ -25,7 +29,10 @@ declare module 'fastify' {
     idempotencyClaim?: IdempotencyClaim;
   }
   interface FastifyContextConfig {
-    /** Honours `Idempotency-Key` (every POST does; this marks other methods that should). */
+    /**
+     * Honours `Idempotency-Key` (every POST does; `true` marks other methods that should, `false`
+     * exempts a POST whose answer must never be stored, such as one carrying a new secret).
+     */
     idempotent?: boolean;
   }
 }
@@ -48,6 +55,38 @@ export function devActorFromHeader(request: FastifyRequest): Actor | undefined {
   }
   const role = match[1] as Role;
   return { id: `dev:${raw}`, role, ...(match[2] ? { partyId: match[2] } : {}) };
+}
+
+/** The cookie that carries the session id. */
+export const SESSION_COOKIE = 'purl_session';
+
+/** The credential a request presents: `Authorization: Bearer …`, else the session cookie. */
+export function presentedSecret(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer +([A-Za-z0-9_-]{1,200})\s*$/i.exec(authorization);
+    return match?.[1];
+  }
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  return typeof cookie === 'string' && cookie.length > 0 ? cookie : undefined;
+}
+
+export type ActorResolver = (request: FastifyRequest) => Promise<Actor | undefined>;
+
+/** Resolves the actor from a session or API token (and, when allowed, the dev header first). */
+export function actorResolver(
+  database: Database,
+  options: { devActors: boolean; now: () => Date },
+): ActorResolver {
+  return async (request) => {
+    if (options.devActors) {
+      const dev = devActorFromHeader(request);
+      if (dev) return dev;
+    }
+    const secret = presentedSecret(request);
+    if (!secret) return undefined;
+    return (await authenticate(database, secret, options.now()))?.actor;
+  };
 }
 
 /** The acting user of a request, or 401. */
@@ -94,20 +133,19 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 /** Hooks that give every request its actor and make `idempotent` routes honour Idempotency-Key. */
-export function requestContextHooks(
-  database: Database,
-  resolveActor: ((request: FastifyRequest) => Actor | undefined) | undefined,
-) {
+export function requestContextHooks(database: Database, resolveActor: ActorResolver | undefined) {
   return {
     async onRequest(request: FastifyRequest) {
       if (resolveActor) {
-        const actor = resolveActor(request);
+        const actor = await resolveActor(request);
         if (actor) request.actor = actor;
       }
     },
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
       // Every POST (creating calls and commands alike) may be retried safely with a key.
-      if (request.method !== 'POST' && !request.routeOptions.config?.idempotent) return;
+      const idempotent = request.routeOptions.config?.idempotent;
+      if (idempotent === false) return;
+      if (request.method !== 'POST' && !idempotent) return;
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
       if (typeof key !== 'string')

@@ -28,6 +28,7 @@ import {
   recordPayment,
 } from './contributions-service.js';
 import { addDeliveries } from './demo/deliveries.js';
+import { createMissingUsers, type UserSpec } from './identity-service.js';
 import {
   DEMO_CONTRIBUTIONS,
   DEMO_LISTS,
@@ -93,7 +94,14 @@ export function defaultSharedDataDir(): string {
 }
 
 export type DemoStep =
-  'check' | 'fx' | 'requirements' | 'contributions' | 'packages' | 'deliveries' | 'meetings';
+  | 'check'
+  | 'fx'
+  | 'requirements'
+  | 'contributions'
+  | 'packages'
+  | 'deliveries'
+  | 'meetings'
+  | 'users';
 
 export interface DemoProgress {
   step: DemoStep;
@@ -106,7 +114,65 @@ export interface LoadDemoOptions {
   onProgress?: (progress: DemoProgress) => void;
   /** The folder holding `eurofxref-hist.zip` (default: `defaultSharedDataDir()`). */
   sharedDataDir?: string;
+  /** The demo users' password (default: `demoPassword()`). */
+  password?: string;
 }
+
+/** The password of every demo user when `PURL_DEMO_PASSWORD` is not set. */
+export const DEMO_PASSWORD_DEFAULT = 'purl-demo-2025';
+
+/** `PURL_DEMO_PASSWORD`, else `DEMO_PASSWORD_DEFAULT`. */
+export function demoPassword(): string {
+  return process.env.PURL_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
+}
+
+/** One user per role, and contributors for three parties; all with the demo password. */
+export const DEMO_USERS: readonly UserSpec[] = [
+  {
+    email: 'coordinator@demo.purl',
+    displayName: 'Demo coordinator (NSATU)',
+    role: 'coordinator',
+    partyId: null,
+  },
+  {
+    email: 'recipient@demo.purl',
+    displayName: 'Demo recipient (Ukraine MoD)',
+    role: 'recipient',
+    partyId: null,
+  },
+  {
+    email: 'validator@demo.purl',
+    displayName: 'Demo validator (SACEUR staff)',
+    role: 'validator',
+    partyId: null,
+  },
+  {
+    email: 'supplier@demo.purl',
+    displayName: 'Demo supplier (US authority)',
+    role: 'supplier',
+    partyId: null,
+  },
+  { email: 'auditor@demo.purl', displayName: 'Demo auditor', role: 'auditor', partyId: null },
+  { email: 'admin@demo.purl', displayName: 'Demo administrator', role: 'admin', partyId: null },
+  {
+    email: 'nld@demo.purl',
+    displayName: 'Demo contributor (Netherlands)',
+    role: 'contributor',
+    partyId: 'NLD',
+  },
+  {
+    email: 'deu@demo.purl',
+    displayName: 'Demo contributor (Germany)',
+    role: 'contributor',
+    partyId: 'DEU',
+  },
+  {
+    email: 'nor@demo.purl',
+    displayName: 'Demo contributor (Norway)',
+    role: 'contributor',
+    partyId: 'NOR',
+  },
+];
 
 // ---------------------------------------------------------------------------------------------
 // What the database holds
@@ -244,6 +310,8 @@ export interface DemoSummary {
   }[];
   packages: PackageSummary[];
   meetings: { number: number; kind: string; heldOn: string; announcements: number }[];
+  /** The demo users (`DEMO_USERS`) and which of them this call created. */
+  users: { emails: string[]; created: string[] };
   /** Wall time of this call. */
   seconds: number;
 }
@@ -260,7 +328,15 @@ export async function loadDemo(
   const inspection = await inspectDemo(database);
   if (inspection.state === 'loaded') {
     say('check', 'the demo is already loaded: nothing to do');
-    return { ...(await summarise(database)), outcome: 'already_loaded', fx: null, ...elapsed() };
+    // A demo loaded before users existed gets them now; otherwise this creates nothing.
+    const users = await loadUsers();
+    return {
+      ...(await summarise(database)),
+      outcome: 'already_loaded',
+      fx: null,
+      users,
+      ...elapsed(),
+    };
   }
   if (inspection.state !== 'empty') throw refusal(inspection);
 
@@ -300,8 +376,20 @@ export async function loadDemo(
   await addDeliveries(database, DEMO_ACTOR, packages);
   say('meetings', `${DEMO_MEETINGS.length} meetings and their announcements`);
   await loadMeetings(database, contributions);
+  const users = await loadUsers();
 
-  return { ...(await summarise(database)), outcome: 'loaded', fx, ...elapsed() };
+  return { ...(await summarise(database)), outcome: 'loaded', fx, users, ...elapsed() };
+
+  async function loadUsers(): Promise<DemoSummary['users']> {
+    say('users', `${DEMO_USERS.length} demo users, one per role (password: PURL_DEMO_PASSWORD)`);
+    const created = await createMissingUsers(
+      database,
+      DEMO_ACTOR,
+      DEMO_USERS,
+      options.password ?? demoPassword(),
+    );
+    return { emails: DEMO_USERS.map((u) => u.email), created };
+  }
 
   function elapsed() {
     return { seconds: Math.round(performance.now() - started) / 1000 };
@@ -664,7 +752,7 @@ async function loadMeetings(
 
 async function summarise(
   database: Database,
-): Promise<Omit<DemoSummary, 'outcome' | 'fx' | 'seconds'>> {
+): Promise<Omit<DemoSummary, 'outcome' | 'fx' | 'users' | 'seconds'>> {
   const actor = DEMO_ACTOR;
   const limit = 200;
   const [lists, contributions, packages, meetings] = await Promise.all([

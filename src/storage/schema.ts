@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { FundingSchema } from './schema-funding.js';
+import type { IdentitySchema } from './schema-identity.js';
 import type { MeetingsSchema } from './schema-meetings.js';
 import type { ReferenceSchema } from './schema-reference.js';
 import type { RequirementsSchema } from './schema-requirements.js';
@@ -116,7 +117,8 @@ export interface SchemaMigrationTable {
 }
 
 /** Every table. Each area keeps its own table types in `schema-<area>.ts`. */
-export interface Schema extends ReferenceSchema, RequirementsSchema, FundingSchema, MeetingsSchema {
+export interface Schema
+  extends ReferenceSchema, RequirementsSchema, FundingSchema, MeetingsSchema, IdentitySchema {
   currency: CurrencyTable;
   ledger_account: LedgerAccountTable;
   ledger_transfer: LedgerTransferTable;

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
-import { holdsNoFunding, loadDemo } from '../../services/demo-service.js';
+import { DEMO_PASSWORD_DEFAULT, holdsNoFunding, loadDemo } from '../../services/demo-service.js';
 import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
 import { openDatabase, type Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
@@ -77,6 +77,16 @@ async function loadDemoIfEmpty(app: App, database: Database): Promise<void> {
         `${demo.meetings.length} meetings; synthetic records are marked synthetic). ` +
         'Set PURL_NO_DEMO=1 to start with an empty database.',
     );
+    if (demo.users.created.length > 0) {
+      // Printed once, when the demo was just loaded. A password of one's own is never logged.
+      const password = process.env.PURL_DEMO_PASSWORD
+        ? 'the password in PURL_DEMO_PASSWORD'
+        : `the password ${DEMO_PASSWORD_DEFAULT}`;
+      app.log.info(
+        { demoUsers: demo.users.created },
+        `demo users, all with ${password}: ${demo.users.created.join(', ')}`,
+      );
+    }
   } catch (error) {
     if (!isDomainError(error)) throw error;
     app.log.warn({ code: error.code }, `demo data not loaded: ${error.message}`);
