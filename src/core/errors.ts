@@ -64,6 +64,12 @@ export const ERROR_CATALOGUE = {
   // Access
   FORBIDDEN: 'Your role may not do this; ask a user with the right role.',
   UNAUTHENTICATED: 'Sign in first, or send a valid bearer token.',
+  CSRF_REJECTED:
+    'A write signed in by the session cookie must echo the purl_csrf cookie in the X-CSRF-Token header; sign in again if it is missing.',
+  LOGIN_LOCKED:
+    'Too many failed sign-ins with this email address: sign-in with it is paused; retry after Retry-After seconds (details.retryAfterSeconds).',
+  RATE_LIMITED:
+    'Too many requests from this client; retry after Retry-After seconds (details.retryAfterSeconds).',
   // Infrastructure
   DATABASE_UNAVAILABLE: 'The database cannot be reached right now; retry shortly.',
   INTERNAL: 'An unexpected error occurred; it has been logged. Retry, then report it.',

@@ -25,4 +25,20 @@ export const LIMITS = {
   httpBodyBytesMax: 1_048_576,
   /** Rows of one page in any list endpoint. */
   pageSizeMax: 200,
+  /**
+   * Failed sign-ins with one email (known user or not) before it is locked: counted until
+   * `loginFailureWindowMs` pass without a failure (measured from the last failure or the end of
+   * the last lockout). Kept in the database, so every app server agrees.
+   */
+  loginFailuresBeforeLockout: 5,
+  loginFailureWindowMs: 15 * 60_000,
+  /** The first lockout; each further failure doubles it, up to `loginLockoutMaxMs`. */
+  loginLockoutBaseMs: 60_000,
+  loginLockoutMaxMs: 60 * 60_000,
+  /** Sign-in attempts from one client address per window (in memory, per app process). */
+  loginAttemptsPerAddressMax: 20,
+  loginAttemptsPerAddressWindowMs: 5 * 60_000,
+  /** Requests of one client (the signed-in actor, else the address) per window (per process). */
+  httpRequestsPerClientMax: 600,
+  httpRequestsPerClientWindowMs: 60_000,
 } as const;

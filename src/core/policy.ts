@@ -82,6 +82,10 @@ export const POLICY = {
     'system',
   ],
   'meetings.write': ['coordinator', 'system'],
+  // Public figures: a coordinator publishes a snapshot of totals (anyone may read the latest,
+  // a route of its own without an operation); the history is for coordinators and auditors.
+  'public.publish': ['coordinator', 'system'],
+  'public.history': ['coordinator', 'auditor', 'system'],
   // Identity: users are administered by admins; every signed-in user manages its own sessions
   // and API tokens (the services scope those to the caller's own).
   'users.manage': ['admin', 'system'],

@@ -35,11 +35,20 @@ import { contributionRoutes } from './routes/contributions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
+import { publicRoutes } from './routes/public.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
 import { actorResolver, requestContextHooks } from './request-context.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  csrfCheck,
+  loginRateLimit,
+  registerSecurity,
+  withLogRedaction,
+  type RateLimits,
+} from './security.js';
 import { ErrorResponse } from './schemas.js';
 
 /** Every route of the API lives under this prefix. */
@@ -65,8 +74,16 @@ export interface BuildAppOptions extends AppDependencies {
   trustProxy?: boolean | string;
   /** The clock of session and token expiry (tests move it); default the real time. */
   now?: () => Date;
-  /** Fastify's logger option: `false` (the default, for tests), `true`, or pino options. */
+  /**
+   * Fastify's logger option: `false` (the default, for tests), `true`, or pino options (a test
+   * may pass `stream`). Secrets are redacted whatever is given (`security.ts`).
+   */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Rate limits (`security.ts`): on by default with `LIMITS`; other numbers, or `false` for tests
+   * that send many requests from one client.
+   */
+  rateLimits?: Partial<RateLimits> | false;
 }
 
 export type App = FastifyInstance<
@@ -90,8 +107,11 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const trustProxy = options.trustProxy ?? trustProxyFromEnv(process.env.PURL_TRUST_PROXY);
   const now = options.now ?? (() => new Date());
+  const rateLimits =
+    options.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const devActors = options.devActors === true;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withLogRedaction(options.logger ?? false),
     trustProxy,
     bodyLimit: LIMITS.httpBodyBytesMax,
     requestIdHeader: false,
@@ -112,13 +132,17 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => assignRouteOperation(route, API_PREFIX, apiRoutes));
   app.addHook('preValidation', checkRouteOperation);
+  // Security headers and rate limits, before any route is declared so that every route has them.
+  await registerSecurity(app, { rateLimits });
   // Parses cookies in its own onRequest hook, registered before ours so the session is readable.
   await app.register(fastifyCookie);
   const context = requestContextHooks(
     options.database,
-    actorResolver(options.database, { devActors: options.devActors === true, now }),
+    actorResolver(options.database, { devActors, now }),
   );
   app.addHook('onRequest', context.onRequest);
+  // After the actor is known: a write signed in by the session cookie needs its CSRF token.
+  app.addHook('onRequest', csrfCheck({ devActors }));
   app.addHook('preHandler', context.preHandler);
   app.addHook('onSend', context.onSend);
   app.addHook('onRequest', async (request, reply) => {
@@ -144,13 +168,19 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   await registerOpenApi(app);
   await app.register(healthRoutes, { prefix: API_PREFIX, database: options.database });
-  await app.register(authRoutes, { prefix: API_PREFIX, database: options.database, now });
+  await app.register(authRoutes, {
+    prefix: API_PREFIX,
+    database: options.database,
+    now,
+    loginRateLimit: rateLimits === false ? undefined : loginRateLimit(rateLimits),
+  });
   await app.register(requirementRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(contributionRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(packageRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(deliveryRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(meetingRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(referenceRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(publicRoutes, { prefix: API_PREFIX, database: options.database });
   return app;
 }
 

@@ -8,7 +8,10 @@
  *   One exception is made in `errors.ts`: a body over `httpBodyBytesMax` is refused by the
  *   transport before any route runs, and answers 413 with the same `LIMIT_EXCEEDED` code.
  * - 412 `If-Match` names a version the record no longer has (a stale write).
- * - 401 / 403 no valid credentials / a role that may not do this.
+ * - 401 / 403 no valid credentials / a role that may not do this (or a cookie-authenticated
+ *   write without its CSRF token: `CSRF_REJECTED`).
+ * - 429 too many requests (`RATE_LIMITED`) or too many failed sign-ins with one email
+ *   (`LOGIN_LOCKED`), with `Retry-After` set from `details.retryAfterSeconds`.
  * - 404 the record named by the path or the body does not exist (or is not visible to you).
  * - 409 a state conflict: the request was fine, but the record's current state forbids it
  *   (already exists, already resolved, not pending, already reversed, key reused). Retrying the
@@ -66,6 +69,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // Access
   FORBIDDEN: 403,
   UNAUTHENTICATED: 401,
+  CSRF_REJECTED: 403,
+  LOGIN_LOCKED: 429,
+  RATE_LIMITED: 429,
   // Infrastructure
   DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,

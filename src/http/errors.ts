@@ -49,7 +49,12 @@ export function httpError(
 ): HttpError {
   const status = options.status ?? ERROR_STATUS[code];
   const headers: Record<string, string> = {};
-  const retryAfterSeconds = RETRY_AFTER_SECONDS[code];
+  // A refusal that knows its own wait (a rate limit, a sign-in lockout) says it in details.
+  const given = options.details?.retryAfterSeconds;
+  const retryAfterSeconds =
+    typeof given === 'number' && Number.isFinite(given) && given >= 0
+      ? Math.ceil(given)
+      : RETRY_AFTER_SECONDS[code];
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   if (code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer';
   return {

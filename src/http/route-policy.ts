@@ -86,6 +86,10 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
     'meetings.write',
   'DELETE /api/v1/meetings/:id/announcements/:announcementId/contributions/:contributionId':
     'meetings.write',
+  // Public figures: the latest summary is the one public read of data
+  'GET /api/v1/public/summary': 'public',
+  'POST /api/v1/public/snapshots': 'public.publish',
+  'GET /api/v1/public/snapshots': 'public.history',
 };
 
 export interface ApiRoute {

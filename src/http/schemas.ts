@@ -76,3 +76,19 @@ export const currencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/)
   .describe('ISO 4217 code.');
+
+/**
+ * A restricted field the reader may not see (`core/redaction.ts`): it is replaced by
+ * `{ "redacted": true }`, never silently left out.
+ */
+export const Redacted = z.object({ redacted: z.literal(true) }).meta({
+  id: 'Redacted',
+  description:
+    'A restricted field this reader may not see (package contents, requirement details, ' +
+    'internal notes): it says so rather than being left out.',
+});
+
+/** A restricted field on the wire: its value, or `{ "redacted": true }`. */
+export function restricted<T extends z.ZodType>(value: T) {
+  return z.union([value, Redacted]);
+}

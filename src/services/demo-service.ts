@@ -66,6 +66,7 @@ import {
   type PackageDetail,
   type PackageSummary,
 } from './packages-service.js';
+import { publishPublicSnapshot } from './public-service.js';
 import {
   addRequirementItem,
   approveRequirementList,
@@ -101,7 +102,8 @@ export type DemoStep =
   | 'packages'
   | 'deliveries'
   | 'meetings'
-  | 'users';
+  | 'users'
+  | 'public';
 
 export interface DemoProgress {
   step: DemoStep;
@@ -377,6 +379,8 @@ export async function loadDemo(
   say('meetings', `${DEMO_MEETINGS.length} meetings and their announcements`);
   await loadMeetings(database, contributions);
   const users = await loadUsers();
+  say('public', 'the public figures, as a coordinator publishes them (GET /api/v1/public/summary)');
+  await publishPublicSnapshot(database, DEMO_ACTOR);
 
   return { ...(await summarise(database)), outcome: 'loaded', fx, users, ...elapsed() };
 

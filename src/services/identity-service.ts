@@ -7,6 +7,8 @@
  * without a password, after the same work: an unknown email is verified against a dummy hash.
  * Success and failure are both audited (failure: the email tried and why, never the password),
  * a failure under the actor `anonymous:<ip>` with role `system` (audit events need a role).
+ * Repeated failures lock the email with back-off (`login-throttle-service.ts`): a locked email
+ * answers `LOGIN_LOCKED` (429, Retry-After) without its password being checked.
  */
 import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify, type Algorithm } from '@node-rs/argon2';
@@ -63,6 +65,11 @@ import {
 } from '../storage/identity-repository.js';
 import { inTransaction } from '../storage/transaction.js';
 import { recordAudit } from './audit-service.js';
+import {
+  clearLoginFailures,
+  loginLockRemainingMs,
+  recordLoginFailure,
+} from './login-throttle-service.js';
 
 /** argon2id with OWASP's minimum configuration (Password Storage Cheat Sheet). */
 const ARGON2 = {
@@ -279,6 +286,33 @@ export async function login(
   now = new Date(),
 ): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
+  const clientFields = {
+    ip: client.ip ?? null,
+    userAgent: client.userAgent?.slice(0, 500) ?? null,
+  };
+  // A locked email is refused before any password is checked — even the right one (and an
+  // unknown email locks alike, so the answer says nothing about which accounts exist).
+  const lockedMs = await loginLockRemainingMs(database, email, now);
+  if (lockedMs > 0) {
+    await inTransaction(database, (tx) =>
+      recordAudit(
+        tx,
+        anonymousActor(client.ip),
+        {
+          entity: 'auth_session',
+          action: 'login_failed',
+          after: { email: email.slice(0, 254), reason: 'locked', ...clientFields },
+        },
+        now,
+      ),
+    );
+    const retryAfterSeconds = Math.ceil(lockedMs / 1000);
+    throw new DomainError(
+      'LOGIN_LOCKED',
+      `Too many failed sign-ins with this email address; try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
+  }
   const user = email.length > 0 ? await findUserByEmail(database.kysely, email) : undefined;
   // Verify in every case (a dummy hash for an unknown email): the answer takes as long.
   const matches = await passwordMatches(user?.password_hash ?? null, input.password);
@@ -292,8 +326,9 @@ export async function login(
           ? 'disabled'
           : undefined;
   if (refusal || !user) {
-    await inTransaction(database, (tx) =>
-      recordAudit(
+    await inTransaction(database, async (tx) => {
+      const throttle = await recordLoginFailure(tx, email, now);
+      await recordAudit(
         tx,
         anonymousActor(client.ip),
         {
@@ -302,17 +337,19 @@ export async function login(
           after: {
             email: email.slice(0, 254),
             reason: refusal,
-            ip: client.ip ?? null,
-            userAgent: client.userAgent?.slice(0, 500) ?? null,
+            ...clientFields,
+            failures: throttle.failures,
+            lockedUntil: throttle.locked ? throttle.lockedUntil : null,
           },
         },
         now,
-      ),
-    );
+      );
+    });
     throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
   }
   const secret = newSecret();
   const session = await inTransaction(database, async (tx) => {
+    await clearLoginFailures(tx, email);
     const row = await insertSession(tx, {
       secretHash: hashSecret(secret),
       userId: user.id,

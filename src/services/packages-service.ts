@@ -31,12 +31,20 @@ import {
   type PageRequest,
 } from '../core/pagination.js';
 import { authorize } from '../core/policy.js';
+import {
+  RESTRICTED_FIELDS,
+  dependsOnParties,
+  maySeeRestricted,
+  redactFields,
+  type Restricted,
+} from '../core/redaction.js';
 import { findContribution } from '../storage/contributions-repository.js';
 import type { Database } from '../storage/database.js';
 import { findAccountByReference } from '../storage/ledger-repository.js';
 import {
   deleteLine,
   findAllocations,
+  findFundingParties,
   findItemForPackaging,
   findLines,
   findPackage,
@@ -86,7 +94,8 @@ export interface PackageSummary {
   updatedAt: Date;
 }
 
-export interface PackageLine {
+/** A line with its contents, as stored (never leaves the service as is: see `PackageLine`). */
+export interface PackageLineContents {
   id: bigint;
   requirementItemId: bigint;
   capabilityArea: string;
@@ -99,6 +108,20 @@ export interface PackageLine {
   description: string | null;
   synthetic: boolean;
 }
+
+/**
+ * A line as it leaves the service: description, unit price and line total are
+ * `{ redacted: true }` for a reader who may not see the package's contents
+ * (`core/redaction.ts`).
+ */
+export type PackageLine = Omit<
+  PackageLineContents,
+  'description' | 'unitPriceMinor' | 'lineTotalMinor'
+> & {
+  description: Restricted<string | null>;
+  unitPriceMinor: Restricted<bigint>;
+  lineTotalMinor: Restricted<bigint>;
+};
 
 export interface Allocation {
   id: bigint;
@@ -119,6 +142,12 @@ export interface Allocation {
 
 export interface PackageDetail extends PackageSummary {
   lines: PackageLine[];
+  allocations: Allocation[];
+}
+
+/** A package with its lines' contents, inside the service only. */
+interface PackageDetailContents extends PackageSummary {
+  lines: PackageLineContents[];
   allocations: Allocation[];
 }
 
@@ -150,7 +179,7 @@ function toSummary(row: PackageRow): PackageSummary {
   };
 }
 
-function toLine(l: PackageLineRow): PackageLine {
+function toLine(l: PackageLineRow): PackageLineContents {
   return {
     id: l.id,
     requirementItemId: l.requirement_item_id,
@@ -185,12 +214,35 @@ function toAllocation(a: AllocationRow): Allocation {
   };
 }
 
-async function detail(db: Tx | Database['kysely'], row: PackageRow): Promise<PackageDetail> {
+async function detail(
+  db: Tx | Database['kysely'],
+  row: PackageRow,
+): Promise<PackageDetailContents> {
   const [lines, allocations] = [await findLines(db, row.id), await findAllocations(db, row.id)];
   return {
     ...toSummary(row),
     lines: lines.map(toLine),
     allocations: allocations.map(toAllocation),
+  };
+}
+
+/**
+ * Every package detail leaves the service through here: its lines' restricted fields are
+ * redacted unless the actor may see the package's contents (`core/redaction.ts`). The funding
+ * parties are read (in the caller's snapshot) only when the answer depends on them.
+ */
+async function presentPackage(
+  db: Tx | Database['kysely'],
+  actor: Actor,
+  pkg: PackageDetailContents,
+): Promise<PackageDetail> {
+  const fundingParties = dependsOnParties(actor, 'package')
+    ? await findFundingParties(db, pkg.id)
+    : [];
+  const visible = maySeeRestricted(actor, 'package', { fundingParties });
+  return {
+    ...pkg,
+    lines: pkg.lines.map((line) => redactFields(line, RESTRICTED_FIELDS.package, visible)),
   };
 }
 
@@ -220,7 +272,7 @@ async function command(
       before: toSummary(before),
       after: { ...toSummary(row), ...details },
     });
-    return after;
+    return presentPackage(tx, actor, after);
   });
 }
 
@@ -265,7 +317,7 @@ export async function createPackage(
       action: 'create',
       after: toSummary(row),
     });
-    return detail(tx, row);
+    return presentPackage(tx, actor, await detail(tx, row));
   });
 }
 
@@ -707,9 +759,16 @@ export async function getPackage(
   id: bigint,
 ): Promise<PackageDetail> {
   authorize(actor, 'packages.read');
-  const row = await findPackage(database.kysely, id);
-  if (!row) throw new DomainError('NOT_FOUND', 'No such package.', { field: 'id' });
-  return detail(database.kysely, row);
+  // One snapshot: the lines, the allocations and who funds them agree with each other.
+  return inTransaction(
+    database,
+    async (tx) => {
+      const row = await findPackage(tx, id);
+      if (!row) throw new DomainError('NOT_FOUND', 'No such package.', { field: 'id' });
+      return presentPackage(tx, actor, await detail(tx, row));
+    },
+    { isolation: 'repeatable read' },
+  );
 }
 
 export async function listPackages(

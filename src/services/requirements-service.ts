@@ -8,13 +8,21 @@
  * a command on one item also bumps that item's version, which is what `If-Match` on an item
  * route is compared with.
  *
- * Restricted fields (`REQUIREMENT_ITEM_RESTRICTED_FIELDS`: description, justification) leave
- * this service only through `presentRequirementItem` — the hook where role-based redaction goes.
+ * Restricted fields (`RESTRICTED_FIELDS.requirement_item` of `core/redaction.ts`: description,
+ * justification, estimated unit cost) leave this service only through `presentRequirementItem`,
+ * which redacts them by the rule of `core/redaction.ts`.
  */
 import type { Actor } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
 import { checkVersion, decodeCursor, pageLimit, toPage, type Page } from '../core/pagination.js';
 import { authorize } from '../core/policy.js';
+import {
+  RESTRICTED_FIELDS,
+  dependsOnParties,
+  maySeeRestricted,
+  redactFields,
+  type Restricted,
+} from '../core/redaction.js';
 import {
   APPROVAL_ROLES,
   REQUIREMENT_LIST_STATUSES,
@@ -44,6 +52,7 @@ import {
   type RequirementTotals,
 } from '../core/requirements.js';
 import type { Database } from '../storage/database.js';
+import { findItemsFundedBy } from '../storage/packages-repository.js';
 import {
   capabilityAreaExists,
   deleteRequirementItem,
@@ -68,9 +77,22 @@ import { recordAudit } from './audit-service.js';
 
 export type { ApprovedRequirementItem } from '../storage/requirements-repository.js';
 
+/**
+ * An item as it leaves the service: description, justification and estimated unit cost are
+ * `{ redacted: true }` for a reader who may not see them (`core/redaction.ts`).
+ */
+export type PresentedRequirementItem<T extends RequirementItem = RequirementItem> = Omit<
+  T,
+  'description' | 'justification' | 'estimatedUnitCostUsdMinor'
+> & {
+  description: Restricted<string | null>;
+  justification: Restricted<string | null>;
+  estimatedUnitCostUsdMinor: Restricted<bigint>;
+};
+
 export interface RequirementListDetail extends RequirementList {
   /** In priority order. */
-  items: RequirementItem[];
+  items: PresentedRequirementItem[];
   approvals: RequirementApproval[];
   totals: RequirementTotals;
 }
@@ -89,16 +111,66 @@ export interface VersionCheck {
 // Restricted fields: the one hook
 
 /**
- * Every item leaves the service through here. Today every reader sees description and
- * justification as stored; the access issue redacts `REQUIREMENT_ITEM_RESTRICTED_FIELDS` here
- * by the actor's role (and party).
+ * Every item leaves the service through here: the restricted fields are redacted unless the
+ * actor may see them (`core/redaction.ts`). `fundingParties`: the parties funding a package
+ * that holds the item, as far as they matter to this actor (see `presentRequirementItems`).
  */
-export function presentRequirementItem<T extends RequirementItem>(_actor: Actor, item: T): T {
-  return item;
+export function presentRequirementItem<T extends RequirementItem>(
+  actor: Actor,
+  item: T,
+  fundingParties: readonly string[] = [],
+): PresentedRequirementItem<T> {
+  const visible = maySeeRestricted(actor, 'requirement_item', { fundingParties });
+  return redactFields(
+    item,
+    RESTRICTED_FIELDS.requirement_item,
+    visible,
+  ) as PresentedRequirementItem<T>;
 }
 
-function presentDetail(actor: Actor, detail: RequirementListDetail): RequirementListDetail {
-  return { ...detail, items: detail.items.map((item) => presentRequirementItem(actor, item)) };
+/**
+ * Items for one reader. Only when the rule depends on the reader's party (a contributor) are
+ * the items its party funds looked up — once for all of them, in the caller's snapshot.
+ */
+async function presentRequirementItems<T extends RequirementItem>(
+  db: Tx | Database['kysely'],
+  actor: Actor,
+  items: readonly T[],
+): Promise<PresentedRequirementItem<T>[]> {
+  const party = actor.partyId;
+  const funded =
+    dependsOnParties(actor, 'requirement_item') && party !== undefined
+      ? await findItemsFundedBy(
+          db,
+          party,
+          items.map((i) => i.id),
+        )
+      : new Set<bigint>();
+  return items.map((item) =>
+    presentRequirementItem(actor, item, party !== undefined && funded.has(item.id) ? [party] : []),
+  );
+}
+
+async function presentItem(
+  db: Tx | Database['kysely'],
+  actor: Actor,
+  item: RequirementItem,
+): Promise<PresentedRequirementItem> {
+  return (await presentRequirementItems(db, actor, [item]))[0]!;
+}
+
+interface RequirementListContents extends RequirementList {
+  items: RequirementItem[];
+  approvals: RequirementApproval[];
+  totals: RequirementTotals;
+}
+
+async function presentDetail(
+  db: Tx | Database['kysely'],
+  actor: Actor,
+  detail: RequirementListContents,
+): Promise<RequirementListDetail> {
+  return { ...detail, items: await presentRequirementItems(db, actor, detail.items) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +226,7 @@ async function lockItem(
 async function loadDetail(
   db: Tx | Database['kysely'],
   list: RequirementList,
-): Promise<RequirementListDetail> {
+): Promise<RequirementListContents> {
   const [items, approvals] = await Promise.all([
     findRequirementItems(db, list.id),
     findRequirementApprovals(db, list.id),
@@ -235,7 +307,7 @@ export async function createRequirementList(
       action: 'create',
       after: listFacts(list),
     });
-    return presentDetail(actor, await loadDetail(tx, list));
+    return presentDetail(tx, actor, await loadDetail(tx, list));
   });
 }
 
@@ -251,7 +323,7 @@ export async function getRequirementList(
     async (tx) => {
       const list = await findRequirementList(tx, listId);
       if (!list) throw listNotFound(listId);
-      return presentDetail(actor, await loadDetail(tx, list));
+      return presentDetail(tx, actor, await loadDetail(tx, list));
     },
     { isolation: 'repeatable read' },
   );
@@ -319,7 +391,7 @@ export async function addRequirementItem(
   input: NewRequirementItem,
   /** `expectedVersion` is the list's. */
   options: VersionCheck = {},
-): Promise<RequirementItem> {
+): Promise<PresentedRequirementItem> {
   authorize(actor, 'requirements.write');
   checkNewItem(input);
   return command(database, async (tx) => {
@@ -351,7 +423,7 @@ export async function addRequirementItem(
       action: 'create',
       after: itemFacts(item),
     });
-    return presentRequirementItem(actor, item);
+    return presentItem(tx, actor, item);
   });
 }
 
@@ -362,7 +434,7 @@ export async function updateRequirementItem(
   itemId: bigint,
   patch: RequirementItemPatch,
   options: VersionCheck = {},
-): Promise<RequirementItem> {
+): Promise<PresentedRequirementItem> {
   authorize(actor, 'requirements.write');
   checkItemPatch(patch);
   return command(database, async (tx) => {
@@ -381,7 +453,7 @@ export async function updateRequirementItem(
       before: itemFacts(item),
       after: itemFacts(updated),
     });
-    return presentRequirementItem(actor, updated);
+    return presentItem(tx, actor, updated);
   });
 }
 
@@ -442,7 +514,7 @@ export async function reorderRequirementItems(
         ranks: itemIds.map((id, index) => ({ id, rank: index + 1 })),
       },
     });
-    return presentDetail(actor, await loadDetail(tx, updated));
+    return presentDetail(tx, actor, await loadDetail(tx, updated));
   });
 }
 
@@ -454,7 +526,7 @@ export async function setApprovedQuantity(
   itemId: bigint,
   approvedQuantity: number,
   options: VersionCheck = {},
-): Promise<RequirementItem> {
+): Promise<PresentedRequirementItem> {
   authorize(actor, 'requirements.validate');
   checkApprovedQuantity(approvedQuantity);
   return command(database, async (tx) => {
@@ -473,7 +545,7 @@ export async function setApprovedQuantity(
         requestedQuantity: updated.requestedQuantity,
       },
     });
-    return presentRequirementItem(actor, updated);
+    return presentItem(tx, actor, updated);
   });
 }
 
@@ -504,7 +576,7 @@ async function transition(
       before: { ...listFacts(list), ...before },
       after: { ...listFacts(updated), ...after },
     });
-    return presentDetail(actor, await loadDetail(tx, updated));
+    return presentDetail(tx, actor, await loadDetail(tx, updated));
   });
 }
 
@@ -613,8 +685,14 @@ export async function listApprovedItems(
   database: Database,
   actor: Actor,
   filter: { listId?: bigint | undefined } = {},
-): Promise<ApprovedRequirementItem[]> {
+): Promise<PresentedRequirementItem<ApprovedRequirementItem>[]> {
   authorize(actor, 'requirements.read');
-  const items = await findApprovedRequirementItems(database.kysely, { listId: filter.listId });
-  return items.map((item) => presentRequirementItem(actor, item));
+  return inTransaction(
+    database,
+    async (tx) => {
+      const items = await findApprovedRequirementItems(tx, { listId: filter.listId });
+      return presentRequirementItems(tx, actor, items);
+    },
+    { isolation: 'repeatable read' },
+  );
 }

@@ -233,3 +233,39 @@ export async function packageOfLine(db: Executor, lineId: bigint): Promise<bigin
     .executeTakeFirstOrThrow();
   return row.package_id;
 }
+
+/** Parties with an allocation to the package that is not voided (for redaction). */
+export async function findFundingParties(db: Executor, packageId: bigint): Promise<string[]> {
+  const rows = await db
+    .selectFrom('allocation')
+    .innerJoin('contribution', 'contribution.id', 'allocation.contribution_id')
+    .select('contribution.donor_party_id')
+    .distinct()
+    .where('allocation.package_id', '=', packageId)
+    .where('allocation.status', '<>', 'voided')
+    .execute();
+  return rows.map((r) => r.donor_party_id);
+}
+
+/**
+ * Of `itemIds`, those with a line in a package the party funds (an allocation from one of its
+ * contributions that is not voided) — for redaction.
+ */
+export async function findItemsFundedBy(
+  db: Executor,
+  partyId: string,
+  itemIds: readonly bigint[],
+): Promise<Set<bigint>> {
+  if (itemIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('package_line')
+    .innerJoin('allocation', 'allocation.package_id', 'package_line.package_id')
+    .innerJoin('contribution', 'contribution.id', 'allocation.contribution_id')
+    .select('package_line.requirement_item_id')
+    .distinct()
+    .where('package_line.requirement_item_id', 'in', [...itemIds])
+    .where('allocation.status', '<>', 'voided')
+    .where('contribution.donor_party_id', '=', partyId)
+    .execute();
+  return new Set(rows.map((r) => r.requirement_item_id));
+}

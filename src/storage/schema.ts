@@ -6,8 +6,10 @@ import type { ColumnType, Generated } from 'kysely';
 import type { FundingSchema } from './schema-funding.js';
 import type { IdentitySchema } from './schema-identity.js';
 import type { MeetingsSchema } from './schema-meetings.js';
+import type { PublicSchema } from './schema-public.js';
 import type { ReferenceSchema } from './schema-reference.js';
 import type { RequirementsSchema } from './schema-requirements.js';
+import type { SecuritySchema } from './schema-security.js';
 
 type Int8 = ColumnType<bigint, bigint | number | string, bigint | number | string>;
 type GeneratedInt8 = ColumnType<bigint, bigint | number | string | undefined, never>;
@@ -118,7 +120,14 @@ export interface SchemaMigrationTable {
 
 /** Every table. Each area keeps its own table types in `schema-<area>.ts`. */
 export interface Schema
-  extends ReferenceSchema, RequirementsSchema, FundingSchema, MeetingsSchema, IdentitySchema {
+  extends
+    ReferenceSchema,
+    RequirementsSchema,
+    FundingSchema,
+    MeetingsSchema,
+    IdentitySchema,
+    SecuritySchema,
+    PublicSchema {
   currency: CurrencyTable;
   ledger_account: LedgerAccountTable;
   ledger_transfer: LedgerTransferTable;

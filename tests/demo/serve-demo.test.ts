@@ -85,6 +85,10 @@ it(
       currency: 'EUR',
     });
     expect(contributions.items[0]!.sourceNote).toMatch(/Public record/);
+    // The published figures are the one thing an anonymous visitor sees.
+    const publicSummary = await fetch(`${url}/api/v1/public/summary`);
+    expect(publicSummary.status).toBe(200);
+    expect(await fetch(`${url}/api/v1/packages`).then((r) => r.status)).toBe(401);
     server.kill('SIGTERM');
   },
 );

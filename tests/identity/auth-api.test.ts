@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/actor.js';
 import { buildApp, type App } from '../../src/http/app.js';
+import { csrfTokenFor } from '../../src/http/security.js';
 import { verifyAudit } from '../../src/services/audit-service.js';
 import { createUser, disableUser } from '../../src/services/identity-service.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
@@ -24,11 +25,16 @@ describe.each(ENGINES)('sign-in on %s', (engine) => {
   };
 
   type Auth = { cookie?: string; bearer?: string };
+  // With the cookie, send its CSRF token as a browser client does (tests/security checks without).
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, auth: Auth = {}, body?: unknown) =>
     app.inject({
       method,
       url: `/api/v1${url}`,
-      headers: auth.bearer ? { authorization: `Bearer ${auth.bearer}` } : {},
+      headers: auth.bearer
+        ? { authorization: `Bearer ${auth.bearer}` }
+        : auth.cookie
+          ? { 'x-csrf-token': csrfTokenFor(auth.cookie) }
+          : {},
       ...(auth.cookie ? { cookies: { purl_session: auth.cookie } } : {}),
       ...(body !== undefined ? { payload: body as object } : {}),
     });

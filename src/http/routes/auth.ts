@@ -6,8 +6,10 @@
  * TLS-terminating proxy that is known only when the app trusts it (`PURL_TRUST_PROXY`, then
  * `X-Forwarded-Proto` counts). The same session id is in the answer (`session.token`) for
  * scripts, to send as `Authorization: Bearer`. Answers carrying a new secret are never stored
- * for Idempotency-Key replay (`idempotent: false`).
+ * for Idempotency-Key replay (`idempotent: false`). Login also sets the readable cookie
+ * `purl_csrf`, which a browser client echoes in `X-CSRF-Token` on writes (`security.ts`).
  */
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,6 +33,7 @@ import {
 import type { AppDependencies } from '../app.js';
 import { SESSION_COOKIE, actorOf, presentedSecret } from '../request-context.js';
 import { bigintString } from '../schemas.js';
+import { CSRF_COOKIE, csrfTokenFor } from '../security.js';
 
 export const User = z
   .object({
@@ -92,6 +95,12 @@ const LoginResponse = z
       token: z
         .string()
         .describe('The session id, for `Authorization: Bearer` (also set as the cookie).'),
+      csrfToken: z
+        .string()
+        .describe(
+          'Send it as `X-CSRF-Token` with every write signed in by the cookie (also set as ' +
+            'the readable cookie `purl_csrf`). Not needed with `Authorization: Bearer`.',
+        ),
     }),
   })
   .meta({ id: 'LoginResponse' });
@@ -126,6 +135,8 @@ const tags = ['auth'];
 
 export interface AuthRouteOptions extends AppDependencies {
   now: () => Date;
+  /** Sign-in's own rate limit by client address (`security.ts`); none when limits are off. */
+  loginRateLimit?: RateLimitOptions | undefined;
 }
 
 function cookieOptions(request: FastifyRequest) {
@@ -139,23 +150,32 @@ function cookieOptions(request: FastifyRequest) {
 
 function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+  reply.clearCookie(CSRF_COOKIE, { ...cookieOptions(request), httpOnly: false });
 }
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (
   app,
-  { database, now },
+  { database, now, loginRateLimit },
 ) => {
   app.post(
     '/auth/login',
     {
-      config: { idempotent: false },
+      // No session yet, so no CSRF token; limited by address on top of the per-email lockout.
+      config: {
+        idempotent: false,
+        csrf: false,
+        ...(loginRateLimit ? { rateLimit: loginRateLimit } : {}),
+      },
       schema: {
         operationId: 'login',
         tags,
         summary: 'Sign in with email and password: sets the session cookie',
         description:
           'A wrong email or password answers 401 with one message for both. The session ends ' +
-          'after 30 minutes without a request or 12 hours after sign-in, whichever comes first.',
+          'after 30 minutes without a request or 12 hours after sign-in, whichever comes first. ' +
+          'Repeated failures with one email lock it with back-off: 429 `LOGIN_LOCKED` with ' +
+          '`Retry-After`, even for the right password (any email, known or not). Too many ' +
+          'attempts from one address: 429 `RATE_LIMITED`.',
         body: LoginBody,
         response: { 200: LoginResponse },
       },
@@ -167,11 +187,21 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (
         { ip: request.ip, userAgent: request.headers['user-agent'] },
         now(),
       );
+      const csrfToken = csrfTokenFor(result.secret);
       reply.setCookie(SESSION_COOKIE, result.secret, {
         ...cookieOptions(request),
         expires: result.session.expiresAt,
       });
-      return { user: result.user, session: { ...result.session, token: result.secret } };
+      // Readable by the page's script, which echoes it in X-CSRF-Token.
+      reply.setCookie(CSRF_COOKIE, csrfToken, {
+        ...cookieOptions(request),
+        httpOnly: false,
+        expires: result.session.expiresAt,
+      });
+      return {
+        user: result.user,
+        session: { ...result.session, token: result.secret, csrfToken },
+      };
     },
   );
 

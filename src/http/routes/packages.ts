@@ -16,7 +16,7 @@ import {
 } from '../../services/packages-service.js';
 import type { AppDependencies } from '../app.js';
 import { PageQuery, actorOf, ifMatchVersion, pageOf, withEtag } from '../request-context.js';
-import { bigintString, isoDate, cycleMonth as cycle } from '../schemas.js';
+import { bigintString, isoDate, cycleMonth as cycle, restricted } from '../schemas.js';
 
 const PackageSummary = z
   .object({
@@ -56,12 +56,19 @@ const PackageLine = z
     lethal: z.boolean(),
     quantity: z.number().int(),
     unit: z.string(),
-    unitPriceMinor: bigintString,
-    lineTotalMinor: bigintString,
-    description: z.string().nullable(),
+    unitPriceMinor: restricted(bigintString).describe(
+      'Restricted: `{ "redacted": true }` unless the reader may see the package contents.',
+    ),
+    lineTotalMinor: restricted(bigintString).describe('Restricted, as unitPriceMinor.'),
+    description: restricted(z.string().nullable()).describe('Restricted, as unitPriceMinor.'),
     synthetic: z.boolean(),
   })
-  .meta({ id: 'PackageLine' });
+  .meta({
+    id: 'PackageLine',
+    description:
+      'Contents (description, unit price, line total) are visible to coordinator, recipient, ' +
+      'supplier, auditor and a donor whose party funds the package; others get `{ "redacted": true }`.',
+  });
 
 const Allocation = z
   .object({

@@ -15,9 +15,9 @@ import {
   APPROVAL_ROLES,
   REQUIREMENT_LIMITS,
   REQUIREMENT_LIST_STATUSES,
-  type RequirementItem,
   type RequirementTotals,
 } from '../../core/requirements.js';
+import { isRedacted } from '../../core/redaction.js';
 import {
   addRequirementItem,
   approveRequirementList,
@@ -32,12 +32,13 @@ import {
   updateRequirementItem,
   validateRequirementList,
   withdrawRequirementList,
+  type PresentedRequirementItem,
   type RequirementListDetail,
   type RequirementListSummary,
 } from '../../services/requirements-service.js';
 import type { AppDependencies } from '../app.js';
 import { actorOf, ifMatchVersion, PageQuery, pageOf, withEtag } from '../request-context.js';
-import { bigintString } from '../schemas.js';
+import { bigintString, restricted } from '../schemas.js';
 
 const TAGS = ['requirements'];
 const CYCLE = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
@@ -77,16 +78,24 @@ const RequirementItemResponse = z
       .nullable()
       .describe('Set by the validator (null until then); the requested quantity is kept.'),
     unit: z.string(),
-    estimatedUnitCost: UsdAmount,
+    estimatedUnitCost: restricted(UsdAmount).describe(
+      'Restricted: `{ "redacted": true }` unless the reader may see requirement details.',
+    ),
     priorityRank: z.number().int().describe('1 is the most important; unique in the list.'),
-    description: z.string().nullable().describe('Restricted.'),
-    justification: z.string().nullable().describe('Restricted.'),
+    description: restricted(z.string().nullable()).describe('Restricted, as estimatedUnitCost.'),
+    justification: restricted(z.string().nullable()).describe('Restricted, as estimatedUnitCost.'),
     synthetic: z.boolean(),
     version: z.number().int(),
     createdAt: z.date(),
     updatedAt: z.date(),
   })
-  .meta({ id: 'RequirementItem' });
+  .meta({
+    id: 'RequirementItem',
+    description:
+      'Description, justification and estimated unit cost are visible to recipient, validator, ' +
+      'coordinator, supplier, auditor and a donor whose party funds a package holding the item; ' +
+      'others get `{ "redacted": true }`.',
+  });
 
 const listFields = {
   id: bigintString,
@@ -191,8 +200,9 @@ function totalsResponse(totals: RequirementTotals) {
   return { requested: usd(totals.requestedUsdMinor), approved: usd(totals.approvedUsdMinor) };
 }
 
-function itemResponse(item: RequirementItem) {
-  return { ...item, estimatedUnitCost: usd(item.estimatedUnitCostUsdMinor) };
+function itemResponse(item: PresentedRequirementItem) {
+  const cost = item.estimatedUnitCostUsdMinor;
+  return { ...item, estimatedUnitCost: isRedacted(cost) ? cost : usd(cost) };
 }
 
 function listResponse(list: RequirementListDetail) {
