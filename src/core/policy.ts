@@ -6,6 +6,38 @@
 import type { Actor, Role } from './actor.js';
 import { DomainError } from './errors.js';
 
+/** Every role, the CLI's `system` included. */
+const EVERYONE = [
+  'coordinator',
+  'contributor',
+  'recipient',
+  'validator',
+  'supplier',
+  'auditor',
+  'admin',
+  'system',
+] as const;
+/** Who reads operational records: everyone but the administrators (no operational reads). */
+const OPERATIONAL_READERS = [
+  'coordinator',
+  'contributor',
+  'recipient',
+  'validator',
+  'supplier',
+  'auditor',
+  'system',
+] as const;
+/** Every role a person signs in with (not the CLI's `system`). */
+const SIGNED_IN_PEOPLE = [
+  'coordinator',
+  'contributor',
+  'recipient',
+  'validator',
+  'supplier',
+  'auditor',
+  'admin',
+] as const;
+
 export const POLICY = {
   'ledger.account.create': ['coordinator', 'supplier', 'system'],
   'ledger.transfer.create': ['coordinator', 'supplier', 'system'],
@@ -15,54 +47,21 @@ export const POLICY = {
   'audit.verify': ['auditor', 'admin', 'system'],
   'fx.import': ['admin', 'system'],
   // Reference data
-  'reference.read': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'admin',
-    'system',
-  ],
+  'reference.read': EVERYONE,
   'reference.write': ['admin', 'system'],
   // Requirement lists
-  'requirements.read': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'system',
-  ],
+  'requirements.read': OPERATIONAL_READERS,
   'requirements.write': ['recipient', 'system'],
   'requirements.validate': ['validator', 'system'],
   'requirements.approve': ['recipient', 'coordinator', 'supplier', 'system'],
   'requirements.close': ['coordinator', 'system'],
   'requirements.withdraw': ['recipient', 'coordinator', 'system'],
   // Contributions
-  'contributions.read': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'system',
-  ],
+  'contributions.read': OPERATIONAL_READERS,
   'contributions.write': ['coordinator', 'contributor', 'system'],
   'contributions.confirm_payment': ['coordinator', 'contributor', 'system'],
   // Packages and allocations
-  'packages.read': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'system',
-  ],
+  'packages.read': OPERATIONAL_READERS,
   'packages.write': ['coordinator', 'system'],
   'packages.allocate': ['coordinator', 'system'],
   'packages.authorize': ['supplier', 'system'],
@@ -72,15 +71,7 @@ export const POLICY = {
   'receipts.write': ['recipient', 'system'],
   'discrepancies.resolve': ['coordinator', 'supplier', 'system'],
   // Meetings (UDCG and ministerials) and their announcements
-  'meetings.read': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'system',
-  ],
+  'meetings.read': OPERATIONAL_READERS,
   'meetings.write': ['coordinator', 'system'],
   // Public figures: a coordinator publishes a snapshot of totals (anyone may read the latest,
   // a route of its own without an operation); the history is for coordinators and auditors.
@@ -89,34 +80,9 @@ export const POLICY = {
   // Identity: users are administered by admins; every signed-in user manages its own sessions
   // and API tokens (the services scope those to the caller's own).
   'users.manage': ['admin', 'system'],
-  'sessions.manage': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'admin',
-  ],
-  'tokens.manage': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'admin',
-  ],
-  'fx.read': [
-    'coordinator',
-    'contributor',
-    'recipient',
-    'validator',
-    'supplier',
-    'auditor',
-    'admin',
-    'system',
-  ],
+  'sessions.manage': SIGNED_IN_PEOPLE,
+  'tokens.manage': SIGNED_IN_PEOPLE,
+  'fx.read': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof POLICY;

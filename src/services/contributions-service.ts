@@ -31,6 +31,7 @@ import {
   type PageRequest,
 } from '../core/pagination.js';
 import { authorize } from '../core/policy.js';
+import { maySeeRestricted } from '../core/redaction.js';
 import {
   capabilityAreasExist,
   findContribution,
@@ -88,16 +89,6 @@ export interface ContributionDetail extends Contribution {
   }[];
 }
 
-/** Roles that see every contribution's internal note. */
-const NOTE_READERS = new Set(['coordinator', 'auditor', 'system']);
-
-function canSeeNote(actor: Actor, row: ContributionRow): boolean {
-  return (
-    NOTE_READERS.has(actor.role) ||
-    (actor.role === 'contributor' && actor.partyId === row.donor_party_id)
-  );
-}
-
 function toContribution(
   actor: Actor,
   row: ContributionRow,
@@ -118,7 +109,9 @@ function toContribution(
     committedOn: row.committed_on,
     earmarks: { capabilityAreas: row.earmark_areas, packageId: row.earmark_package_id },
     title: row.title,
-    internalNote: canSeeNote(actor, row) ? row.internal_note : { redacted: true },
+    internalNote: maySeeRestricted(actor, 'contribution', { ownerParty: row.donor_party_id })
+      ? row.internal_note
+      : { redacted: true },
     sourceNote: row.source_note,
     synthetic: row.synthetic,
     statusReason: row.status_reason,
