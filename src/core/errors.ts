@@ -70,6 +70,11 @@ export const ERROR_CATALOGUE = {
     'Too many failed sign-ins with this email address: sign-in with it is paused; retry after Retry-After seconds (details.retryAfterSeconds).',
   RATE_LIMITED:
     'Too many requests from this client; retry after Retry-After seconds (details.retryAfterSeconds).',
+  OIDC_LOGIN_FAILED:
+    'The sign-in with the identity provider could not be completed (expired, replayed or refused; see details.reason); start again at /api/v1/auth/oidc/login.',
+  OIDC_CLAIMS_REFUSED:
+    'The identity provider vouched for you, but its claims give no usable PURL role (see details.reason: role claim missing or unknown, a contributor without a known party, no email); ask your identity administrator.',
+  OIDC_PROVIDER_UNAVAILABLE: 'The identity provider cannot be reached right now; retry shortly.',
   // Infrastructure
   DATABASE_UNAVAILABLE: 'The database cannot be reached right now; retry shortly.',
   INTERNAL: 'An unexpected error occurred; it has been logged. Retry, then report it.',

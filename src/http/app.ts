@@ -26,6 +26,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { LIMITS } from '../core/limits.js';
+import { createRelyingParty, type OidcOptions } from '../services/oidc-service.js';
 import type { Database } from '../storage/database.js';
 import { notFoundError, toHttpError, type HttpError } from './errors.js';
 import { jsonReplacer, serializeJson } from './json.js';
@@ -34,6 +35,7 @@ import { authRoutes } from './routes/auth.js';
 import { contributionRoutes } from './routes/contributions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { packageRoutes } from './routes/packages.js';
 import { publicRoutes } from './routes/public.js';
 import { meetingRoutes } from './routes/meetings.js';
@@ -84,6 +86,12 @@ export interface BuildAppOptions extends AppDependencies {
    * that send many requests from one client.
    */
   rateLimits?: Partial<RateLimits> | false;
+  /**
+   * Sign-in with an OpenID Connect provider (`services/oidc-service.ts`): its routes
+   * `/api/v1/auth/oidc/*` exist only when this is given. `purl serve` passes
+   * `oidcOptionsFromEnv()` (`PURL_OIDC_*`); the app never reads those variables itself.
+   */
+  oidc?: OidcOptions | undefined;
 }
 
 export type App = FastifyInstance<
@@ -174,6 +182,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     now,
     loginRateLimit: rateLimits === false ? undefined : loginRateLimit(rateLimits),
   });
+  if (options.oidc) {
+    await app.register(oidcRoutes, {
+      prefix: API_PREFIX,
+      database: options.database,
+      now,
+      relyingParty: createRelyingParty(options.oidc),
+      loginRateLimit: rateLimits === false ? undefined : loginRateLimit(rateLimits),
+    });
+  }
   await app.register(requirementRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(contributionRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(packageRoutes, { prefix: API_PREFIX, database: options.database });

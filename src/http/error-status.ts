@@ -9,7 +9,10 @@
  *   transport before any route runs, and answers 413 with the same `LIMIT_EXCEEDED` code.
  * - 412 `If-Match` names a version the record no longer has (a stale write).
  * - 401 / 403 no valid credentials / a role that may not do this (or a cookie-authenticated
- *   write without its CSRF token: `CSRF_REJECTED`).
+ *   write without its CSRF token: `CSRF_REJECTED`, or an identity provider's claims that give
+ *   no usable role: `OIDC_CLAIMS_REFUSED`). An OpenID
+ *   Connect callback that cannot be completed (unknown or replayed state, a refused code) is 400
+ *   `OIDC_LOGIN_FAILED`: a malformed sign-in, not missing credentials.
  * - 429 too many requests (`RATE_LIMITED`) or too many failed sign-ins with one email
  *   (`LOGIN_LOCKED`), with `Retry-After` set from `details.retryAfterSeconds`.
  * - 404 the record named by the path or the body does not exist (or is not visible to you).
@@ -18,8 +21,8 @@
  *   same request will fail the same way until the state changes.
  * - 422 a rule refusal: the request is well-formed but a business or money rule refuses it
  *   (insufficient funds, different ledgers, no FX rate, post above the pending amount).
- * - 503 a transient condition (database unreachable, conflicts kept recurring): retry, with
- *   the `Retry-After` seconds of `RETRY_AFTER_SECONDS`.
+ * - 503 a transient condition (database or identity provider unreachable, conflicts kept
+ *   recurring): retry, with the `Retry-After` seconds of `RETRY_AFTER_SECONDS`.
  * - 500 a bug; the client sees a generic message, the log has the error and the request id.
  */
 import type { ErrorCode } from '../core/errors.js';
@@ -72,6 +75,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   CSRF_REJECTED: 403,
   LOGIN_LOCKED: 429,
   RATE_LIMITED: 429,
+  OIDC_LOGIN_FAILED: 400,
+  OIDC_CLAIMS_REFUSED: 403,
+  OIDC_PROVIDER_UNAVAILABLE: 503,
   // Infrastructure
   DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
@@ -84,4 +90,5 @@ export const BODY_TOO_LARGE_STATUS = 413;
 export const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
   CONFLICT_RETRY_EXHAUSTED: 1,
   DATABASE_UNAVAILABLE: 5,
+  OIDC_PROVIDER_UNAVAILABLE: 5,
 };

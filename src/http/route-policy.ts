@@ -1,6 +1,7 @@
 /**
  * The route table of the policy: every API route names the operation of `core/policy.ts` it
- * performs, or `public`. The app refuses to build when a route under /api/v1 has no entry, and
+ * performs, or `public` (`OPTIONAL_ROUTE_OPERATIONS`: those of routes registered only when their
+ * feature is configured). The app refuses to build when a route under /api/v1 has no entry, and
  * a hook checks the operation before input validation: no actor → 401, a role the policy does
  * not allow → 403. Services check again (and add the party rules): the route check is the first
  * line, not the only one. `tests/access/route-matrix.test.ts` walks every route × every role.
@@ -92,6 +93,15 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'GET /api/v1/public/snapshots': 'public.history',
 };
 
+/**
+ * Routes that exist only when their feature is configured — sign-in with an OpenID provider
+ * (`PURL_OIDC_*`) — with the same rule: registered, they must be here.
+ */
+export const OPTIONAL_ROUTE_OPERATIONS: Record<string, RouteOperation> = {
+  'GET /api/v1/auth/oidc/login': 'public',
+  'GET /api/v1/auth/oidc/callback': 'public',
+};
+
 export interface ApiRoute {
   method: string;
   url: string;
@@ -112,7 +122,7 @@ export function assignRouteOperation(
     // The table is the rule; a route registered outside the product (a test's probe) may name
     // its operation in its own config instead.
     const declared = (route.config as { operation?: RouteOperation } | undefined)?.operation;
-    const operation = ROUTE_OPERATIONS[key] ?? declared;
+    const operation = ROUTE_OPERATIONS[key] ?? OPTIONAL_ROUTE_OPERATIONS[key] ?? declared;
     if (!operation) {
       throw new Error(
         `API route ${key} has no entry in ROUTE_OPERATIONS (src/http/route-policy.ts): add one.`,

@@ -63,7 +63,7 @@ import {
   type SessionRow,
   type UserRow,
 } from '../storage/identity-repository.js';
-import { inTransaction } from '../storage/transaction.js';
+import { inTransaction, type Tx } from '../storage/transaction.js';
 import { recordAudit } from './audit-service.js';
 import {
   clearLoginFailures,
@@ -94,7 +94,7 @@ export interface User {
   updatedAt: Date;
 }
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
@@ -347,37 +347,51 @@ export async function login(
     });
     throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED_MESSAGE);
   }
-  const secret = newSecret();
-  const session = await inTransaction(database, async (tx) => {
+  return inTransaction(database, async (tx) => {
     await clearLoginFailures(tx, email);
-    const row = await insertSession(tx, {
-      secretHash: hashSecret(secret),
-      userId: user.id,
-      now,
-      expiresAt: sessionExpiresAt(now),
-      userAgent: client.userAgent?.slice(0, 500) ?? null,
-      ip: client.ip?.slice(0, 100) ?? null,
-    });
-    await recordAudit(
-      tx,
-      actorOfUser(user),
-      {
-        entity: 'auth_session',
-        entityId: String(row.id),
-        action: 'login',
-        after: {
-          userId: user.id,
-          email: user.email,
-          expiresAt: row.expires_at,
-          ip: row.ip,
-          userAgent: row.user_agent,
-        },
-      },
-      now,
-    );
-    return row;
+    return openSession(tx, user, client, now);
   });
-  return { user: toUser(user), session: { id: session.id, expiresAt: session.expires_at }, secret };
+}
+
+/**
+ * Opens a session for a user who has just proved who they are (password, or an OpenID
+ * provider: `oidc-service.ts`), in the caller's transaction, and audits the sign-in.
+ */
+export async function openSession(
+  tx: Tx,
+  user: UserRow,
+  client: ClientInfo,
+  now: Date,
+  auditExtra: Record<string, unknown> = {},
+): Promise<LoginResult> {
+  const secret = newSecret();
+  const row = await insertSession(tx, {
+    secretHash: hashSecret(secret),
+    userId: user.id,
+    now,
+    expiresAt: sessionExpiresAt(now),
+    userAgent: client.userAgent?.slice(0, 500) ?? null,
+    ip: client.ip?.slice(0, 100) ?? null,
+  });
+  await recordAudit(
+    tx,
+    actorOfUser(user),
+    {
+      entity: 'auth_session',
+      entityId: String(row.id),
+      action: 'login',
+      after: {
+        userId: user.id,
+        email: user.email,
+        expiresAt: row.expires_at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        ...auditExtra,
+      },
+    },
+    now,
+  );
+  return { user: toUser(user), session: { id: row.id, expiresAt: row.expires_at }, secret };
 }
 
 export interface Authentication {

@@ -2,12 +2,15 @@
  * The access matrix: every API route (read from the app's own route table) × every role and
  * anonymous, checked against the declared policy. A route added without a policy entry makes
  * the app refuse to build (and this test fail); an entry without a route fails here too.
+ * The matrix walks an app with every optional feature configured (OpenID Connect sign-in, its
+ * provider unreachable: its routes are public, so only 401/403 would be a finding), so optional
+ * routes are covered too; without the feature, exactly the always-on routes exist.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/core/actor.js';
 import { POLICY, isAllowed } from '../../src/core/policy.js';
 import { buildApp, type App } from '../../src/http/app.js';
-import { ROUTE_OPERATIONS } from '../../src/http/route-policy.js';
+import { OPTIONAL_ROUTE_OPERATIONS, ROUTE_OPERATIONS } from '../../src/http/route-policy.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
 
 /** The roles a person can have (system is the CLI's), with a party for the contributor. */
@@ -18,18 +21,41 @@ const PEOPLE = ROLES.filter((r) => r !== 'system').map((role) =>
 describe.each(ENGINES)('route × role access matrix on %s', (engine) => {
   let t: TestDatabase;
   let app: App;
+  let plainApp: App;
   beforeAll(async () => {
     t = await openTestDatabase(engine);
-    app = await buildApp({ database: t.database, devActors: true });
+    plainApp = await buildApp({ database: t.database, devActors: true });
+    app = await buildApp({
+      database: t.database,
+      devActors: true,
+      oidc: {
+        issuer: 'http://127.0.0.1:9/unreachable',
+        clientId: 'matrix',
+        clientSecret: 'matrix-secret',
+        redirectUri: 'https://ledger.example/api/v1/auth/oidc/callback',
+        roleClaim: 'purl_role',
+        partyClaim: 'purl_party',
+        allowInsecureRequests: true,
+      },
+    });
   });
   afterAll(async () => {
     await app?.close();
+    await plainApp?.close();
     await t?.close();
   });
 
   it('every route has exactly one policy entry and every entry a route', () => {
-    const routes = app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
-    expect(routes).toEqual(Object.keys(ROUTE_OPERATIONS).sort());
+    const keys = (a: App) => a.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    // Without optional features: exactly the always-on table.
+    expect(keys(plainApp)).toEqual(Object.keys(ROUTE_OPERATIONS).sort());
+    // With them: the always-on table and every optional entry, nothing else.
+    expect(keys(app)).toEqual(
+      [...Object.keys(ROUTE_OPERATIONS), ...Object.keys(OPTIONAL_ROUTE_OPERATIONS)].sort(),
+    );
+    for (const key of Object.keys(OPTIONAL_ROUTE_OPERATIONS)) {
+      expect(ROUTE_OPERATIONS[key], key).toBeUndefined();
+    }
     for (const r of app.apiRoutes) {
       if (r.operation !== 'public')
         expect(POLICY[r.operation], `${r.method} ${r.url}`).toBeDefined();

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
+import { oidcOptionsFromEnv } from '../../services/oidc-service.js';
 import { DEMO_PASSWORD_DEFAULT, holdsNoFunding, loadDemo } from '../../services/demo-service.js';
 import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
 import { openDatabase, type Database } from '../../storage/database.js';
@@ -23,7 +24,9 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description(
       'start the web server and API; loads the demo into an empty database ' +
-        '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo)',
+        '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo, ' +
+        'PURL_OIDC_ISSUER, PURL_OIDC_CLIENT_ID, PURL_OIDC_CLIENT_SECRET, PURL_OIDC_REDIRECT_URI, ' +
+        'PURL_OIDC_ROLE_CLAIM, PURL_OIDC_PARTY_CLAIM for sign-in with an OpenID provider)',
     )
     .action(async () => {
       await serve();
@@ -33,6 +36,8 @@ export function registerServe(program: Command): void {
 export async function serve(): Promise<void> {
   const port = parsePort(process.env.PORT);
   const host = process.env.HOST || DEFAULT_HOST;
+  // Read before anything opens: a half-set OpenID Connect configuration stops the start.
+  const oidc = oidcOptionsFromEnv();
   const database = await openDatabase();
   let app: App | undefined;
   try {
@@ -40,6 +45,7 @@ export async function serve(): Promise<void> {
     app = await buildApp({
       database,
       devActors: process.env.PURL_DEV_ACTORS === '1',
+      oidc,
       logger: { level: process.env.LOG_LEVEL || 'info' },
     });
     if (process.env.PURL_NO_DEMO !== '1') await loadDemoIfEmpty(app, database);

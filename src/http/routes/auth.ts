@@ -29,6 +29,7 @@ import {
   logout,
   revokeMyApiToken,
   revokeMySession,
+  type LoginResult,
 } from '../../services/identity-service.js';
 import type { AppDependencies } from '../app.js';
 import { SESSION_COOKIE, actorOf, presentedSecret } from '../request-context.js';
@@ -86,7 +87,7 @@ const LoginBody = z.object({
     .max(PASSWORD_MAX_CHARS * 4),
 });
 
-const LoginResponse = z
+export const LoginResponse = z
   .object({
     user: User,
     session: z.object({
@@ -139,13 +140,36 @@ export interface AuthRouteOptions extends AppDependencies {
   loginRateLimit?: RateLimitOptions | undefined;
 }
 
-function cookieOptions(request: FastifyRequest) {
+export function cookieOptions(request: FastifyRequest) {
   return {
     httpOnly: true,
     sameSite: 'strict' as const,
     path: '/',
     secure: request.protocol === 'https',
   };
+}
+
+/**
+ * Sets the session cookie and its CSRF cookie of a new session (password or OpenID Connect
+ * sign-in) and returns the body of `LoginResponse`.
+ */
+export function setSessionCookies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: LoginResult,
+) {
+  const csrfToken = csrfTokenFor(result.secret);
+  reply.setCookie(SESSION_COOKIE, result.secret, {
+    ...cookieOptions(request),
+    expires: result.session.expiresAt,
+  });
+  // Readable by the page's script, which echoes it in X-CSRF-Token.
+  reply.setCookie(CSRF_COOKIE, csrfToken, {
+    ...cookieOptions(request),
+    httpOnly: false,
+    expires: result.session.expiresAt,
+  });
+  return { user: result.user, session: { ...result.session, token: result.secret, csrfToken } };
 }
 
 function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
@@ -187,21 +211,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (
         { ip: request.ip, userAgent: request.headers['user-agent'] },
         now(),
       );
-      const csrfToken = csrfTokenFor(result.secret);
-      reply.setCookie(SESSION_COOKIE, result.secret, {
-        ...cookieOptions(request),
-        expires: result.session.expiresAt,
-      });
-      // Readable by the page's script, which echoes it in X-CSRF-Token.
-      reply.setCookie(CSRF_COOKIE, csrfToken, {
-        ...cookieOptions(request),
-        httpOnly: false,
-        expires: result.session.expiresAt,
-      });
-      return {
-        user: result.user,
-        session: { ...result.session, token: result.secret, csrfToken },
-      };
+      return setSessionCookies(request, reply, result);
     },
   );
 
