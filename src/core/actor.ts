@@ -20,6 +20,8 @@ export interface Actor {
   role: Role;
   /** The party a contributor acts for (ISO 3166 alpha-3 or a party id). */
   partyId?: string;
+  /** A read-only API token: only operations that change nothing (`READ_OPERATIONS`). */
+  readOnly?: boolean;
 }
 
 /** The CLI and internal jobs act as `system`, always audited under a name saying what ran. */

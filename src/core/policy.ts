@@ -91,7 +91,21 @@ export function isAllowed(actor: Actor, operation: Operation): boolean {
   return (POLICY[operation] as readonly Role[]).includes(actor.role);
 }
 
+/** The operations that change nothing: all a read-only token may do. */
+export const READ_OPERATIONS: ReadonlySet<Operation> = new Set(
+  (Object.keys(POLICY) as Operation[]).filter(
+    (op) => op.endsWith('.read') || op.endsWith('.verify') || op === 'public.history',
+  ),
+);
+
 export function authorize(actor: Actor, operation: Operation): void {
+  if (actor.readOnly && !READ_OPERATIONS.has(operation)) {
+    throw new DomainError('FORBIDDEN', `A read-only token may not ${operation}.`, {
+      operation,
+      role: actor.role,
+      readOnly: true,
+    });
+  }
   if (!isAllowed(actor, operation)) {
     throw new DomainError('FORBIDDEN', `Role ${actor.role} may not ${operation}.`, {
       operation,

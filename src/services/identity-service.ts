@@ -108,11 +108,12 @@ export function toUser(row: UserRow): User {
   };
 }
 
-function actorOfUser(user: UserRow, tokenId?: bigint): Actor {
+function actorOfUser(user: UserRow, tokenId?: bigint, readOnly = false): Actor {
   return {
     id: userActorId(user.id, tokenId),
     role: user.role,
     ...(user.party_id ? { partyId: user.party_id } : {}),
+    ...(readOnly ? { readOnly: true } : {}),
   };
 }
 
@@ -429,7 +430,7 @@ export async function authenticate(
     // A token acts as its user's role and party at creation: if those changed, it lapses.
     if (token.role !== user.role || token.party_id !== user.party_id) return undefined;
     await touchApiToken(database.kysely, token.id, now);
-    return { actor: actorOfUser(user, token.id), kind, userId: user.id };
+    return { actor: actorOfUser(user, token.id, token.read_only), kind, userId: user.id };
   }
   return undefined;
 }
@@ -585,6 +586,8 @@ export interface ApiToken {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   state: TokenState;
+  /** Only reads and verifications. */
+  readOnly: boolean;
 }
 
 function toApiToken(row: ApiTokenRow, now: Date): ApiToken {
@@ -593,6 +596,7 @@ function toApiToken(row: ApiTokenRow, now: Date): ApiToken {
     name: row.name,
     role: row.role,
     partyId: row.party_id,
+    readOnly: row.read_only,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
@@ -606,13 +610,16 @@ export interface CreateApiTokenInput {
   expiresInDays: number;
   /** Only the caller's own role is accepted (see `createApiToken`). */
   role?: string | undefined;
+  /** Fewer rights: only operations that change nothing (reads and verifications). */
+  readOnly?: boolean | undefined;
 }
 
 /**
- * Creates a token acting as the caller's own role and party, shown once (`secret`). No other
- * role can be asked for: no role's rights are a subset of another's in the policy table (the
- * auditor, "read-only", reads more than any other role), so any other role would be a different
- * set of rights, not fewer. A token cannot create tokens (a leaked one could renew itself).
+ * Creates a token acting as the caller's own role and party, shown once (`secret`) — or with
+ * fewer rights: `readOnly` limits it to the operations that change nothing. No other role can be
+ * asked for: no role's rights are a subset of another's in the policy table (the auditor reads
+ * more than any other role), so another role would be a different set of rights, not fewer. A
+ * token cannot create tokens (a leaked one could renew itself).
  */
 export async function createApiToken(
   database: Database,
@@ -648,6 +655,7 @@ export async function createApiToken(
       partyId: user.party_id,
       now,
       expiresAt,
+      readOnly: input.readOnly ?? false,
     });
     const token = toApiToken(row, now);
     await recordAudit(

@@ -202,6 +202,7 @@ export interface ApiTokenValues {
   partyId: string | null;
   now: Date;
   expiresAt: Date;
+  readOnly: boolean;
 }
 
 export async function insertApiToken(tx: Tx, values: ApiTokenValues): Promise<ApiTokenRow> {
@@ -215,6 +216,7 @@ export async function insertApiToken(tx: Tx, values: ApiTokenValues): Promise<Ap
       party_id: values.partyId,
       created_at: values.now,
       expires_at: values.expiresAt,
+      read_only: values.readOnly,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

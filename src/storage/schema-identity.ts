@@ -44,6 +44,7 @@ export interface ApiTokenTable {
   expires_at: Timestamp;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  read_only: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface IdentitySchema {

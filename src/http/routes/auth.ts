@@ -76,6 +76,7 @@ const ApiToken = z
     lastUsedAt: z.date().nullable().describe('Updated at most once a minute.'),
     revokedAt: z.date().nullable(),
     state: z.enum(['active', 'revoked', 'expired']),
+    readOnly: z.boolean().describe('Only reads and verifications.'),
   })
   .meta({ id: 'ApiToken' });
 
@@ -122,6 +123,10 @@ const CreateToken = z.object({
     .enum(USER_ROLES)
     .optional()
     .describe('Only your own role is accepted: a token acts as your role and party.'),
+  readOnly: z
+    .boolean()
+    .optional()
+    .describe('Fewer rights: only reads and verifications (for reporting integrations).'),
 });
 
 const CreatedToken = z
