@@ -45,7 +45,11 @@ import {
   type ContributionRow,
 } from '../storage/contributions-repository.js';
 import type { Database } from '../storage/database.js';
-import { currencyExists, findAccountByReference } from '../storage/ledger-repository.js';
+import {
+  currencyExists,
+  findAccountByReference,
+  findAccountsByReferences,
+} from '../storage/ledger-repository.js';
 import { findPackage } from '../storage/packages-repository.js';
 import { inTransaction, type Tx } from '../storage/transaction.js';
 import { recordAudit } from './audit-service.js';
@@ -582,16 +586,13 @@ export async function listContributions(
     limit,
   });
   const page = toPage(rows, limit, (r) => [r.id.toString()]);
-  const items = await Promise.all(
-    page.items.map(async (row) =>
-      toContribution(
-        actor,
-        row,
-        row.committed_minor > 0n
-          ? await findAccountByReference(database.kysely, contributionAccounts(row.id).available)
-          : undefined,
-      ),
-    ),
+  // One query for the available accounts of the whole page, not one per row.
+  const accounts = await findAccountsByReferences(
+    database.kysely,
+    page.items.map((row) => contributionAccounts(row.id).available),
+  );
+  const items = page.items.map((row) =>
+    toContribution(actor, row, accounts.get(contributionAccounts(row.id).available)),
   );
   return { items, nextCursor: page.nextCursor };
 }

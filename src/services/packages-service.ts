@@ -6,7 +6,7 @@
  * ledger accounts, audit head.
  */
 import { systemActor, type Actor } from '../core/actor.js';
-import { contributionAccounts } from '../core/contributions.js';
+import { checkReason, contributionAccounts } from '../core/contributions.js';
 import { DomainError } from '../core/errors.js';
 import { requireDate } from '../core/fx.js';
 import { availableMinor, type TransferInput } from '../core/ledger.js';
@@ -590,6 +590,28 @@ export async function allocateToPackage(
 }
 
 /**
+ * Posts (authorisation) or voids (cancellation) every pending hold of the package's allocations,
+ * as one linked batch, and marks the allocations; returns the number of transfers written.
+ */
+async function resolvePendingHolds(
+  tx: Tx,
+  packageId: bigint,
+  outcome: 'posted' | 'voided',
+): Promise<number> {
+  const pending = (await findAllocations(tx, packageId)).filter((a) => a.status === 'pending');
+  const transfers: TransferInput[] = pending.flatMap((a) =>
+    a.hold_transfer_ids.map((id) =>
+      outcome === 'posted'
+        ? { kind: 'post_pending' as const, idempotencyKey: `transfer:${id}:post`, pendingId: id }
+        : { kind: 'void_pending' as const, idempotencyKey: `transfer:${id}:void`, pendingId: id },
+    ),
+  );
+  if (transfers.length > 0) await createTransfersIn(tx, LEDGER, transfers, { audit: false });
+  await resolveAllocations(tx, packageId, 'pending', outcome);
+  return transfers.length;
+}
+
+/**
  * The supplier authorises a funded package at its final price. At or below the funding, every
  * pending hold is posted and any surplus waits to be returned at closing; above it, the package
  * re-opens for the gap (recorded, not authorised).
@@ -627,16 +649,7 @@ export async function authorizePackage(
       });
       return { row: updated, details: { repriced: true, gapMinor: price - row.funded_minor } };
     }
-    const pending = (await findAllocations(tx, row.id)).filter((a) => a.status === 'pending');
-    const posts: TransferInput[] = pending.flatMap((a) =>
-      a.hold_transfer_ids.map((id) => ({
-        kind: 'post_pending' as const,
-        idempotencyKey: `transfer:${id}:post`,
-        pendingId: id,
-      })),
-    );
-    if (posts.length > 0) await createTransfersIn(tx, LEDGER, posts, { audit: false });
-    await resolveAllocations(tx, row.id, 'pending', 'posted');
+    const posted = await resolvePendingHolds(tx, row.id, 'posted');
     const updated = await updatePackage(tx, row.id, {
       status: 'authorized',
       price_minor: price,
@@ -648,7 +661,7 @@ export async function authorizePackage(
           ? 're-priced lower at authorisation: the surplus is returned at closing'
           : null,
     });
-    return { row: updated, details: { postedTransfers: posts.length } };
+    return { row: updated, details: { postedTransfers: posted } };
   });
 }
 
@@ -723,33 +736,17 @@ export async function cancelPackage(
   options: CommandOptions = {},
 ): Promise<PackageDetail> {
   authorize(actor, 'packages.write');
-  const reason = input.reason?.trim() ?? '';
-  if (reason.length === 0 || reason.length > 1000) {
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      'A cancellation needs a reason (1 to 1,000 characters).',
-      { field: 'reason' },
-    );
-  }
+  const reason = checkReason(input.reason);
   return command(database, actor, packageId, 'cancel', options, async (tx, row) => {
     checkPackageTransition(row.status, 'cancel');
-    const pending = (await findAllocations(tx, row.id)).filter((a) => a.status === 'pending');
-    const voids: TransferInput[] = pending.flatMap((a) =>
-      a.hold_transfer_ids.map((id) => ({
-        kind: 'void_pending' as const,
-        idempotencyKey: `transfer:${id}:void`,
-        pendingId: id,
-      })),
-    );
-    if (voids.length > 0) await createTransfersIn(tx, LEDGER, voids, { audit: false });
-    await resolveAllocations(tx, row.id, 'pending', 'voided');
+    const voided = await resolvePendingHolds(tx, row.id, 'voided');
     const updated = await updatePackage(tx, row.id, {
       status: 'cancelled',
       funded_minor: 0n,
       cancelled_at: new Date(),
       status_reason: reason,
     });
-    return { row: updated, details: { voidedTransfers: voids.length } };
+    return { row: updated, details: { voidedTransfers: voided } };
   });
 }
 

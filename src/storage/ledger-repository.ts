@@ -145,6 +145,20 @@ export async function findAccounts(db: Executor, ids: readonly bigint[]): Promis
   return rows.map(toAccount);
 }
 
+/** Accounts by reference, in one query (a page of records needs one account each). */
+export async function findAccountsByReferences(
+  db: Executor,
+  references: readonly string[],
+): Promise<Map<string, Account>> {
+  if (references.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('ledger_account')
+    .select(ACCOUNT_COLUMNS)
+    .where('reference', 'in', references)
+    .execute();
+  return new Map(rows.map((row) => [row.reference, toAccount(row)]));
+}
+
 export async function findAccountByReference(
   db: Executor,
   reference: string,
