@@ -6,7 +6,9 @@
 import { Command } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
@@ -23,6 +25,8 @@ registerImport(program);
 registerVerify(program);
 registerDemo(program);
 registerUser(program);
+registerExport(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

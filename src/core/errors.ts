@@ -24,6 +24,8 @@ export const ERROR_CATALOGUE = {
   FX_RATE_UNAVAILABLE:
     'No exchange rate is available for this currency at or shortly before the date; import ECB rates with `purl import fx`.',
   IMPORT_MALFORMED: 'The import file has a malformed row; see details.line and fix the file.',
+  IMPORT_ROWS_INVALID:
+    'Rows of the import file are invalid (details.errors lists each line and field); nothing was written. Fix them, or pass --skip-invalid to import the valid rows only.',
   // Ledger
   LEDGER_MISMATCH: 'Both accounts of a transfer must be on the same ledger (currency).',
   ACCOUNT_EXISTS: 'An account with this reference already exists with different attributes.',
@@ -77,6 +79,8 @@ export const ERROR_CATALOGUE = {
   OIDC_PROVIDER_UNAVAILABLE: 'The identity provider cannot be reached right now; retry shortly.',
   // Infrastructure
   DATABASE_UNAVAILABLE: 'The database cannot be reached right now; retry shortly.',
+  REPORT_RENDERER_UNAVAILABLE:
+    'The PDF renderer (a headless Chromium) could not be started; set PURL_CHROMIUM to a Chromium executable, or retry shortly.',
   INTERNAL: 'An unexpected error occurred; it has been logged. Retry, then report it.',
 } as const;
 

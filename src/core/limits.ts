@@ -41,4 +41,16 @@ export const LIMITS = {
   /** Requests of one client (the signed-in actor, else the address) per window (per process). */
   httpRequestsPerClientMax: 600,
   httpRequestsPerClientWindowMs: 60_000,
+  /** Rows of one contributions, GDP, population or Kiel import file. */
+  importRowsMax: 200_000,
+  /** Bytes of one contributions (CSV or XLSX), GDP, population or Kiel import file. */
+  importBytesMax: 64 * 1_048_576,
+  /** Invalid rows listed in one import report (the count is always exact). */
+  importErrorsReportedMax: 1_000,
+  /** Records of one drill-down response (the total is always exact; see `truncated`). */
+  drillRecordsMax: 5_000,
+  /** Rows of one CSV or XLSX export. */
+  exportRowsMax: 1_000_000,
+  /** Milliseconds the PDF renderer may take for one briefing. */
+  briefingRenderTimeoutMs: 60_000,
 } as const;

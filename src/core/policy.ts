@@ -83,6 +83,11 @@ export const POLICY = {
   'sessions.manage': SIGNED_IN_PEOPLE,
   'tokens.manage': SIGNED_IN_PEOPLE,
   'fx.read': EVERYONE,
+  // Analyses, exports and the meeting briefing: every operational reader (redaction applies
+  // to every figure's drill-down); importing reference indicators (GDP, population, Kiel).
+  'analytics.read': OPERATIONAL_READERS,
+  'reports.read': OPERATIONAL_READERS,
+  'indicators.import': ['admin', 'system'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof POLICY;

@@ -31,9 +31,12 @@ import type { Database } from '../storage/database.js';
 import { notFoundError, toHttpError, type HttpError } from './errors.js';
 import { jsonReplacer, serializeJson } from './json.js';
 import { registerOpenApi } from './openapi.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { analyticsDeliveryRoutes } from './routes/analytics-delivery.js';
 import { authRoutes } from './routes/auth.js';
 import { contributionRoutes } from './routes/contributions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { packageRoutes } from './routes/packages.js';
@@ -41,6 +44,7 @@ import { publicRoutes } from './routes/public.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
+import { reportRoutes } from './routes/reports.js';
 import { actorResolver, requestContextHooks } from './request-context.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
 import {
@@ -198,6 +202,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(meetingRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(referenceRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(publicRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(analyticsRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(analyticsDeliveryRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(exportRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(reportRoutes, { prefix: API_PREFIX, database: options.database });
   return app;
 }
 

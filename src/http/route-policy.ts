@@ -77,6 +77,19 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'POST /api/v1/shipments/:id/receipt': 'receipts.write',
   'POST /api/v1/discrepancies/:id/resolve': 'discrepancies.resolve',
   // Meetings
+  // Analyses (each with ?currency=USD|EUR&rateMode=value_date|fixed&rateDate&asOf), their
+  // drill-down, exports of lists and analyses, the IATI file and the meeting briefing PDF
+  'GET /api/v1/analytics/funnel': 'analytics.read',
+  'GET /api/v1/analytics/burden-sharing': 'analytics.read',
+  'GET /api/v1/analytics/coverage': 'analytics.read',
+  'GET /api/v1/analytics/pace': 'analytics.read',
+  'GET /api/v1/analytics/lead-times': 'analytics.read',
+  'GET /api/v1/analytics/meetings/:id/follow-up': 'analytics.read',
+  'GET /api/v1/analytics/context': 'analytics.read',
+  'GET /api/v1/analytics/drill': 'analytics.read',
+  'GET /api/v1/exports/iati': 'analytics.read',
+  'GET /api/v1/exports/:dataset': 'analytics.read',
+  'GET /api/v1/meetings/:id/briefing': 'reports.read',
   'GET /api/v1/meetings': 'meetings.read',
   'POST /api/v1/meetings': 'meetings.write',
   'GET /api/v1/meetings/:id': 'meetings.read',

@@ -211,3 +211,40 @@ export async function findCurrency(db: Executor, code: string): Promise<Currency
     row && { code: row.code, name: row.name, minorUnit: row.minor_unit, withdrawn: row.withdrawn }
   );
 }
+
+export interface FxRateRow {
+  currency: string;
+  rateDate: string;
+  ratePerEur: string;
+  source: string;
+}
+
+/** Every rate of `currencies` in [from, to], for converting many amounts in memory. */
+export async function listFxRates(
+  db: Executor,
+  currencies: readonly string[],
+  from: string,
+  to: string,
+): Promise<FxRateRow[]> {
+  if (currencies.length === 0) return [];
+  return db
+    .selectFrom('fx_rate')
+    .select(['currency', 'rate_date as rateDate', 'rate_per_eur as ratePerEur', 'source'])
+    .where('currency', 'in', [...currencies])
+    .where('rate_date', '>=', sql<string>`${from}::date`)
+    .where('rate_date', '<=', sql<string>`${to}::date`)
+    .execute();
+}
+
+/** The latest day with any rate, on or before `onOrBefore`; undefined when none. */
+export async function findLatestRateDate(
+  db: Executor,
+  onOrBefore: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('fx_rate')
+    .select(sql<string>`max(rate_date)`.as('d'))
+    .where('rate_date', '<=', sql<string>`${onOrBefore}::date`)
+    .executeTakeFirst();
+  return row?.d ?? undefined;
+}

@@ -3,6 +3,7 @@
  * Column types are what the driver returns (int8 → bigint, numeric → string, date → string).
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AnalyticsSchema } from './schema-analytics.js';
 import type { FundingSchema } from './schema-funding.js';
 import type { IdentitySchema } from './schema-identity.js';
 import type { MeetingsSchema } from './schema-meetings.js';
@@ -127,7 +128,8 @@ export interface Schema
     MeetingsSchema,
     IdentitySchema,
     SecuritySchema,
-    PublicSchema {
+    PublicSchema,
+    AnalyticsSchema {
   currency: CurrencyTable;
   ledger_account: LedgerAccountTable;
   ledger_transfer: LedgerTransferTable;

@@ -1,0 +1,202 @@
+/**
+ * The reporting basis of an analysis: converts many recorded amounts to the reporting currency
+ * (USD or EUR) in memory, with the same rule as `fx-service.convert` — the rates of the latest
+ * day on or before the value date on which both currencies have one, at most
+ * `LIMITS.fxCarryForwardDaysMax` days earlier, rounded once half to even (`core/fx.ts`) — after
+ * loading the rates it needs in one query. In `fixed` mode every amount is valued at one date.
+ *
+ * Usage: `const reporting = await openReporting(tx, options, { currencies, from, to })`, then
+ * `reporting.convert(amountMinor, currency, valueDate)` for each record, then
+ * `reporting.basis()` for the response.
+ */
+import {
+  type AnalyticsBasis,
+  type AnalyticsOptions,
+  type DrillRecord,
+} from '../../core/analytics.js';
+import { BASE_CURRENCY } from '../../core/currency.js';
+import { DomainError } from '../../core/errors.js';
+import {
+  ECB_SOURCE,
+  EUR_BASE_SOURCE,
+  EUR_RATE,
+  addDays,
+  convertAmount,
+  crossRate,
+} from '../../core/fx.js';
+import { LIMITS } from '../../core/limits.js';
+import { findLatestRateDate, listCurrencies, listFxRates } from '../../storage/fx-repository.js';
+import type { Tx } from '../../storage/transaction.js';
+
+export interface ReportedAmount {
+  /** In the reporting currency. */
+  amountMinor: bigint;
+  /** Display cross rate, reporting units per original unit. */
+  rate: string;
+  /** The day whose rates were used. */
+  rateDate: string;
+  fellBack: boolean;
+}
+
+export interface Reporting {
+  readonly options: Required<Pick<AnalyticsOptions, 'currency' | 'rateMode'>> & {
+    rateDate: string | null;
+    asOf: string;
+  };
+  /** Converts one amount recorded in `currency` on `valueDate` (ignored in `fixed` mode). */
+  convert(amountMinor: bigint, currency: string, valueDate: string): ReportedAmount;
+  /** A drill record of an amount: the conversion filled in. */
+  record(
+    base: Omit<
+      DrillRecord,
+      'amountMinor' | 'rate' | 'rateDate' | 'originalAmountMinor' | 'originalCurrency' | 'count'
+    > & { count?: number },
+    amountMinor: bigint,
+    currency: string,
+    valueDate: string,
+  ): DrillRecord;
+  basis(): AnalyticsBasis;
+}
+
+export interface ReportingScope {
+  /** Currencies the records are in (the reporting currency and EUR need not be listed). */
+  currencies: Iterable<string>;
+  /** Earliest value date of the records (value_date mode: rates are loaded from 10 days before). */
+  from: string;
+  /** Latest value date of the records. */
+  to: string;
+}
+
+/** Today in UTC, `YYYY-MM-DD`. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export async function openReporting(
+  tx: Tx,
+  options: AnalyticsOptions,
+  scope: ReportingScope,
+  now: Date = new Date(),
+): Promise<Reporting> {
+  const asOf = options.asOf ?? todayUtc(now);
+  const target = options.currency;
+  let rateDate: string | null = null;
+  if (options.rateMode === 'fixed') {
+    rateDate = options.rateDate ?? (await findLatestRateDate(tx, asOf)) ?? null;
+    if (rateDate === null) {
+      throw new DomainError(
+        'FX_RATE_UNAVAILABLE',
+        `No exchange rate on or before ${asOf}: import ECB rates with \`purl import fx\`.`,
+        { field: 'rateDate', valueDate: asOf },
+      );
+    }
+  }
+  const minorUnits = new Map((await listCurrencies(tx)).map((c) => [c.code, c.minorUnit]));
+  const codes = new Set<string>([target, ...scope.currencies]);
+  codes.delete(BASE_CURRENCY);
+  const from = addDays(rateDate ?? scope.from, -LIMITS.fxCarryForwardDaysMax);
+  const to = rateDate ?? scope.to;
+  // currency → day → rate per EUR
+  const rates = new Map<string, Map<string, string>>();
+  const sources = new Set<string>();
+  for (const row of from <= to ? await listFxRates(tx, [...codes], from, to) : []) {
+    let days = rates.get(row.currency);
+    if (!days) rates.set(row.currency, (days = new Map()));
+    days.set(row.rateDate, row.ratePerEur);
+    sources.add(row.source);
+  }
+  const ratePerEur = (currency: string, day: string): string | undefined =>
+    currency === BASE_CURRENCY ? EUR_RATE : rates.get(currency)?.get(day);
+
+  let conversions = 0;
+  let fellBackCount = 0;
+  const cache = new Map<string, { day: string; fromRate: string; toRate: string }>();
+
+  function ratesFor(currency: string, valueDate: string) {
+    const key = `${currency}|${valueDate}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    for (let back = 0; back <= LIMITS.fxCarryForwardDaysMax; back++) {
+      const day = addDays(valueDate, -back);
+      const fromRate = ratePerEur(currency, day);
+      const toRate = ratePerEur(target, day);
+      if (fromRate !== undefined && toRate !== undefined) {
+        const found = { day, fromRate, toRate };
+        cache.set(key, found);
+        return found;
+      }
+    }
+    throw new DomainError(
+      'FX_RATE_UNAVAILABLE',
+      `No ${currency}/${target} rate on ${valueDate} or up to ${LIMITS.fxCarryForwardDaysMax} days before: import ECB rates with \`purl import fx\`, or report at a fixed rate date.`,
+      {
+        currency: `${currency}/${target}`,
+        valueDate,
+        carryForwardDaysMax: LIMITS.fxCarryForwardDaysMax,
+      },
+    );
+  }
+
+  function convert(amountMinor: bigint, currency: string, valueDate: string): ReportedAmount {
+    const day = rateDate ?? valueDate;
+    if (currency === target) {
+      return { amountMinor, rate: '1', rateDate: day, fellBack: false };
+    }
+    const found = ratesFor(currency, day);
+    const fromUnit = minorUnits.get(currency);
+    const toUnit = minorUnits.get(target);
+    if (fromUnit === undefined || toUnit === undefined) {
+      throw new DomainError('CURRENCY_UNKNOWN', `${currency} is not a known currency.`, {
+        currency,
+      });
+    }
+    const converted = convertAmount({
+      amountMinor,
+      from: { code: currency, minorUnit: fromUnit },
+      to: { code: target, minorUnit: toUnit },
+      fromRatePerEur: found.fromRate,
+      toRatePerEur: found.toRate,
+      rateDate: found.day,
+      source: ECB_SOURCE,
+    });
+    conversions++;
+    const fellBack = found.day !== day;
+    if (fellBack) fellBackCount++;
+    return {
+      amountMinor: converted.amountMinor,
+      rate: crossRate(found.fromRate, found.toRate),
+      rateDate: found.day,
+      fellBack,
+    };
+  }
+
+  return {
+    options: { currency: target, rateMode: options.rateMode, rateDate, asOf },
+    convert,
+    record(base, amountMinor, currency, valueDate) {
+      const reported = convert(amountMinor, currency, valueDate);
+      return {
+        count: 1,
+        ...base,
+        originalAmountMinor: amountMinor,
+        originalCurrency: currency,
+        amountMinor: reported.amountMinor,
+        rate: reported.rate,
+        rateDate: reported.rateDate,
+      };
+    },
+    basis() {
+      return {
+        currency: target,
+        rateMode: options.rateMode,
+        rateDate,
+        asOf,
+        generatedAt: now.toISOString(),
+        rateSource:
+          sources.size > 0 ? [...sources].sort().join('; ') : `${ECB_SOURCE}; ${EUR_BASE_SOURCE}`,
+        conversions,
+        fellBack: fellBackCount,
+      };
+    },
+  };
+}
