@@ -101,6 +101,8 @@ export interface DrillDown {
   figure: string;
   /** The figure: Σ records' `amountMinor` (for lead times: the figure's day count is in `days`). */
   totalMinor: bigint;
+  /** True when more records make the figure than `LIMITS.drillRecordsMax` (listed first ones). */
+  truncated: boolean;
   records: DrillRecord[];
 }
 
