@@ -3,6 +3,8 @@
  * only for its own party) → core rules → one transaction that locks the contribution row, moves
  * money on the ledger where money moves, updates the record (version + 1) and writes one audit
  * event. Ledger transfers are written with the command's own audit event, not one of their own.
+ * `createContributionsIn` is the bulk path of imports: the same rules, set-based writes, inside
+ * the caller's transaction, audited by the caller once for the whole batch.
  */
 import type { Actor } from '../core/actor.js';
 import {
@@ -21,7 +23,15 @@ import {
 import { systemActor } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
 import { requireDate } from '../core/fx.js';
-import { availableMinor, type Account } from '../core/ledger.js';
+import {
+  availableMinor,
+  checkBatch,
+  planTransfers,
+  type Account,
+  type AccountFlags,
+  type TransferInput,
+} from '../core/ledger.js';
+import { LIMITS } from '../core/limits.js';
 import {
   checkVersion,
   decodeCursor,
@@ -37,18 +47,27 @@ import {
   findContribution,
   findPayments,
   insertContribution,
+  insertContributions,
   insertPayment,
   listContributions as listContributionRows,
   partyKind,
+  partyKinds,
+  reserveContributionIds,
   updateContribution,
   type ContributionPaymentRow,
   type ContributionRow,
+  type NewContributionRecord,
 } from '../storage/contributions-repository.js';
 import type { Database } from '../storage/database.js';
 import {
   currencyExists,
   findAccountByReference,
   findAccountsByReferences,
+  insertAccounts,
+  insertOpenedAccounts,
+  insertUnlinkedTransfers,
+  reserveAccountIds,
+  type NewAccount,
 } from '../storage/ledger-repository.js';
 import { findPackage } from '../storage/packages-repository.js';
 import { inTransaction, type Tx } from '../storage/transaction.js';
@@ -136,13 +155,13 @@ function toPayment(p: ContributionPaymentRow) {
 }
 
 /** A contributor writes only its own party's contributions. */
-function checkParty(actor: Actor, donorPartyId: string): void {
+function checkParty(actor: Actor, donorPartyId: string, field = 'donorPartyId'): void {
   if (actor.role === 'contributor' && actor.partyId !== donorPartyId) {
     throw new DomainError(
       'FORBIDDEN',
       'A contributor records only its own party’s contributions.',
       {
-        field: 'donorPartyId',
+        field,
         partyId: actor.partyId,
       },
     );
@@ -163,19 +182,23 @@ export interface CreateContributionInput {
   synthetic?: boolean;
 }
 
-export async function createContribution(
-  database: Database,
+/**
+ * The rules of a new contribution that need no database: the actor's party, a positive amount,
+ * the dates, a title of 1 to 200 characters, earmarks of areas or one package (not both).
+ * Returns the trimmed title and the distinct areas; `at` prefixes each field named in an error.
+ */
+function checkNewContribution(
   actor: Actor,
   input: CreateContributionInput,
-): Promise<ContributionDetail> {
-  authorize(actor, 'contributions.write');
-  checkParty(actor, input.donorPartyId);
-  checkPositiveAmount(input.amountMinor, 'amountMinor');
-  requireDate(input.announcedOn, 'announcedOn');
+  at = '',
+): { title: string; earmarkAreas: string[] } {
+  checkParty(actor, input.donorPartyId, `${at}donorPartyId`);
+  checkPositiveAmount(input.amountMinor, `${at}amountMinor`);
+  requireDate(input.announcedOn, `${at}announcedOn`);
   const title = input.title?.trim() ?? '';
   if (title.length === 0 || title.length > 200) {
     throw new DomainError('VALIDATION_FAILED', 'title must be 1 to 200 characters.', {
-      field: 'title',
+      field: `${at}title`,
     });
   }
   const earmarkAreas = [...new Set(input.earmarkAreas ?? [])];
@@ -183,9 +206,19 @@ export async function createContribution(
     throw new DomainError(
       'VALIDATION_FAILED',
       'Earmark capability areas or one package, not both.',
-      { field: 'earmarkPackageId' },
+      { field: `${at}earmarkPackageId` },
     );
   }
+  return { title, earmarkAreas };
+}
+
+export async function createContribution(
+  database: Database,
+  actor: Actor,
+  input: CreateContributionInput,
+): Promise<ContributionDetail> {
+  authorize(actor, 'contributions.write');
+  const { title, earmarkAreas } = checkNewContribution(actor, input);
   return inTransaction(database, async (tx) => {
     const kind = await partyKind(tx, input.donorPartyId);
     if (kind !== 'ally' && kind !== 'partner') {
@@ -236,6 +269,273 @@ export async function createContribution(
     });
     return { ...contribution, payments: [] };
   });
+}
+
+export interface NewContributionEntry extends CreateContributionInput {
+  /** The donor's own reference, unique per donor (a re-import finds it). */
+  externalId?: string | null;
+  /** Commit the whole amount on this day (as `commitContribution`), or leave a pledge. */
+  committedOn?: string | null;
+}
+
+export interface CreatedContributionEntry {
+  id: bigint;
+  status: 'pledged' | 'committed';
+  /** The commitment transfer, receivable → available (committed entries only). */
+  commitTransferId: bigint | null;
+  receivableAccountId: bigint | null;
+  availableAccountId: bigint | null;
+}
+
+/** Characters of a contribution's external id (migration 0016). */
+export const EXTERNAL_ID_MAX_CHARS = 100;
+
+/**
+ * Creates many contributions inside the caller's transaction — the bulk path of imports, with
+ * the rules of `createContribution` (and of `commitContribution` for entries with
+ * `committedOn`), every entry checked before anything is written (a failure names
+ * `entries.N.field`). The writes are set-based: ids reserved in one statement, rows inserted a
+ * few thousand per statement, the committed ones' ledger accounts and commitments checked and
+ * planned by the ledger's core rules and written a few thousand per statement — the same
+ * accounts, codes, balances, idempotency keys and unlinked transfers as one commit at a time. A committed entry
+ * is created committed (version 1). At most `LIMITS.importRowsMax` entries. No audit event: the
+ * caller records one for the batch.
+ */
+export async function createContributionsIn(
+  tx: Tx,
+  actor: Actor,
+  entries: readonly NewContributionEntry[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<CreatedContributionEntry[]> {
+  authorize(actor, 'contributions.write');
+  if (entries.length > LIMITS.importRowsMax) {
+    throw new DomainError(
+      'LIMIT_EXCEEDED',
+      `At most ${LIMITS.importRowsMax} contributions are created at once (importRowsMax).`,
+      {
+        field: 'entries',
+        limit: 'importRowsMax',
+        max: LIMITS.importRowsMax,
+        actual: entries.length,
+      },
+    );
+  }
+  const checked = entries.map((entry, index) => {
+    const at = `entries.${index}.`;
+    const facts = checkNewContribution(actor, entry, at);
+    const committedOn = entry.committedOn ?? null;
+    if (committedOn !== null) requireDate(committedOn, `${at}committedOn`);
+    const externalId = entry.externalId ?? null;
+    if (
+      externalId !== null &&
+      (externalId.length === 0 || externalId.length > EXTERNAL_ID_MAX_CHARS)
+    ) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `externalId must be 1 to ${EXTERNAL_ID_MAX_CHARS} characters.`,
+        { field: `${at}externalId` },
+      );
+    }
+    return { entry, committedOn, externalId, ...facts };
+  });
+  await checkReferencesExist(tx, checked);
+
+  const total = entries.length + checked.filter((c) => c.committedOn !== null).length;
+  const ids = await reserveContributionIds(tx, entries.length);
+  const records: NewContributionRecord[] = checked.map(
+    ({ entry, committedOn, title, earmarkAreas, externalId }, i) => ({
+      id: ids[i]!,
+      donorPartyId: entry.donorPartyId,
+      currency: entry.currency,
+      status: committedOn !== null ? 'committed' : 'pledged',
+      pledgedMinor: entry.amountMinor,
+      committedMinor: committedOn !== null ? entry.amountMinor : 0n,
+      committedOn,
+      announcedOn: entry.announcedOn,
+      title,
+      earmarkAreas,
+      earmarkPackageId: entry.earmarkPackageId ?? null,
+      internalNote: entry.internalNote ?? null,
+      sourceNote: entry.sourceNote ?? null,
+      synthetic: entry.synthetic ?? false,
+      externalId,
+    }),
+  );
+  await insertContributions(tx, records, (done) => onProgress?.(done, total));
+  const committed = records.filter((r) => r.status === 'committed');
+  const ledger = await commitInBulk(tx, committed, (done) =>
+    onProgress?.(records.length + done, total),
+  );
+  return records.map((r) => {
+    const booked = ledger.get(r.id);
+    return {
+      id: r.id,
+      status: r.status,
+      commitTransferId: booked?.transferId ?? null,
+      receivableAccountId: booked?.receivableAccountId ?? null,
+      availableAccountId: booked?.availableAccountId ?? null,
+    };
+  });
+}
+
+/** The donors (allies and partners), currencies, earmarked packages and areas all exist. */
+async function checkReferencesExist(
+  tx: Tx,
+  checked: readonly { entry: NewContributionEntry; earmarkAreas: string[] }[],
+): Promise<void> {
+  const kinds = await partyKinds(tx, [...new Set(checked.map((c) => c.entry.donorPartyId))]);
+  const currencies = new Map<string, boolean>();
+  for (const code of new Set(checked.map((c) => c.entry.currency)))
+    currencies.set(code, await currencyExists(tx, code));
+  const packages = new Map<bigint, boolean>();
+  for (const id of new Set(checked.map((c) => c.entry.earmarkPackageId ?? null)))
+    if (id !== null) packages.set(id, (await findPackage(tx, id)) !== undefined);
+  const unknownAreas = new Set(
+    await capabilityAreasExist(tx, [...new Set(checked.flatMap((c) => c.earmarkAreas))]),
+  );
+  checked.forEach(({ entry, earmarkAreas }, index) => {
+    const at = `entries.${index}.`;
+    const kind = kinds.get(entry.donorPartyId);
+    if (kind !== 'ally' && kind !== 'partner') {
+      throw new DomainError(
+        kind ? 'VALIDATION_FAILED' : 'NOT_FOUND',
+        kind ? 'Only allies and partners contribute.' : `No such party ${entry.donorPartyId}.`,
+        { field: `${at}donorPartyId` },
+      );
+    }
+    if (!currencies.get(entry.currency)) {
+      throw new DomainError('CURRENCY_UNKNOWN', `No currency ${entry.currency}.`, {
+        field: `${at}currency`,
+      });
+    }
+    if (entry.earmarkPackageId && !packages.get(entry.earmarkPackageId)) {
+      throw new DomainError('NOT_FOUND', 'No such package to earmark for.', {
+        field: `${at}earmarkPackageId`,
+      });
+    }
+    const unknown = earmarkAreas.filter((a) => unknownAreas.has(a));
+    if (unknown.length > 0) {
+      throw new DomainError('VALIDATION_FAILED', `Unknown capability area ${unknown.join(', ')}.`, {
+        field: `${at}earmarkAreas`,
+      });
+    }
+  });
+}
+
+/**
+ * The ledger side of committing new contributions in bulk: the accounts `ensureAccounts`
+ * creates (receivable, available; the donor's commitments and the fund's cash account of the
+ * currency) and one `commitment` transfer receivable → available each, checked and planned by
+ * the ledger's core rules as `createTransfersIn` does. The contribution accounts are new: their
+ * ids are reserved, the transfers planned against them, and they are inserted with the balances
+ * the plan gives them (no one else can see them, so there is nothing to lock, and no row is
+ * written twice). Returns the transfer and accounts per contribution id.
+ */
+async function commitInBulk(
+  tx: Tx,
+  committed: readonly NewContributionRecord[],
+  onProgress: (done: number) => void,
+): Promise<Map<bigint, BookedCommitment>> {
+  const booked = new Map<bigint, BookedCommitment>();
+  if (committed.length === 0) return booked;
+  await ensureSharedAccounts(tx, committed);
+
+  const ids = await reserveAccountIds(tx, 2 * committed.length);
+  const opened = committed.flatMap((r, i): Account[] => {
+    const names = contributionAccounts(r.id);
+    const account = (id: bigint, reference: string, code: number, flags: AccountFlags) => ({
+      id,
+      ledger: r.currency,
+      code,
+      reference,
+      ...flags,
+      debitsPendingMinor: 0n,
+      debitsPostedMinor: 0n,
+      creditsPendingMinor: 0n,
+      creditsPostedMinor: 0n,
+    });
+    return [
+      account(ids[2 * i]!, names.receivable, ACCOUNT_CODES.contributionReceivable, {
+        debitsMustNotExceedCredits: false,
+        creditsMustNotExceedDebits: true,
+      }),
+      account(ids[2 * i + 1]!, names.available, ACCOUNT_CODES.contributionAvailable, {
+        debitsMustNotExceedCredits: true,
+        creditsMustNotExceedDebits: false,
+      }),
+    ];
+  });
+  const inputs: TransferInput[] = committed.map((r, i) => ({
+    kind: 'posted',
+    idempotencyKey: `contribution:${r.id}:commit`,
+    debitAccountId: ids[2 * i]!,
+    creditAccountId: ids[2 * i + 1]!,
+    amountMinor: r.committedMinor,
+    code: TRANSFER_CODES.commitment,
+  }));
+  for (let start = 0; start < inputs.length; start += LIMITS.transferBatchMax)
+    checkBatch(inputs.slice(start, start + LIMITS.transferBatchMax));
+  const plan = planTransfers(inputs, new Map(opened.map((a) => [a.id, a])), new Map());
+
+  await insertOpenedAccounts(
+    tx,
+    opened.map((a) => plan.accounts.get(a.id) ?? a),
+  );
+  const transferIds = await insertUnlinkedTransfers(tx, plan.transfers);
+  committed.forEach((r, i) =>
+    booked.set(r.id, {
+      transferId: transferIds[i]!,
+      receivableAccountId: ids[2 * i]!,
+      availableAccountId: ids[2 * i + 1]!,
+    }),
+  );
+  onProgress(committed.length);
+  return booked;
+}
+
+interface BookedCommitment {
+  transferId: bigint;
+  receivableAccountId: bigint;
+  availableAccountId: bigint;
+}
+
+/** The donors' commitments and the funds' cash accounts of these currencies, as `ensureAccounts`. */
+async function ensureSharedAccounts(
+  tx: Tx,
+  committed: readonly NewContributionRecord[],
+): Promise<void> {
+  const wanted = new Map<string, NewAccount>();
+  const flags = { debitsMustNotExceedCredits: false, creditsMustNotExceedDebits: false };
+  for (const r of committed) {
+    const donor = donorCommitmentsAccount(r.donorPartyId, r.currency);
+    const cash = fundCashAccount(r.currency);
+    wanted.set(donor, {
+      reference: donor,
+      ledger: r.currency,
+      code: ACCOUNT_CODES.donorCommitments,
+      ...flags,
+    });
+    wanted.set(cash, {
+      reference: cash,
+      ledger: r.currency,
+      code: ACCOUNT_CODES.fundCash,
+      ...flags,
+    });
+  }
+  const accounts = await insertAccounts(tx, [...wanted.values()]);
+  for (const [reference, spec] of wanted) {
+    const { account } = accounts.get(reference)!;
+    const same =
+      account.ledger === spec.ledger &&
+      account.code === spec.code &&
+      account.debitsMustNotExceedCredits === spec.debitsMustNotExceedCredits &&
+      account.creditsMustNotExceedDebits === spec.creditsMustNotExceedDebits;
+    if (!same)
+      throw new DomainError('ACCOUNT_EXISTS', undefined, {
+        field: 'reference',
+        accountId: account.id,
+      });
+  }
 }
 
 interface CommandOptions {

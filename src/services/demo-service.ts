@@ -10,6 +10,8 @@
  * is there — the demo never mixes with real records. Two loads started together (two servers
  * on one empty PostgreSQL): the first write is the 2025-08 requirement list, unique per cycle,
  * so the second load stops there with nothing of its own written (the ECB import is idempotent).
+ * The World Bank GDP and population files beside the ECB file are imported too when present
+ * (burden sharing per GDP and per capita needs them; the imports are idempotent as well).
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -48,6 +50,7 @@ import {
   type FxImportProgress,
   type FxImportResult,
 } from './fx-service.js';
+import { importCountryIndicators } from './imports/indicators-import.js';
 import {
   addAnnouncement,
   createMeeting,
@@ -86,6 +89,12 @@ export const DEMO_ACTOR: Actor = systemActor('demo');
 /** The ECB history file the demo imports. */
 export const ECB_FILE_NAME = 'eurofxref-hist.zip';
 
+/** The World Bank files the demo imports from the same folder, when they are there. */
+export const WORLD_BANK_FILES = [
+  { indicator: 'gdp_usd', fileName: 'gdp.csv', what: 'GDP (current US$)' },
+  { indicator: 'population', fileName: 'population.csv', what: 'population' },
+] as const;
+
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** `PURL_SHARED_DATA`, else `../shared/data` beside the project root. */
@@ -97,6 +106,7 @@ export function defaultSharedDataDir(): string {
 export type DemoStep =
   | 'check'
   | 'fx'
+  | 'indicators'
   | 'requirements'
   | 'contributions'
   | 'packages'
@@ -355,6 +365,8 @@ export async function loadDemo(
       }),
   });
 
+  await loadIndicators(database, options.sharedDataDir ?? defaultSharedDataDir(), say);
+
   say('requirements', `requirement lists for ${DEMO_LISTS.length} monthly cycles (synthetic)`);
   const items = await loadRequirementLists(database);
   const announced = DEMO_CONTRIBUTIONS.filter((c) => !c.synthetic).length;
@@ -398,6 +410,34 @@ export async function loadDemo(
   function elapsed() {
     return { seconds: Math.round(performance.now() - started) / 1000 };
   }
+}
+
+/** Imports each World Bank file found in `dir`; says which are missing (not an error). */
+async function loadIndicators(
+  database: Database,
+  dir: string,
+  say: (step: DemoStep, message: string) => void,
+): Promise<void> {
+  for (const { indicator, fileName, what } of WORLD_BANK_FILES) {
+    const file = join(dir, fileName);
+    if (!(await isFile(file))) {
+      say('indicators', `no ${fileName} in ${dir}: burden sharing will have no ${what} figures`);
+      continue;
+    }
+    const result = await importCountryIndicators(database, DEMO_ACTOR, { indicator, file });
+    say(
+      'indicators',
+      `World Bank ${what}: ${result.rows} values of ${result.countries} countries ` +
+        `(${result.firstYear} to ${result.lastYear}) from ${file}`,
+    );
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 async function checkRatesFile(file: string): Promise<void> {

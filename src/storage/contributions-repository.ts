@@ -1,6 +1,7 @@
 /** SQL of contributions and their payments. */
 import { sql, type Selectable } from 'kysely';
 import type { Database } from './database.js';
+import { reserveIdentityValues } from './ledger-repository.js';
 import type {
   ContributionTable,
   ContributionPaymentTable,
@@ -167,4 +168,182 @@ export async function capabilityAreasExist(
     .execute();
   const known = new Set(rows.map((r) => r.code));
   return codes.filter((c) => !known.has(c as never));
+}
+
+// ---- Bulk creation (imports) ----
+
+/** Rows per multi-row statement of a bulk import: bounded parameter size, few round trips. */
+export const CONTRIBUTION_BULK_ROWS = 5_000;
+
+export interface NewContributionRecord extends NewContribution {
+  /** Reserved with `reserveContributionIds`. */
+  id: bigint;
+  status: 'pledged' | 'committed';
+  committedMinor: bigint;
+  committedOn: string | null;
+  externalId: string | null;
+}
+
+/** Draws `count` ids from the contribution id sequence, so a bulk insert knows each row's id. */
+export async function reserveContributionIds(tx: Tx, count: number): Promise<bigint[]> {
+  return reserveIdentityValues(tx, 'contribution', count);
+}
+
+/**
+ * Inserts contributions with their reserved ids, `CONTRIBUTION_BULK_ROWS` per statement (one
+ * `INSERT … SELECT FROM unnest(…)` each). Earmark areas travel `;`-joined (area codes hold no
+ * `;`): arrays of arrays cannot be unnested.
+ */
+export async function insertContributions(
+  tx: Tx,
+  rows: readonly NewContributionRecord[],
+  onBatch?: (rowsDone: number) => void,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += CONTRIBUTION_BULK_ROWS) {
+    const batch = rows.slice(start, start + CONTRIBUTION_BULK_ROWS);
+    const column = <T>(pick: (r: NewContributionRecord) => T) => batch.map(pick);
+    await sql`
+      INSERT INTO contribution (id, donor_party_id, currency, status, pledged_minor,
+                                committed_minor, announced_on, committed_on, earmark_areas,
+                                earmark_package_id, title, internal_note, source_note, synthetic,
+                                external_id)
+      OVERRIDING SYSTEM VALUE
+      SELECT id, donor, currency, status, pledged, committed, announced_on, committed_on,
+             CASE WHEN areas = '' THEN '{}'::text[] ELSE string_to_array(areas, ';') END,
+             package_id, title, internal_note, source_note, synthetic, external_id
+      FROM unnest(
+        ${column((r) => r.id.toString())}::int8[],
+        ${column((r) => r.donorPartyId)}::text[],
+        ${column((r) => r.currency)}::char(3)[],
+        ${column((r) => r.status)}::text[],
+        ${column((r) => r.pledgedMinor.toString())}::int8[],
+        ${column((r) => r.committedMinor.toString())}::int8[],
+        ${column((r) => r.announcedOn)}::date[],
+        ${column((r) => r.committedOn)}::date[],
+        ${column((r) => r.earmarkAreas.join(';'))}::text[],
+        ${column((r) => r.earmarkPackageId?.toString() ?? null)}::int8[],
+        ${column((r) => r.title)}::text[],
+        ${column((r) => r.internalNote)}::text[],
+        ${column((r) => r.sourceNote)}::text[],
+        ${column((r) => r.synthetic)}::boolean[],
+        ${column((r) => r.externalId)}::text[]
+      ) AS i (id, donor, currency, status, pledged, committed, announced_on, committed_on, areas,
+              package_id, title, internal_note, source_note, synthetic, external_id)
+      ORDER BY id`.execute(tx);
+    onBatch?.(start + batch.length);
+  }
+}
+
+/** A contribution found by an import's duplicate checks: what it was created with. */
+export interface ContributionKeyMatch {
+  id: bigint;
+  donorPartyId: string;
+  externalId: string | null;
+  title: string;
+  currency: string;
+  pledgedMinor: bigint;
+  announcedOn: string;
+}
+
+function toKeyMatch(row: {
+  id: bigint;
+  donor_party_id: string;
+  external_id: string | null;
+  title: string;
+  currency: string;
+  pledged_minor: bigint;
+  announced_on: string;
+}): ContributionKeyMatch {
+  return {
+    id: row.id,
+    donorPartyId: row.donor_party_id,
+    externalId: row.external_id,
+    title: row.title,
+    currency: row.currency,
+    pledgedMinor: row.pledged_minor,
+    announcedOn: row.announced_on,
+  };
+}
+
+const KEY_COLUMNS = sql`c.id, c.donor_party_id, c.external_id, c.title, c.currency, c.pledged_minor,
+  c.announced_on`;
+
+/** The contributions holding any of these (donor, external id) pairs. */
+export async function findContributionsByExternalIds(
+  db: Executor,
+  keys: readonly { donorPartyId: string; externalId: string }[],
+): Promise<ContributionKeyMatch[]> {
+  const found: ContributionKeyMatch[] = [];
+  for (let start = 0; start < keys.length; start += CONTRIBUTION_BULK_ROWS) {
+    const batch = keys.slice(start, start + CONTRIBUTION_BULK_ROWS);
+    const result = await sql<Parameters<typeof toKeyMatch>[0]>`
+      SELECT ${KEY_COLUMNS}
+      FROM contribution c
+      JOIN unnest(${batch.map((k) => k.donorPartyId)}::text[],
+                  ${batch.map((k) => k.externalId)}::text[]) AS k (donor, external_id)
+        ON c.donor_party_id = k.donor AND c.external_id = k.external_id`.execute(db);
+    found.push(...result.rows.map(toKeyMatch));
+  }
+  return found;
+}
+
+export interface ContributionNaturalKey {
+  donorPartyId: string;
+  title: string;
+  currency: string;
+  pledgedMinor: bigint;
+  announcedOn: string;
+}
+
+/** The contributions with the same donor, title, currency, pledged amount and announcement day. */
+export async function findContributionsByNaturalKeys(
+  db: Executor,
+  keys: readonly ContributionNaturalKey[],
+): Promise<ContributionKeyMatch[]> {
+  const found: ContributionKeyMatch[] = [];
+  for (let start = 0; start < keys.length; start += CONTRIBUTION_BULK_ROWS) {
+    const batch = keys.slice(start, start + CONTRIBUTION_BULK_ROWS);
+    const result = await sql<Parameters<typeof toKeyMatch>[0]>`
+      SELECT ${KEY_COLUMNS}
+      FROM contribution c
+      JOIN unnest(${batch.map((k) => k.donorPartyId)}::text[],
+                  ${batch.map((k) => k.title)}::text[],
+                  ${batch.map((k) => k.currency)}::char(3)[],
+                  ${batch.map((k) => k.pledgedMinor.toString())}::int8[],
+                  ${batch.map((k) => k.announcedOn)}::date[])
+             AS k (donor, title, currency, pledged, announced_on)
+        ON c.donor_party_id = k.donor AND c.title = k.title AND c.currency = k.currency
+       AND c.pledged_minor = k.pledged AND c.announced_on = k.announced_on`.execute(db);
+    found.push(...result.rows.map(toKeyMatch));
+  }
+  return found;
+}
+
+/** The kind of each of these parties that exists (`ally`, `partner`, …), by id. */
+export async function partyKinds(
+  db: Executor,
+  partyIds: readonly string[],
+): Promise<Map<string, string>> {
+  const kinds = new Map<string, string>();
+  // A file may name any number of (mostly unknown) donors: ask in bounded chunks.
+  for (let start = 0; start < partyIds.length; start += CONTRIBUTION_BULK_ROWS) {
+    const rows = await db
+      .selectFrom('party')
+      .select(['id', 'kind'])
+      .where('id', 'in', partyIds.slice(start, start + CONTRIBUTION_BULK_ROWS))
+      .execute();
+    for (const r of rows) kinds.set(r.id, r.kind);
+  }
+  return kinds;
+}
+
+/** Arbitrary constant naming the contribution-import lock. */
+const CONTRIBUTION_IMPORT_LOCK_KEY = 7_261_105;
+
+/**
+ * Serialises contribution imports (a transaction-scoped advisory lock): two imports of the same
+ * file then never both find a row new and insert it twice.
+ */
+export async function lockContributionImports(tx: Tx): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${CONTRIBUTION_IMPORT_LOCK_KEY}::bigint)`.execute(tx);
 }

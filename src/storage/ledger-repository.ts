@@ -12,6 +12,7 @@ import type {
   ReferencedTransfer,
   Transfer,
 } from '../core/ledger.js';
+import { assert } from '../core/errors.js';
 import type { Database } from './database.js';
 import type { Tx } from './transaction.js';
 
@@ -123,6 +124,58 @@ export async function insertAccount(
     .where('reference', '=', account.reference)
     .executeTakeFirstOrThrow();
   return { account: toAccount(existing), created: false };
+}
+
+/** Rows per statement of the bulk writers (`insertAccounts`, `insertOpenedAccounts`, …). */
+export const LEDGER_BULK_ROWS = 5_000;
+
+/**
+ * Inserts many accounts (`LEDGER_BULK_ROWS` per statement) unless their reference exists;
+ * returns each by reference with whether it was created. References must be unique.
+ */
+export async function insertAccounts(
+  tx: Tx,
+  accounts: readonly NewAccount[],
+): Promise<Map<string, { account: Account; created: boolean }>> {
+  const result = new Map<string, { account: Account; created: boolean }>();
+  for (let start = 0; start < accounts.length; start += LEDGER_BULK_ROWS) {
+    const batch = accounts.slice(start, start + LEDGER_BULK_ROWS);
+    // Only the id comes back (decoding every column of many rows costs real time, on PGlite
+    // most): a new account is what was asked for, with zero balances.
+    const inserted = await sql<{ id: bigint; reference: string }>`
+      INSERT INTO ledger_account (ledger, code, reference, debits_must_not_exceed_credits,
+                                  credits_must_not_exceed_debits)
+      SELECT * FROM unnest(
+        ${batch.map((a) => a.ledger)}::char(3)[],
+        ${batch.map((a) => a.code)}::int[],
+        ${batch.map((a) => a.reference)}::text[],
+        ${batch.map((a) => a.debitsMustNotExceedCredits)}::boolean[],
+        ${batch.map((a) => a.creditsMustNotExceedDebits)}::boolean[]
+      )
+      ON CONFLICT (reference) DO NOTHING
+      RETURNING id, reference`.execute(tx);
+    const byReference = new Map(batch.map((a) => [a.reference, a]));
+    for (const { id, reference } of inserted.rows) {
+      const a = byReference.get(reference)!;
+      const account: Account = {
+        id,
+        ledger: a.ledger,
+        code: a.code,
+        reference,
+        debitsMustNotExceedCredits: a.debitsMustNotExceedCredits,
+        creditsMustNotExceedDebits: a.creditsMustNotExceedDebits,
+        debitsPendingMinor: 0n,
+        debitsPostedMinor: 0n,
+        creditsPendingMinor: 0n,
+        creditsPostedMinor: 0n,
+      };
+      result.set(reference, { account, created: true });
+    }
+    const existing = batch.filter((a) => !result.has(a.reference)).map((a) => a.reference);
+    for (const [reference, account] of await findAccountsByReferences(tx, existing))
+      result.set(reference, { account, created: false });
+  }
+  return result;
 }
 
 export async function currencyExists(db: Executor, code: string): Promise<boolean> {
@@ -309,6 +362,99 @@ export async function insertTransfersAndApply(
       createdAt: row.created_at,
     };
   });
+}
+
+/**
+ * Draws `count` values from the identity sequence of `table`'s id, so a bulk writer knows each
+ * row's id before it inserts (and can plan with it). The sequence is named once and the values
+ * come back as one array: a row per value, or a catalog lookup per value, costs several times more.
+ */
+export async function reserveIdentityValues(
+  tx: Tx,
+  table: 'ledger_account' | 'contribution',
+  count: number,
+): Promise<bigint[]> {
+  if (count === 0) return [];
+  const sequence = await sql<{ name: string }>`
+    SELECT pg_get_serial_sequence(${table}, 'id') AS name`.execute(tx);
+  const result = await sql<{ ids: string }>`
+    SELECT array_agg(nextval(${sequence.rows[0]!.name}::regclass))::text AS ids
+    FROM generate_series(1, ${count}::int)`.execute(tx);
+  const ids = result.rows[0]!.ids.slice(1, -1).split(',').map(BigInt);
+  assert(ids.length === count, 'a reservation draws exactly the values asked for');
+  return ids;
+}
+
+/** Draws `count` ids from the account id sequence (see `reserveIdentityValues`). */
+export async function reserveAccountIds(tx: Tx, count: number): Promise<bigint[]> {
+  return reserveIdentityValues(tx, 'ledger_account', count);
+}
+
+/** Decimal text of each value, `null` kept: how bigint columns travel in an `unnest` array. */
+function texts<T>(rows: readonly T[], pick: (row: T) => unknown): (string | null)[] {
+  return rows.map((row) => {
+    const value = pick(row);
+    return value === null ? null : String(value);
+  });
+}
+
+/**
+ * Inserts new accounts with their reserved ids and the balances their first transfers give them
+ * (the caller inserts those transfers in the same transaction with `insertUnlinkedTransfers`),
+ * `LEDGER_BULK_ROWS` per statement — so a bulk writer never updates the rows it just wrote. The
+ * balance CHECKs hold on these values as on any update.
+ */
+export async function insertOpenedAccounts(tx: Tx, accounts: readonly Account[]): Promise<void> {
+  for (let start = 0; start < accounts.length; start += LEDGER_BULK_ROWS) {
+    const a = accounts.slice(start, start + LEDGER_BULK_ROWS);
+    await sql`
+      INSERT INTO ledger_account (id, ledger, code, reference, debits_must_not_exceed_credits,
+                                  credits_must_not_exceed_debits, debits_pending, debits_posted,
+                                  credits_pending, credits_posted)
+      OVERRIDING SYSTEM VALUE
+      SELECT * FROM unnest(
+        ${texts(a, (x) => x.id)}::int8[], ${texts(a, (x) => x.ledger)}::char(3)[],
+        ${texts(a, (x) => x.code)}::int[], ${texts(a, (x) => x.reference)}::text[],
+        ${a.map((x) => x.debitsMustNotExceedCredits)}::boolean[],
+        ${a.map((x) => x.creditsMustNotExceedDebits)}::boolean[],
+        ${texts(a, (x) => x.debitsPendingMinor)}::int8[], ${texts(a, (x) => x.debitsPostedMinor)}::int8[],
+        ${texts(a, (x) => x.creditsPendingMinor)}::int8[], ${texts(a, (x) => x.creditsPostedMinor)}::int8[]
+      )`.execute(tx);
+  }
+}
+
+/**
+ * Writes many planned, unlinked transfers (no batch id: each stands alone, as if written one by
+ * one), one `unnest` statement per `LEDGER_BULK_ROWS` — far fewer parameters than a VALUES list.
+ * Balances are not touched: the accounts were opened with them (`insertOpenedAccounts`). Returns
+ * the new ids in input order.
+ */
+export async function insertUnlinkedTransfers(
+  tx: Tx,
+  planned: readonly PlannedTransfer[],
+): Promise<bigint[]> {
+  const ids: bigint[] = [];
+  for (let start = 0; start < planned.length; start += LEDGER_BULK_ROWS) {
+    const t = planned.slice(start, start + LEDGER_BULK_ROWS);
+    const result = await sql<{ id: bigint; idempotency_key: string }>`
+      INSERT INTO ledger_transfer (idempotency_key, payload_hash, ledger, kind, debit_account_id,
+                                   credit_account_id, amount, code, pending_id, reverses_id, memo)
+      SELECT key, hash, ledger, kind, debit, credit, amount, code, pending, reverses, memo
+      FROM unnest(
+        ${texts(t, (x) => x.idempotencyKey)}::text[], ${texts(t, (x) => x.payloadHash)}::text[],
+        ${texts(t, (x) => x.ledger)}::char(3)[], ${texts(t, (x) => x.kind)}::text[],
+        ${texts(t, (x) => x.debitAccountId)}::int8[], ${texts(t, (x) => x.creditAccountId)}::int8[],
+        ${texts(t, (x) => x.amountMinor)}::int8[], ${texts(t, (x) => x.code)}::int[],
+        ${texts(t, (x) => x.pendingId)}::int8[], ${texts(t, (x) => x.reversesId)}::int8[],
+        ${texts(t, (x) => x.memo)}::text[]
+      ) WITH ORDINALITY AS i (key, hash, ledger, kind, debit, credit, amount, code, pending,
+                              reverses, memo, ordinal)
+      ORDER BY ordinal
+      RETURNING id, idempotency_key`.execute(tx);
+    const byKey = new Map(result.rows.map((r) => [r.idempotency_key, r.id]));
+    for (const transfer of t) ids.push(byKey.get(transfer.idempotencyKey)!);
+  }
+  return ids;
 }
 
 export interface AccountMismatch {

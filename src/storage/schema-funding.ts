@@ -32,6 +32,8 @@ export interface ContributionTable {
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The donor's own reference, unique per donor (migration 0016; set by imports). */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ContributionPaymentTable {

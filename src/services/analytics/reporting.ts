@@ -21,8 +21,9 @@ import {
   EUR_BASE_SOURCE,
   EUR_RATE,
   addDays,
-  convertAmount,
   crossRate,
+  divideRoundHalfEven,
+  tryParseRate,
 } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
 import { findLatestRateDate, listCurrencies, listFxRates } from '../../storage/fx-repository.js';
@@ -110,18 +111,45 @@ export async function openReporting(
 
   let conversions = 0;
   let fellBackCount = 0;
-  const cache = new Map<string, { day: string; fromRate: string; toRate: string }>();
+  /**
+   * Per currency and value date: the rate day and the exact factor numerator / denominator of
+   * `core/fx.ts` `convertAmount` (amountB = amountA × rateB / rateA × 10^(eB−eA)), parsed once,
+   * so converting an amount is one multiplication and one half-even division — the same result
+   * as `convertAmount`, bit for bit (tested against the conversion service).
+   */
+  interface Factor {
+    day: string;
+    numerator: bigint;
+    denominator: bigint;
+    rate: string;
+  }
+  const cache = new Map<string, Factor>();
 
-  function ratesFor(currency: string, valueDate: string) {
+  function factorFor(currency: string, valueDate: string): Factor {
     const key = `${currency}|${valueDate}`;
     const cached = cache.get(key);
     if (cached) return cached;
+    const fromUnit = minorUnits.get(currency);
+    const toUnit = minorUnits.get(target);
+    if (fromUnit === undefined || toUnit === undefined) {
+      throw new DomainError('CURRENCY_UNKNOWN', `${currency} is not a known currency.`, {
+        currency,
+      });
+    }
     for (let back = 0; back <= LIMITS.fxCarryForwardDaysMax; back++) {
       const day = addDays(valueDate, -back);
       const fromRate = ratePerEur(currency, day);
       const toRate = ratePerEur(target, day);
       if (fromRate !== undefined && toRate !== undefined) {
-        const found = { day, fromRate, toRate };
+        const a = tryParseRate(fromRate);
+        const b = tryParseRate(toRate);
+        if (!a || !b) break;
+        const found: Factor = {
+          day,
+          numerator: b.mantissa * 10n ** BigInt(a.scale + toUnit),
+          denominator: a.mantissa * 10n ** BigInt(b.scale + fromUnit),
+          rate: crossRate(fromRate, toRate),
+        };
         cache.set(key, found);
         return found;
       }
@@ -142,29 +170,13 @@ export async function openReporting(
     if (currency === target) {
       return { amountMinor, rate: '1', rateDate: day, fellBack: false };
     }
-    const found = ratesFor(currency, day);
-    const fromUnit = minorUnits.get(currency);
-    const toUnit = minorUnits.get(target);
-    if (fromUnit === undefined || toUnit === undefined) {
-      throw new DomainError('CURRENCY_UNKNOWN', `${currency} is not a known currency.`, {
-        currency,
-      });
-    }
-    const converted = convertAmount({
-      amountMinor,
-      from: { code: currency, minorUnit: fromUnit },
-      to: { code: target, minorUnit: toUnit },
-      fromRatePerEur: found.fromRate,
-      toRatePerEur: found.toRate,
-      rateDate: found.day,
-      source: ECB_SOURCE,
-    });
+    const found = factorFor(currency, day);
     conversions++;
     const fellBack = found.day !== day;
     if (fellBack) fellBackCount++;
     return {
-      amountMinor: converted.amountMinor,
-      rate: crossRate(found.fromRate, found.toRate),
+      amountMinor: divideRoundHalfEven(amountMinor * found.numerator, found.denominator),
+      rate: found.rate,
       rateDate: found.day,
       fellBack,
     };

@@ -1,0 +1,358 @@
+/**
+ * Lead times and stalled packages (PRODUCT.md "Analysis"): how many days packages take from one
+ * milestone to the next — the median and 90th percentile (nearest rank) per stage — and which
+ * packages have waited too long in the stage they are in, as of a day.
+ *
+ * Milestones are business dates, never clock times, so a demo loaded today or a backdated
+ * record gives the days the records say:
+ * - **committed** — the latest commitment date of the contributions allocated to the package
+ *   (live allocations): the package could not be fully funded before its last funder committed;
+ * - **funded** — the latest value date of its live allocations (the allocation that closed the
+ *   gap), for a package that is funded or further now. A package re-opened by a re-price is not
+ *   funded (it waits for funding again). `funded_at` is a clock time, so it is not used;
+ * - **authorised** — `authorized_on`, the supplier's authorisation date;
+ * - **first dispatch** — the earliest `dispatched_on` of its shipments;
+ * - **fully received** — for a package delivered (or closed) now, its last receipt's
+ *   `received_on` (a shortfall settled later has only a clock time, so the last receipt stands).
+ * A milestone after `asOf` has not happened as of `asOf`; each needs the one before it. A stage's
+ * days are `end − start`; a start recorded after its end (a value date before the commitment)
+ * counts 0 days. Cancelled packages are left out (their funding was voided), drafts too (not in
+ * the pipeline yet).
+ *
+ * **Stalled**: a package not closed whose current stage — waiting for funding (since it opened,
+ * or its first allocation's value date if earlier: `opened_at` is a clock time and may postdate
+ * backdated records), for authorisation (since funded), for first dispatch (since authorised),
+ * in delivery (since first dispatch) — has lasted more than `stalledAfterDays` (one threshold
+ * for every stage, default 30) as of `asOf`. A package opened after `asOf` is not in the
+ * pipeline as of `asOf`.
+ *
+ * Figures and records: `leadTimes.<stage>` sums the price of each package measured (a `package`
+ * record with its `days`, the price converted at the stage's end date); `leadTimes.stalled:<N>`
+ * sums the price of each package stalled past N days, converted at `asOf` — or at the last day
+ * with imported rates if that is earlier, so a reading as of today does not fail for want of
+ * today's rates (the record states its rate day). Package prices are
+ * not restricted (core/redaction.ts), so nothing is redacted here.
+ */
+import type { Actor } from '../../core/actor.js';
+import {
+  FigureBook,
+  figureKey,
+  nearestRankQuantile,
+  type AnalyticsBasis,
+  type AnalyticsOptions,
+  type DrillRecord,
+} from '../../core/analytics.js';
+import { DomainError } from '../../core/errors.js';
+import { daysBetween } from '../../core/fx.js';
+import { authorize } from '../../core/policy.js';
+import {
+  listPackageMilestones,
+  type PackageMilestonesRow,
+} from '../../storage/analytics-delivery-repository.js';
+import type { Database } from '../../storage/database.js';
+import { findLatestRateDate } from '../../storage/fx-repository.js';
+import type { PackageStatus } from '../../storage/schema-funding.js';
+import type { Tx } from '../../storage/transaction.js';
+import { waitingForText } from './delivery-tables.js';
+import { runAnalysis, type CheckedOptions } from './figures.js';
+import { openReporting, type Reporting } from './reporting.js';
+
+export const LEAD_TIME_STAGES = [
+  'committed_to_funded',
+  'funded_to_authorized',
+  'authorized_to_dispatched',
+  'dispatched_to_delivered',
+] as const;
+export type LeadTimeStage = (typeof LEAD_TIME_STAGES)[number];
+
+/** What a package in the pipeline waits for. */
+export const WAITING_STAGES = ['funding', 'authorisation', 'first_dispatch', 'delivery'] as const;
+export type WaitingStage = (typeof WAITING_STAGES)[number];
+
+export const STALLED_AFTER_DAYS_DEFAULT = 30;
+export const STALLED_AFTER_DAYS_MAX = 3650;
+
+export interface LeadTimeStageFigures {
+  stage: LeadTimeStage;
+  /** `leadTimes.<stage>`: drill down to the packages and their days. */
+  figure: string;
+  /** Packages that completed the stage as of `asOf`. */
+  packages: number;
+  medianDays: number | null;
+  p90Days: number | null;
+  /** Σ prices of those packages in the reporting currency (the figure's drill-down total). */
+  valueMinor: bigint;
+}
+
+export interface StalledPackage {
+  packageId: bigint;
+  number: string;
+  title: string;
+  /** The package's status now. */
+  status: PackageStatus;
+  stage: WaitingStage;
+  /** The day the current stage began. */
+  since: string;
+  /** Days from `since` to `asOf`. */
+  days: number;
+  /** Price in the reporting currency at `asOf` (or the last day with rates before it). */
+  priceMinor: bigint;
+  /** Price − funding with a value date by `asOf` (0 once funded), converted like the price. */
+  gapMinor: bigint;
+  linesReceived: number;
+  linesTotal: number;
+  /** In English, e.g. "waiting for funding: gap USD 1,234.00"; exports word it per language. */
+  waitingFor: string;
+  figure: string;
+}
+
+export interface LeadTimes {
+  basis: AnalyticsBasis;
+  stalledAfterDays: number;
+  stages: LeadTimeStageFigures[];
+  /** Packages in the pipeline as of `asOf` by what they wait for (stalled or not). */
+  waiting: { stage: WaitingStage; packages: number }[];
+  /** `leadTimes.stalled:<stalledAfterDays>`: Σ price of the stalled packages. */
+  stalledFigure: string;
+  stalledValueMinor: bigint;
+  /** Longest wait first. */
+  stalled: StalledPackage[];
+}
+
+export type LeadTimesOptions = AnalyticsOptions & { stalledAfterDays?: number | undefined };
+
+const FUNDED: ReadonlySet<PackageStatus> = new Set([
+  'funded',
+  'authorized',
+  'in_delivery',
+  'delivered',
+  'closed',
+]);
+const AUTHORIZED: ReadonlySet<PackageStatus> = new Set([
+  'authorized',
+  'in_delivery',
+  'delivered',
+  'closed',
+]);
+const DELIVERED: ReadonlySet<PackageStatus> = new Set(['delivered', 'closed']);
+
+/** The package's milestones as of `asOf` (null: not reached by then). */
+export interface Milestones {
+  inPipelineSince: string | null;
+  committed: string | null;
+  funded: string | null;
+  authorized: string | null;
+  dispatched: string | null;
+  delivered: string | null;
+}
+
+function upTo(date: string | null, asOf: string): string | null {
+  return date !== null && date <= asOf ? date : null;
+}
+
+/** Milestones of one package as of `asOf`; each needs the one before it. Pure. */
+export function milestonesOf(row: PackageMilestonesRow, asOf: string): Milestones {
+  const starts = [row.openedOn, row.firstAllocationOn].filter(
+    (d): d is string => d !== null && d <= asOf,
+  );
+  const inPipelineSince = starts.length > 0 ? starts.sort()[0]! : null;
+  const funded = FUNDED.has(row.status) ? upTo(row.lastAllocationOn, asOf) : null;
+  const authorized =
+    funded !== null && AUTHORIZED.has(row.status) ? upTo(row.authorizedOn, asOf) : null;
+  const dispatched = authorized !== null ? upTo(row.firstDispatchOn, asOf) : null;
+  const delivered =
+    dispatched !== null && DELIVERED.has(row.status) ? upTo(row.lastReceiptOn, asOf) : null;
+  return {
+    inPipelineSince,
+    committed: row.lastCommittedOn,
+    funded,
+    authorized,
+    dispatched,
+    delivered,
+  };
+}
+
+/** The start and end of each stage the package completed. */
+function completedStages(m: Milestones): [LeadTimeStage, string, string][] {
+  const stages: [LeadTimeStage, string | null, string | null][] = [
+    ['committed_to_funded', m.committed, m.funded],
+    ['funded_to_authorized', m.funded, m.authorized],
+    ['authorized_to_dispatched', m.authorized, m.dispatched],
+    ['dispatched_to_delivered', m.dispatched, m.delivered],
+  ];
+  return stages.filter((s): s is [LeadTimeStage, string, string] => s[1] !== null && s[2] !== null);
+}
+
+/** What the package waits for as of `asOf`, since when; null when delivered or not yet open. */
+export function currentStage(m: Milestones): { stage: WaitingStage; since: string } | null {
+  if (m.delivered !== null) return null;
+  if (m.dispatched !== null) return { stage: 'delivery', since: m.dispatched };
+  if (m.authorized !== null) return { stage: 'first_dispatch', since: m.authorized };
+  if (m.funded !== null) return { stage: 'authorisation', since: m.funded };
+  if (m.inPipelineSince !== null) return { stage: 'funding', since: m.inPipelineSince };
+  return null;
+}
+
+/** Days from `start` to `end`, 0 when recorded the wrong way round. */
+function stageDays(start: string, end: string): number {
+  return Math.max(0, daysBetween(start, end));
+}
+
+/** Checks `stalledAfterDays`; VALIDATION_FAILED naming it. */
+export function checkStalledAfterDays(value: unknown): number {
+  if (value === undefined) return STALLED_AFTER_DAYS_DEFAULT;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > STALLED_AFTER_DAYS_MAX
+  ) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `stalledAfterDays: a whole number of days from 1 to ${STALLED_AFTER_DAYS_MAX} (default ${STALLED_AFTER_DAYS_DEFAULT}).`,
+      { field: 'stalledAfterDays' },
+    );
+  }
+  return value;
+}
+
+function packageLabel(row: PackageMilestonesRow): string {
+  return `${row.number} — ${row.title}`;
+}
+
+export interface LeadTimesComputation {
+  result: LeadTimes;
+  book: FigureBook;
+}
+
+/** Computes the lead times in the caller's snapshot (no access check: callers check). */
+export async function computeLeadTimes(
+  tx: Tx,
+  options: CheckedOptions & { stalledAfterDays?: number | undefined },
+): Promise<LeadTimesComputation> {
+  const stalledAfterDays = checkStalledAfterDays(options.stalledAfterDays);
+  const { asOf } = options;
+  const rows = await listPackageMilestones(tx, asOf);
+  const lastRateDay = await findLatestRateDate(tx, asOf);
+  /** The value date of amounts "as of" the day: the day, or the last day with rates before it. */
+  const today = lastRateDay !== undefined && lastRateDay < asOf ? lastRateDay : asOf;
+  const measured = rows.map((row) => ({ row, m: milestonesOf(row, asOf) }));
+  const dates = measured.flatMap(({ m }) =>
+    [m.funded, m.authorized, m.dispatched, m.delivered].filter((d): d is string => d !== null),
+  );
+  const reporting = await openReporting(tx, options, {
+    currencies: new Set(rows.map((r) => r.currency)),
+    from: dates.reduce((a, b) => (a < b ? a : b), today),
+    to: asOf,
+  });
+  const book = new FigureBook();
+  const days = new Map<LeadTimeStage, number[]>(LEAD_TIME_STAGES.map((s) => [s, []]));
+  const waiting = new Map<WaitingStage, number>(WAITING_STAGES.map((s) => [s, 0]));
+  const stalledKey = figureKey('leadTimes', 'stalled', stalledAfterDays);
+  const stalled: StalledPackage[] = [];
+
+  for (const { row, m } of measured) {
+    for (const [stage, start, end] of completedStages(m)) {
+      const d = stageDays(start, end);
+      days.get(stage)!.push(d);
+      book.add(figureKey('leadTimes', stage), packageRecord(reporting, row, end, d));
+    }
+    const current = currentStage(m);
+    if (current === null) continue;
+    waiting.set(current.stage, waiting.get(current.stage)! + 1);
+    const waited = stageDays(current.since, asOf);
+    if (row.status === 'closed' || waited <= stalledAfterDays) continue;
+    const record = packageRecord(reporting, row, today, waited);
+    book.add(stalledKey, record);
+    const gap = row.priceMinor > row.fundedAsOfMinor ? row.priceMinor - row.fundedAsOfMinor : 0n;
+    const gapMinor =
+      current.stage === 'funding' ? reporting.convert(gap, row.currency, today).amountMinor : 0n;
+    stalled.push({
+      packageId: row.id,
+      number: row.number,
+      title: row.title,
+      status: row.status,
+      stage: current.stage,
+      since: current.since,
+      days: waited,
+      priceMinor: record.amountMinor,
+      gapMinor,
+      linesReceived: row.linesReceived,
+      linesTotal: row.linesTotal,
+      waitingFor: waitingForText(
+        current.stage,
+        {
+          gapMinor,
+          currency: reporting.options.currency,
+          linesReceived: row.linesReceived,
+          linesTotal: row.linesTotal,
+        },
+        'en',
+      ),
+      figure: stalledKey,
+    });
+  }
+  stalled.sort((a, b) => b.days - a.days || (a.packageId < b.packageId ? -1 : 1));
+
+  const result: LeadTimes = {
+    basis: reporting.basis(),
+    stalledAfterDays,
+    stages: LEAD_TIME_STAGES.map((stage) => {
+      const values = days.get(stage)!;
+      const key = figureKey('leadTimes', stage);
+      return {
+        stage,
+        figure: key,
+        packages: values.length,
+        medianDays: nearestRankQuantile(values, 0.5),
+        p90Days: nearestRankQuantile(values, 0.9),
+        valueMinor: book.total(key),
+      };
+    }),
+    waiting: WAITING_STAGES.map((stage) => ({ stage, packages: waiting.get(stage)! })),
+    stalledFigure: stalledKey,
+    stalledValueMinor: book.total(stalledKey),
+    stalled,
+  };
+  return { result, book };
+}
+
+function packageRecord(
+  reporting: Reporting,
+  row: PackageMilestonesRow,
+  valueDate: string,
+  days: number,
+): DrillRecord {
+  return reporting.record(
+    {
+      kind: 'package',
+      id: row.id,
+      label: packageLabel(row),
+      date: valueDate,
+      partyId: null,
+      packageId: row.id,
+      contributionId: null,
+      quantity: null,
+      days,
+    },
+    row.priceMinor,
+    row.currency,
+    valueDate,
+  );
+}
+
+/**
+ * Lead times per stage (median, 90th percentile, count) and the stalled packages, as of
+ * `options.asOf`, in one REPEATABLE READ snapshot.
+ */
+export async function getLeadTimes(
+  database: Database,
+  actor: Actor,
+  options: LeadTimesOptions,
+): Promise<LeadTimes> {
+  authorize(actor, 'analytics.read');
+  const stalledAfterDays = checkStalledAfterDays(options.stalledAfterDays);
+  return runAnalysis(database, actor, options, async (tx, context) => {
+    return (await computeLeadTimes(tx, { ...context.options, stalledAfterDays })).result;
+  });
+}

@@ -1,0 +1,381 @@
+/**
+ * SQL of the funding analyses (funnel, burden sharing, coverage, pace): every query reads the
+ * recorded amounts a figure is made of — one slim row per record, in its own currency, with its
+ * value date — in the caller's snapshot (the services run them in one REPEATABLE READ
+ * transaction). Conversion to the reporting currency happens above, record by record, so a figure
+ * always equals the sum of its drill-down; what can be done here (joins, the running sums of
+ * receipts, the ledger's balances per currency) is done here, in one statement each.
+ *
+ * Rows carry no restricted text (no line or item descriptions): labels are built from numbers,
+ * titles of contributions and party ids, which every operational reader may see.
+ *
+ * Dates are `YYYY-MM-DD`; a timestamp becomes its UTC calendar day.
+ */
+import { sql } from 'kysely';
+import { PACKAGE_TRANSFER_CODES } from '../core/packages.js';
+import type { Database } from './database.js';
+import type { Tx } from './transaction.js';
+
+type Executor = Tx | Database['kysely'];
+
+// ---- Contributions and payments ----
+
+export interface ContributionAmountRow {
+  id: bigint;
+  partyId: string;
+  currency: string;
+  title: string;
+  amountMinor: bigint;
+  valueDate: string;
+}
+
+/**
+ * Pledged: every contribution not cancelled, its pledged amount on its announcement day (a
+ * pledge is shown, never counted as funding). Committed: contributions committed, partially
+ * paid or paid, their committed amount (after any reduction) on their commitment day.
+ */
+export async function listContributionAmounts(
+  db: Executor,
+  measure: 'pledged' | 'committed',
+): Promise<ContributionAmountRow[]> {
+  const result =
+    measure === 'pledged'
+      ? await sql<ContributionAmountRow>`
+          SELECT id, donor_party_id AS "partyId", currency, title,
+                 pledged_minor AS "amountMinor", announced_on AS "valueDate"
+          FROM contribution
+          WHERE status <> 'cancelled' AND pledged_minor > 0
+          ORDER BY announced_on, id`.execute(db)
+      : await sql<ContributionAmountRow>`
+          SELECT id, donor_party_id AS "partyId", currency, title,
+                 committed_minor AS "amountMinor", committed_on AS "valueDate"
+          FROM contribution
+          WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
+            AND committed_on IS NOT NULL
+          ORDER BY committed_on, id`.execute(db);
+  return result.rows;
+}
+
+export interface PaymentRow {
+  id: bigint;
+  contributionId: bigint;
+  partyId: string;
+  currency: string;
+  amountMinor: bigint;
+  valueDate: string;
+}
+
+/** Every payment received from a donor, on the day it was paid. */
+export async function listPayments(db: Executor): Promise<PaymentRow[]> {
+  const result = await sql<PaymentRow>`
+    SELECT p.id, p.contribution_id AS "contributionId", c.donor_party_id AS "partyId",
+           c.currency, p.amount_minor AS "amountMinor", p.paid_on AS "valueDate"
+    FROM contribution_payment p
+    JOIN contribution c ON c.id = p.contribution_id
+    ORDER BY p.paid_on, p.id`.execute(db);
+  return result.rows;
+}
+
+// ---- Allocations, authorisations, disbursements ----
+
+export interface AllocationAmountRow {
+  /** The allocation's id. */
+  id: bigint;
+  packageId: bigint;
+  packageNumber: string;
+  contributionId: bigint;
+  partyId: string;
+  /** The package's currency (USD). */
+  currency: string;
+  /** What reached the package: positive for an allocation, negative for a returned surplus. */
+  amountMinor: bigint;
+  /** The allocation's value date; a surplus: the day its package closed (UTC). */
+  valueDate: string;
+  /** `surplus`: funding returned to the contribution when its package closed. */
+  surplus: boolean;
+}
+
+/**
+ * What reached packages from contributions, in the package's currency: every allocation that is
+ * not voided (pending or posted), at its package amount and value date; and, negative, every
+ * surplus returned from a package's funding when it closed (the ledger's surplus-return
+ * transfers out of `package:N:funding`, each naming its allocation in its idempotency key).
+ */
+export async function listAllocationAmounts(db: Executor): Promise<AllocationAmountRow[]> {
+  const result = await sql<AllocationAmountRow>`
+    SELECT a.id, a.package_id AS "packageId", p.number AS "packageNumber",
+           a.contribution_id AS "contributionId", c.donor_party_id AS "partyId",
+           p.currency, a.package_amount_minor AS "amountMinor", a.value_date::text AS "valueDate",
+           false AS surplus
+    FROM allocation a
+    JOIN package p ON p.id = a.package_id
+    JOIN contribution c ON c.id = a.contribution_id
+    WHERE a.status <> 'voided'
+    UNION ALL
+    SELECT a.id, a.package_id, p.number, a.contribution_id, c.donor_party_id, p.currency,
+           -t.amount, to_char(coalesce(p.closed_at, t.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+           true
+    FROM ledger_transfer t
+    JOIN ledger_account f ON f.id = t.debit_account_id AND f.reference LIKE 'package:%:funding'
+    JOIN allocation a
+      ON a.id = substring(t.idempotency_key FROM '^package:[0-9]+:surplus:([0-9]+)')::bigint
+    JOIN package p ON p.id = a.package_id
+    JOIN contribution c ON c.id = a.contribution_id
+    WHERE t.code = ${PACKAGE_TRANSFER_CODES.surplusReturn} AND t.kind = 'posted'
+    ORDER BY "valueDate", id, surplus`.execute(db);
+  return result.rows;
+}
+
+export interface PackageAmountRow {
+  id: bigint;
+  number: string;
+  currency: string;
+  amountMinor: bigint;
+  valueDate: string;
+}
+
+/** Packages authorised or later (authorised, in delivery, delivered, closed): price on authorisation day. */
+export async function listAuthorisedPackages(db: Executor): Promise<PackageAmountRow[]> {
+  const result = await sql<PackageAmountRow>`
+    SELECT id, number, currency, price_minor AS "amountMinor", authorized_on AS "valueDate"
+    FROM package
+    WHERE status IN ('authorized', 'in_delivery', 'delivered', 'closed')
+      AND authorized_on IS NOT NULL AND price_minor > 0
+    ORDER BY authorized_on, id`.execute(db);
+  return result.rows;
+}
+
+export interface DisbursementRow {
+  /** The ledger transfer that paid the supplier. */
+  transferId: bigint;
+  packageId: bigint;
+  packageNumber: string;
+  currency: string;
+  amountMinor: bigint;
+  /** The day the supplier was paid, as the command recorded it. */
+  valueDate: string;
+}
+
+/**
+ * Every payment to the supplier, from the audit log of the `disburse` command (append-only and
+ * hash-chained; the one place its paid-on date is kept): the amount is the growth of the
+ * package's disbursed total, the transfer is the one the command wrote. Independent of the
+ * ledger's balances, so the reconciliation compares two records of the same money.
+ */
+export async function listDisbursements(db: Executor): Promise<DisbursementRow[]> {
+  const result = await sql<DisbursementRow>`
+    SELECT (e.after->>'transferId')::bigint AS "transferId", p.id AS "packageId",
+           p.number AS "packageNumber", p.currency,
+           ((e.after->>'disbursedMinor')::bigint - (e.before->>'disbursedMinor')::bigint)
+             AS "amountMinor",
+           e.after->>'paidOn' AS "valueDate"
+    FROM audit_event e
+    JOIN package p ON p.id::text = e.entity_id
+    WHERE e.entity = 'package' AND e.action = 'disburse'
+    ORDER BY "valueDate", e.id`.execute(db);
+  return result.rows;
+}
+
+// ---- Receipts, requirements, package lines ----
+
+export interface ReceiptValueRow {
+  id: bigint;
+  packageId: bigint;
+  packageNumber: string;
+  packageLineId: bigint;
+  requirementItemId: bigint;
+  capabilityArea: string;
+  /** The cycle of the requirement list the line's item belongs to. */
+  cycle: string;
+  currency: string;
+  /** The quantity this receipt adds to the line's good-order total (see below). */
+  quantity: number;
+  unitPriceMinor: bigint;
+  valueDate: string;
+}
+
+/**
+ * Delivered value, one row per receipt that adds to it. A receipt counts its quantity received
+ * in good order (received − damaged − wrong items recorded on it); a line's running good-order
+ * total (by received day, then receipt id) is held within 0 and the line's quantity, and each
+ * receipt counts what it adds to that held total — so the receipts of a line add up to
+ * min(quantity, max(0, Σ good)), the delivered quantity of the public figures, and a receipt
+ * never depends on a later one. Packages cancelled are left out.
+ */
+export async function listReceiptValues(db: Executor): Promise<ReceiptValueRow[]> {
+  const result = await sql<ReceiptValueRow>`
+    WITH good AS (
+      SELECT r.id, r.package_line_id, r.received_on,
+             r.received_quantity - coalesce((
+               SELECT sum(d.quantity) FROM discrepancy d
+               WHERE d.receipt_id = r.id AND d.kind IN ('damaged', 'wrong_item')), 0) AS good
+      FROM receipt r
+    ), running AS (
+      SELECT g.*, sum(g.good) OVER (PARTITION BY g.package_line_id
+                                    ORDER BY g.received_on, g.id) AS total
+      FROM good g
+    )
+    SELECT r.id, p.id AS "packageId", p.number AS "packageNumber", pl.id AS "packageLineId",
+           pl.requirement_item_id AS "requirementItemId", pl.capability_area AS "capabilityArea",
+           l.cycle::text AS cycle, p.currency,
+           (least(pl.quantity, greatest(0, r.total))
+             - least(pl.quantity, greatest(0, r.total - r.good)))::int AS quantity,
+           pl.unit_price_minor AS "unitPriceMinor", r.received_on AS "valueDate"
+    FROM running r
+    JOIN package_line pl ON pl.id = r.package_line_id
+    JOIN package p ON p.id = pl.package_id AND p.status <> 'cancelled'
+    JOIN requirement_item i ON i.id = pl.requirement_item_id
+    JOIN requirement_list l ON l.id = i.list_id
+    WHERE least(pl.quantity, greatest(0, r.total)) <> least(pl.quantity, greatest(0, r.total - r.good))
+    ORDER BY r.received_on, r.id`.execute(db);
+  return result.rows;
+}
+
+export interface RequirementItemValueRow {
+  id: bigint;
+  listId: bigint;
+  cycle: string;
+  capabilityArea: string;
+  priorityRank: number;
+  requestedQuantity: number;
+  /** Null unless the list is approved or closed. */
+  approvedQuantity: number | null;
+  estimatedUnitCostMinor: bigint;
+}
+
+/**
+ * Items of requirement lists that are requirements: submitted, validated, approved or closed
+ * (a draft is not yet asked for, a withdrawn list no longer is). The approved quantity counts
+ * only once the list is approved (or closed after approval).
+ */
+export async function listRequirementItems(db: Executor): Promise<RequirementItemValueRow[]> {
+  const result = await sql<RequirementItemValueRow>`
+    SELECT i.id, i.list_id AS "listId", l.cycle::text AS cycle,
+           i.capability_area AS "capabilityArea", i.priority_rank AS "priorityRank",
+           i.requested_quantity AS "requestedQuantity",
+           CASE WHEN l.status IN ('approved', 'closed') THEN i.approved_quantity END
+             AS "approvedQuantity",
+           i.estimated_unit_cost_usd_minor AS "estimatedUnitCostMinor"
+    FROM requirement_item i
+    JOIN requirement_list l ON l.id = i.list_id
+    WHERE l.status IN ('submitted', 'validated', 'approved', 'closed')
+    ORDER BY l.cycle, i.capability_area, i.priority_rank, i.id`.execute(db);
+  return result.rows;
+}
+
+export interface PackageLineValueRow {
+  id: bigint;
+  packageId: bigint;
+  packageNumber: string;
+  requirementItemId: bigint;
+  capabilityArea: string;
+  /** The cycle of the requirement list the line's item belongs to. */
+  cycle: string;
+  currency: string;
+  quantity: number;
+  unitPriceMinor: bigint;
+}
+
+/** Lines of packages that are not cancelled (drafts included: their items are taken). */
+export async function listPackageLines(db: Executor): Promise<PackageLineValueRow[]> {
+  const result = await sql<PackageLineValueRow>`
+    SELECT pl.id, p.id AS "packageId", p.number AS "packageNumber",
+           pl.requirement_item_id AS "requirementItemId", pl.capability_area AS "capabilityArea",
+           l.cycle::text AS cycle, p.currency, pl.quantity, pl.unit_price_minor AS "unitPriceMinor"
+    FROM package_line pl
+    JOIN package p ON p.id = pl.package_id AND p.status <> 'cancelled'
+    JOIN requirement_item i ON i.id = pl.requirement_item_id
+    JOIN requirement_list l ON l.id = i.list_id
+    ORDER BY p.id, pl.id`.execute(db);
+  return result.rows;
+}
+
+// ---- Who funds what (redaction), names ----
+
+/** Packages the party funds: an allocation from one of its contributions that is not voided. */
+export async function listPackagesFundedBy(db: Executor, partyId: string): Promise<bigint[]> {
+  const result = await sql<{ id: bigint }>`
+    SELECT DISTINCT a.package_id AS id
+    FROM allocation a JOIN contribution c ON c.id = a.contribution_id
+    WHERE c.donor_party_id = ${partyId} AND a.status <> 'voided'`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
+/** Requirement items with a line in a package the party funds. */
+export async function listItemsFundedBy(db: Executor, partyId: string): Promise<bigint[]> {
+  const result = await sql<{ id: bigint }>`
+    SELECT DISTINCT pl.requirement_item_id AS id
+    FROM package_line pl
+    JOIN allocation a ON a.package_id = pl.package_id AND a.status <> 'voided'
+    JOIN contribution c ON c.id = a.contribution_id
+    WHERE c.donor_party_id = ${partyId}`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
+export interface NamesRow {
+  id: string;
+  en: string;
+  fr: string;
+  uk: string;
+}
+
+export async function listPartyNames(db: Executor): Promise<NamesRow[]> {
+  const result = await sql<NamesRow>`
+    SELECT id, name_en AS en, name_fr AS fr, name_uk AS uk FROM party ORDER BY id`.execute(db);
+  return result.rows;
+}
+
+export async function listCapabilityAreaNames(
+  db: Executor,
+): Promise<(NamesRow & { sortOrder: number })[]> {
+  const result = await sql<NamesRow & { sortOrder: number }>`
+    SELECT code AS id, name_en AS en, name_fr AS fr, name_uk AS uk, sort_order AS "sortOrder"
+    FROM capability_area ORDER BY sort_order, code`.execute(db);
+  return result.rows;
+}
+
+// ---- The ledger side of the funnel's reconciliation ----
+
+export interface FundingLedgerBalances {
+  /** The ledger (ISO 4217 code). */
+  ledger: string;
+  /** Σ `contribution:N:receivable` debits − credits (posted): committed, not yet paid. */
+  receivableMinor: bigint;
+  /** `fund:CUR:cash` debits − credits (posted): received from donors. */
+  cashMinor: bigint;
+  /** Σ `package:N:funding` credits − debits (pending and posted): allocated, not yet paid out. */
+  packageFundingMinor: bigint;
+  /** Σ `supplier:P:CUR:paid` credits − debits (posted): paid to the supplier. */
+  supplierPaidMinor: bigint;
+}
+
+/** The balances of the funding accounts, summed per ledger (currency). */
+export async function fundingLedgerBalances(db: Executor): Promise<FundingLedgerBalances[]> {
+  const result = await sql<{
+    ledger: string;
+    receivable: string;
+    cash: string;
+    funding: string;
+    supplier: string;
+  }>`
+    SELECT ledger,
+           coalesce(sum(CASE WHEN reference LIKE 'contribution:%:receivable'
+                             THEN debits_posted - credits_posted END), 0)::text AS receivable,
+           coalesce(sum(CASE WHEN reference = 'fund:' || ledger || ':cash'
+                             THEN debits_posted - credits_posted END), 0)::text AS cash,
+           coalesce(sum(CASE WHEN reference LIKE 'package:%:funding'
+                             THEN credits_pending + credits_posted - debits_pending - debits_posted
+                        END), 0)::text AS funding,
+           coalesce(sum(CASE WHEN reference LIKE 'supplier:%:paid'
+                             THEN credits_posted - debits_posted END), 0)::text AS supplier
+    FROM ledger_account
+    GROUP BY ledger
+    ORDER BY ledger`.execute(db);
+  return result.rows.map((r) => ({
+    ledger: r.ledger,
+    receivableMinor: BigInt(r.receivable),
+    cashMinor: BigInt(r.cash),
+    packageFundingMinor: BigInt(r.funding),
+    supplierPaidMinor: BigInt(r.supplier),
+  }));
+}
