@@ -206,6 +206,21 @@ describe.each(ENGINES)('purl export on %s', (engine) => {
   );
 
   it(
+    'shows an analysis as a table on the terminal (`purl show`)',
+    async () => {
+      const run = await purl(['show', 'funnel', '--currency', 'EUR'], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('Currency: EUR');
+      const committed = run.stdout.split('\n').find((l) => l.startsWith('committed'));
+      expect(committed).toContain('2,000,000.00 EUR');
+      const refused = await purl(['show', 'nothing-such'], env);
+      expect(refused.code).toBe(EXIT_CODES.NOT_FOUND);
+      expect(refused.stderr).toContain('funnel');
+    },
+    SPAWNING_TEST_MS,
+  );
+
+  it(
     'exports the IATI file',
     async () => {
       const file = join(out, 'iati.xml');

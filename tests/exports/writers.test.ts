@@ -4,7 +4,7 @@
  * (USD, JPY, KWD, negatives, an amount beyond Excel's 15 digits), typed cells, and no formula —
  * whatever a text starts with. Rows may come as an async iterable; the row limit is enforced.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -353,5 +353,49 @@ describe('the XLSX writer', () => {
       code: 'LIMIT_EXCEEDED',
       details: { limit: 'exportRowsMax' },
     });
+  });
+});
+
+describe('the plain-text table of `purl show`', () => {
+  it('aligns columns, groups money digits without changing them, and counts the rows', async () => {
+    const { writeText, grouped } = await import('../../src/services/exports/text-writer.js');
+    expect(grouped('-1234567.89')).toBe('-1,234,567.89');
+    expect(grouped('999')).toBe('999');
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const result = await writeText(
+      {
+        name: 't',
+        title: 'Funding funnel',
+        meta: [['Currency', 'USD']],
+        columns: [
+          { key: 'stage', label: 'Stage', kind: 'text' },
+          { key: 'amount', label: 'Amount', kind: 'money', currency: 'USD' },
+          { key: 'share', label: 'Share', kind: 'percent' },
+        ],
+        rows: [
+          { stage: 'committed', amount: 294663200000n, share: '100.00' },
+          { stage: '=paid', amount: 5n, share: '0.01' },
+        ],
+      },
+      out,
+      { minorUnits: new Map([['USD', 2]]) },
+    );
+    const text = chunks.join('');
+    expect(result.rows).toBe(2);
+    expect(text).toContain('Funding funnel\n  Currency: USD\n');
+    const lines = text.split('\n');
+    const committed = lines.find((l) => l.startsWith('committed'))!;
+    const paid = lines.find((l) => l.startsWith('=paid'))!;
+    expect(committed).toContain('2,946,632,000.00 USD');
+    expect(committed).toContain('100.00 %');
+    // Right-aligned: the amounts end in the same column.
+    expect(committed.indexOf('USD')).toBe(paid.indexOf('USD'));
+    expect(text.trimEnd().endsWith('2 rows')).toBe(true);
   });
 });

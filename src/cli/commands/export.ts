@@ -56,7 +56,7 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('export a list or an analysis (CSV, XLSX), or the IATI activity file');
   for (const format of ['csv', 'xlsx'] as const) {
-    command
+    const sub = command
       .command(format)
       .description(
         format === 'csv'
@@ -67,31 +67,20 @@ export function registerExport(program: Command): void {
         '<dataset>',
         'contributions, packages, package-lines, allocations, … or an analysis',
       )
-      .requiredOption('--out <file>', 'the file to write (its folder must exist)')
-      .option('--lang <lang>', 'en or fr', 'en')
-      .option('--currency <code>', 'analyses: USD or EUR')
-      .option('--rate-mode <mode>', 'analyses: value_date or fixed')
-      .option('--rate-date <date>', 'analyses with --rate-mode fixed: YYYY-MM-DD')
-      .option('--as-of <date>', 'analyses: computed as of this day')
-      .option('--meeting <id>', 'follow-up, announcements: the meeting id')
-      .option('--package <id>', 'one package (lines, allocations, deliveries)')
-      .option('--status <status>', 'lists: the records’ status')
-      .option('--kind <kind>', 'meetings, announcements, parties: the kind')
-      .option('--cycle <YYYY-MM>', 'packages, requirement lists: the cycle')
-      .option('--donor <party>', 'contributions of, or packages funded by, this party')
-      .option('--capability-area <code>', 'contributions, packages: the capability area')
-      .option('--from <date>', 'from this day (the dataset says which date)')
-      .option('--to <date>', 'up to this day, inclusive')
-      .option('--cycle-from <YYYY-MM>', 'coverage: the first cycle shown')
-      .option('--cycle-to <YYYY-MM>', 'coverage: the last cycle shown')
-      .option('--target-per-month <amount>', 'pace: target per month, reporting currency')
-      .option('--goal <amount>', 'pace: goal, reporting currency')
-      .option('--stalled-after-days <days>', 'lead times, stalled packages: the threshold')
-      .option('--year <year>', 'context: the Kiel year')
-      .action(async (dataset: string, options: TableOptions) => {
-        await exportTable(format, dataset, options);
-      });
+      .requiredOption('--out <file>', 'the file to write (its folder must exist)');
+    withTableOptions(sub).action(async (dataset: string, options: TableOptions) => {
+      await exportTable(format, dataset, options);
+    });
   }
+  const show = program
+    .command('show')
+    .description(
+      'print a list or an analysis as a table on the terminal (funnel, burden-sharing, coverage, pace, lead-times, stalled-packages, follow-up, context, contributions, …)',
+    )
+    .argument('<dataset>', 'an analysis or a list, as for `purl export`');
+  withTableOptions(show).action(async (dataset: string, options: Omit<TableOptions, 'out'>) => {
+    await showTable(dataset, options);
+  });
   command
     .command('iati')
     .description('the IATI 2.03 activity file: one activity per package, transactions 11, 1, 3')
@@ -115,7 +104,33 @@ export function registerExport(program: Command): void {
     });
 }
 
-async function exportTable(format: ExportFormat, dataset: string, o: TableOptions) {
+/** The options every table command takes: language, analysis basis and filters. */
+function withTableOptions(command: Command): Command {
+  return command
+    .option('--lang <lang>', 'en or fr', 'en')
+    .option('--currency <code>', 'analyses: USD or EUR')
+    .option('--rate-mode <mode>', 'analyses: value_date or fixed')
+    .option('--rate-date <date>', 'analyses with --rate-mode fixed: YYYY-MM-DD')
+    .option('--as-of <date>', 'analyses: computed as of this day')
+    .option('--meeting <id>', 'follow-up, announcements: the meeting id')
+    .option('--package <id>', 'one package (lines, allocations, deliveries)')
+    .option('--status <status>', 'lists: the records’ status')
+    .option('--kind <kind>', 'meetings, announcements, parties: the kind')
+    .option('--cycle <YYYY-MM>', 'packages, requirement lists: the cycle')
+    .option('--donor <party>', 'contributions of, or packages funded by, this party')
+    .option('--capability-area <code>', 'contributions, packages: the capability area')
+    .option('--from <date>', 'from this day (the dataset says which date)')
+    .option('--to <date>', 'up to this day, inclusive')
+    .option('--cycle-from <YYYY-MM>', 'coverage: the first cycle shown')
+    .option('--cycle-to <YYYY-MM>', 'coverage: the last cycle shown')
+    .option('--target-per-month <amount>', 'pace: target per month, reporting currency')
+    .option('--goal <amount>', 'pace: goal, reporting currency')
+    .option('--stalled-after-days <days>', 'lead times, stalled packages: the threshold')
+    .option('--year <year>', 'context: the Kiel year');
+}
+
+/** Language, analysis basis and filters from the options, each checked and named. */
+function queryOf(o: Omit<TableOptions, 'out'>) {
   if (!(EXPORT_LANGUAGES as readonly string[]).includes(o.lang)) {
     throw new DomainError('VALIDATION_FAILED', `lang: ${EXPORT_LANGUAGES.join(' or ')}.`, {
       field: 'lang',
@@ -144,14 +159,24 @@ async function exportTable(format: ExportFormat, dataset: string, o: TableOption
     stalledAfterDays: wholeNumber(o.stalledAfterDays, 'stalled-after-days'),
     year: wholeNumber(o.year, 'year'),
   };
+  return { lang: o.lang as ExportLanguage, analytics, filters };
+}
+
+/** `purl show DATASET`: the table on stdout, as the system actor. */
+async function showTable(dataset: string, o: Omit<TableOptions, 'out'>) {
+  const query = queryOf(o);
+  await withDatabase(async (database) => {
+    const opened = await openExport(database, systemActor('cli:show'), dataset, 'text', query);
+    await opened.write(process.stdout);
+  });
+}
+
+async function exportTable(format: ExportFormat, dataset: string, o: TableOptions) {
+  const query = queryOf(o);
   const out = await checkOut(o.out);
   const startedMs = performance.now();
   await withDatabase(async (database) => {
-    const opened = await openExport(database, systemActor('cli:export'), dataset, format, {
-      lang: o.lang as ExportLanguage,
-      analytics,
-      filters,
-    });
+    const opened = await openExport(database, systemActor('cli:export'), dataset, format, query);
     const progress = progressReporter(dataset);
     try {
       const result = await writeAtomically(out, (temporary) =>
@@ -159,7 +184,7 @@ async function exportTable(format: ExportFormat, dataset: string, o: TableOption
       );
       progress.stop();
       process.stdout.write(
-        `exported ${dataset} (${format}, ${o.lang}) to ${out}: ${count(result.rows, 'row', 'rows')}, ` +
+        `exported ${dataset} (${format}, ${query.lang}) to ${out}: ${count(result.rows, 'row', 'rows')}, ` +
           `${result.bytes} bytes, in ${seconds(startedMs)} s\n`,
       );
     } finally {

@@ -45,6 +45,7 @@ import { META, type ExportLanguage } from './labels.js';
 import { ANALYSIS_DATASETS } from './analysis-datasets.js';
 import { LIST_DATASETS } from './list-datasets.js';
 import { readMinorUnits } from './list-reads.js';
+import { writeText } from './text-writer.js';
 import { writeXlsx } from './xlsx-writer.js';
 
 /** Every dataset, lists first, by the name in `/api/v1/exports/:dataset` and `purl export`. */
@@ -56,9 +57,20 @@ export const DATASETS: Readonly<Record<string, DatasetDefinition>> = {
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
+/** The download formats, plus `text`: an aligned table for a terminal (`purl show`). */
+export type OutputFormat = ExportFormat | 'text';
+
+export const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  text: 'text/plain; charset=utf-8',
+};
+
+const WRITERS = { csv: writeCsv, xlsx: writeXlsx, text: writeText } as const;
+const EXTENSIONS: Readonly<Record<OutputFormat, string>> = {
+  csv: 'csv',
+  xlsx: 'xlsx',
+  text: 'txt',
 };
 
 export function datasetNames(): string[] {
@@ -213,7 +225,7 @@ async function primeRows(rows: ExportRows): Promise<ExportRows> {
 /** An export ready to be written: its file name, content type and the writer. */
 export interface OpenedExport {
   dataset: string;
-  format: ExportFormat;
+  format: OutputFormat;
   /** `purl-contributions-2026-11-28.csv`. */
   fileName: string;
   contentType: string;
@@ -230,7 +242,7 @@ export async function openExport(
   database: Database,
   actor: Actor,
   name: string,
-  format: ExportFormat,
+  format: OutputFormat,
   query: ExportQuery,
 ): Promise<OpenedExport> {
   const dataset = findDataset(name);
@@ -245,11 +257,11 @@ export async function openExport(
     meta: metaBlock(dataset, produced, actor, { ...query, now }),
     rows: await primeRows(produced.rows),
   };
-  const writer = format === 'csv' ? writeCsv : writeXlsx;
+  const writer = WRITERS[format];
   return {
     dataset: name,
     format,
-    fileName: `purl-${name}-${now.toISOString().slice(0, 10)}.${format}`,
+    fileName: `purl-${name}-${now.toISOString().slice(0, 10)}.${EXTENSIONS[format]}`,
     contentType: CONTENT_TYPES[format],
     source,
     write: (out, onProgress) => writer(source, out, { minorUnits, onProgress }),
