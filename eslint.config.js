@@ -1,7 +1,8 @@
 // Lint rules, including the dependency arrows of ARCHITECTURE.md:
 // core is pure (no storage, services, http, cli, no I/O modules); storage never reaches up;
 // services never reach http or cli; http and cli never import storage repositories directly
-// except the database factory and migrations.
+// except the database factory and migrations; the browser app (src/web/src) imports nothing
+// of the server.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -17,7 +18,17 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'bench/results/**', '.tmp/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'bench/results/**',
+      '.tmp/**',
+      'src/web/dist/**',
+      'src/web/dist.tmp-*/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -68,4 +79,33 @@ export default tseslint.config(
     ['**/http/routes/**', '**/storage/*-repository*'],
     'cli calls services, never repositories.',
   ),
+  // The browser app: browser globals; it talks to the server only through the API and its
+  // generated types (src/web/src/api/schema.d.ts), never by importing server code, and it
+  // never imports the node-side build tools of src/web/tools or node modules.
+  {
+    files: ['src/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['src/web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Relative paths into the server's layers or the node-side tools (src/web/src has
+              // no folders of these names).
+              regex: '^\\.\\.?/(.*/)?(core|services|storage|http|cli|tools)(/|$)',
+              message: 'The browser app never imports server code: use the API and its types.',
+            },
+            {
+              regex: '^(node:|fastify|kysely|pg$|@electric-sql/|vite$)',
+              message: 'The browser app imports no server or node modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

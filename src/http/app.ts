@@ -56,6 +56,7 @@ import {
   type RateLimits,
 } from './security.js';
 import { ErrorResponse } from './schemas.js';
+import { webApp } from './web.js';
 
 /** Every route of the API lives under this prefix. */
 export const API_PREFIX = '/api/v1';
@@ -185,6 +186,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     database: options.database,
     now,
     loginRateLimit: rateLimits === false ? undefined : loginRateLimit(rateLimits),
+    oidcEnabled: options.oidc !== undefined,
   });
   if (options.oidc) {
     await app.register(oidcRoutes, {
@@ -206,6 +208,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(analyticsDeliveryRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(exportRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(reportRoutes, { prefix: API_PREFIX, database: options.database });
+  // The web application at `/` (every non-API GET): after the API, which it never shadows.
+  await app.register(webApp);
   return app;
 }
 

@@ -23,6 +23,7 @@ declare module 'fastify' {
 export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'GET /api/v1/health': 'public',
   // Identity: signing in is public; the rest acts on the caller's own sessions and tokens
+  'GET /api/v1/auth/providers': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'sessions.manage',
   'GET /api/v1/auth/me': 'sessions.manage',

@@ -6,8 +6,11 @@
  * - **Headers** (@fastify/helmet): a Content-Security-Policy without inline scripts for the app
  *   (`APP_CSP`); the API docs page (Scalar, `/api/docs/`) gets its own (`docsCsp`): its one inline
  *   script allowed by its SHA-256 hash, inline styles allowed (Scalar injects its stylesheet at
- *   run time). `X-Frame-Options: DENY` and `frame-ancestors 'none'`, `Referrer-Policy:
- *   no-referrer`, `X-Content-Type-Options: nosniff`. HSTS only on a request that came over https
+ *   run time). The web application's page (`web.ts`) gets `webAppCsp`: scripts from this origin
+ *   only; `<style>` elements only with the page's per-request nonce (Mantine writes its CSS
+ *   variables in one); style attributes allowed (chart tooltips are HTML with inline styles).
+ *   `X-Frame-Options: DENY` and `frame-ancestors 'none'`, `Referrer-Policy: no-referrer`,
+ *   `X-Content-Type-Options: nosniff`. HSTS only on a request that came over https
  *   (behind a TLS proxy that the app trusts: `PURL_TRUST_PROXY`).
  * - **Rate limits** (@fastify/rate-limit, counted in memory per app process — with N servers a
  *   client gets up to N times the limit): every request by client — the signed-in actor, else the
@@ -134,6 +137,21 @@ export function docsCsp(inlineScriptHashes: readonly string[]): Directives {
     'script-src': ["'self'", ...inlineScriptHashes.map((hash) => `'sha256-${hash}'`)],
     'style-src': ["'self'", "'unsafe-inline'"],
     'worker-src': ["'self'", 'blob:'],
+  };
+}
+
+/**
+ * The web application's policy (`index.html`, served by `web.ts` with a fresh nonce each time):
+ * scripts only from this origin; style elements from this origin or carrying the nonce; inline
+ * style attributes allowed (`style-src-attr`: no script can run from them).
+ */
+export function webAppCsp(styleNonce: string): Directives {
+  const styles = ["'self'", `'nonce-${styleNonce}'`];
+  return {
+    ...APP_CSP,
+    'style-src': styles,
+    'style-src-elem': styles,
+    'style-src-attr': ["'unsafe-inline'"],
   };
 }
 

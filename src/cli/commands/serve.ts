@@ -1,9 +1,11 @@
 /**
  * `purl serve` — opens the configured database (PostgreSQL at DATABASE_URL, else PGlite in
- * PURL_DATA_DIR, default ./data), applies pending migrations, and serves the API and its docs
- * on HOST:PORT (default 0.0.0.0:8080) until SIGINT or SIGTERM, then closes the server (letting
- * requests in flight finish) and the database, in that order. An empty database (no
- * contributions, no packages) first gets the demo data, unless PURL_NO_DEMO=1.
+ * PURL_DATA_DIR, default ./data), applies pending migrations, and serves the web application,
+ * the API and its docs on HOST:PORT (default 0.0.0.0:8080) until SIGINT or SIGTERM, then closes
+ * the server (letting requests in flight finish) and the database, in that order. An empty
+ * database (no contributions, no packages) first gets the demo data, unless PURL_NO_DEMO=1.
+ * The web application is built first (Vite, a few seconds) when `src/web/dist` holds none; a
+ * failed build is reported and the API is served anyway (the app's pages then say to build it).
  */
 import type { Command } from 'commander';
 import { DomainError, isDomainError } from '../../core/errors.js';
@@ -13,6 +15,7 @@ import { DEMO_PASSWORD_DEFAULT, holdsNoFunding, loadDemo } from '../../services/
 import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
 import { openDatabase, type Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
+import { WEB_DIST, isWebBuilt } from '../../web/tools/paths.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '0.0.0.0';
@@ -23,8 +26,10 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'start the web server and API; loads the demo into an empty database ' +
+      'start the web application and API (building the app first if it is not built); loads ' +
+        'the demo into an empty database ' +
         '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo, ' +
+        'PURL_WEB_DIST for where the built app is, ' +
         'PURL_OIDC_ISSUER, PURL_OIDC_CLIENT_ID, PURL_OIDC_CLIENT_SECRET, PURL_OIDC_REDIRECT_URI, ' +
         'PURL_OIDC_ROLE_CLAIM, PURL_OIDC_PARTY_CLAIM for sign-in with an OpenID provider)',
     )
@@ -38,6 +43,7 @@ export async function serve(): Promise<void> {
   const host = process.env.HOST || DEFAULT_HOST;
   // Read before anything opens: a half-set OpenID Connect configuration stops the start.
   const oidc = oidcOptionsFromEnv();
+  await buildWebIfMissing();
   const database = await openDatabase();
   let app: App | undefined;
   try {
@@ -65,6 +71,25 @@ export async function serve(): Promise<void> {
     throw error;
   }
   stopOnSignal(app, database);
+}
+
+/**
+ * Builds the web application when it is not built (a fresh clone: `npm start` just works),
+ * saying so and how long it took. Vite is loaded only then. A failure is reported, not fatal.
+ */
+async function buildWebIfMissing(): Promise<void> {
+  if (isWebBuilt()) return;
+  console.log(`web application not built yet: building it into ${WEB_DIST} (Vite)…`);
+  try {
+    const { buildWeb } = await import('../../web/tools/build.js');
+    const result = await buildWeb();
+    console.log(`web application built in ${result.seconds.toFixed(1)} s`);
+  } catch (error) {
+    console.error(
+      `web application build failed (${error instanceof Error ? error.message : String(error)}); ` +
+        'serving the API only. Run `npm run web:build` to see why.',
+    );
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Signing in: `/api/v1/auth` — login and logout, who am I, my sessions, my API tokens.
+ * Signing in: `/api/v1/auth` — how one may sign in (public), login and logout, who am I, my
+ * sessions, my API tokens.
  *
  * Login sets the session cookie `purl_session`: `HttpOnly`, `SameSite=Strict`, `Path=/`, expiring
  * with the session's absolute expiry, and `Secure` when the request came over https — behind a
@@ -143,7 +144,25 @@ export interface AuthRouteOptions extends AppDependencies {
   now: () => Date;
   /** Sign-in's own rate limit by client address (`security.ts`); none when limits are off. */
   loginRateLimit?: RateLimitOptions | undefined;
+  /** OpenID Connect sign-in is configured (its routes exist): `GET /auth/providers` says so. */
+  oidcEnabled?: boolean;
 }
+
+/** The `/auth/oidc/login` route of `oidc.ts`, which a browser navigates to (never fetches). */
+const OIDC_LOGIN_PATH = '/api/v1/auth/oidc/login';
+
+const AuthProviders = z
+  .object({
+    password: z.literal(true).describe('Email and password sign-in (`POST /auth/login`).'),
+    oidc: z.object({
+      enabled: z.boolean(),
+      loginUrl: z
+        .string()
+        .nullable()
+        .describe('Where a browser goes to sign in with the identity provider; null when off.'),
+    }),
+  })
+  .meta({ id: 'AuthProviders' });
 
 export function cookieOptions(request: FastifyRequest) {
   return {
@@ -184,8 +203,25 @@ function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void 
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (
   app,
-  { database, now, loginRateLimit },
+  { database, now, loginRateLimit, oidcEnabled = false },
 ) => {
+  app.get(
+    '/auth/providers',
+    {
+      schema: {
+        operationId: 'getAuthProviders',
+        tags,
+        summary: 'How one may sign in here: password, and OpenID Connect when configured',
+        description: 'Public: the sign-in page asks it before anyone is signed in.',
+        response: { 200: AuthProviders },
+      },
+    },
+    async () => ({
+      password: true as const,
+      oidc: { enabled: oidcEnabled, loginUrl: oidcEnabled ? OIDC_LOGIN_PATH : null },
+    }),
+  );
+
   app.post(
     '/auth/login',
     {

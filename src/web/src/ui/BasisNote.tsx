@@ -1,0 +1,31 @@
+/**
+ * The sentence every analysis states its figures' basis in: the reporting currency, the rates
+ * (each value date's or one fixed date's), the as-of day, how many amounts were converted and
+ * how many of those at an earlier day's rate, and the rates' source.
+ */
+import { Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { AnalyticsBasis } from '../api/analytics';
+import { useFormat } from '../i18n/format';
+
+export function BasisNote({ basis }: { basis: AnalyticsBasis }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const currency = t(`analysis.currencyName.${basis.currency}`);
+  const asOf = format.day(basis.asOf);
+  const rates =
+    basis.rateMode === 'fixed'
+      ? basis.rateDate
+        ? t('analysis.basis.fixed', { currency, rateDate: format.day(basis.rateDate), asOf })
+        : t('analysis.basis.fixedLatest', { currency, asOf })
+      : t('analysis.basis.valueDate', { currency, asOf });
+  const conversions = t('analysis.basis.conversions', { count: basis.conversions });
+  const fellBack =
+    basis.fellBack > 0 ? t('analysis.basis.fellBack', { count: basis.fellBack }) : '';
+  return (
+    <Text size="sm" c="dimmed" data-testid="basis-note">
+      {rates} {conversions}
+      {fellBack}. {t('analysis.basis.source', { source: basis.rateSource })}
+    </Text>
+  );
+}
