@@ -103,6 +103,13 @@ export const READ_OPERATIONS: ReadonlySet<Operation> = new Set(
   ),
 );
 
+/** Every operation `actor` may perform, as `authorize` decides: what a client may offer. */
+export function allowedOperations(actor: Actor): Operation[] {
+  return (Object.keys(POLICY) as Operation[]).filter(
+    (op) => isAllowed(actor, op) && (!actor.readOnly || READ_OPERATIONS.has(op)),
+  );
+}
+
 export function authorize(actor: Actor, operation: Operation): void {
   if (actor.readOnly && !READ_OPERATIONS.has(operation)) {
     throw new DomainError('FORBIDDEN', `A read-only token may not ${operation}.`, {

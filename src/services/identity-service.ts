@@ -37,7 +37,7 @@ import {
   type TokenState,
   type UserRole,
 } from '../core/identity.js';
-import { authorize } from '../core/policy.js';
+import { allowedOperations, authorize, type Operation } from '../core/policy.js';
 import type { Database } from '../storage/database.js';
 import {
   findApiTokenBySecret,
@@ -450,6 +450,12 @@ export interface Me {
   /** The role and party this request acts as. */
   role: string;
   partyId: string | null;
+  /**
+   * The operations of the policy table this request may perform (`core/policy.ts`), so a client
+   * offers exactly the pages and actions the server would allow — derived, never kept in step
+   * by hand. The server still checks every call.
+   */
+  operations: Operation[];
 }
 
 export async function getMe(database: Database, actor: Actor): Promise<Me> {
@@ -461,6 +467,7 @@ export async function getMe(database: Database, actor: Actor): Promise<Me> {
       authenticatedBy: 'development',
       role: actor.role,
       partyId: actor.partyId ?? null,
+      operations: allowedOperations(actor),
     };
   }
   const { userId, tokenId } = who;
@@ -471,6 +478,7 @@ export async function getMe(database: Database, actor: Actor): Promise<Me> {
     authenticatedBy: tokenId === undefined ? 'session' : 'api_token',
     role: actor.role,
     partyId: actor.partyId ?? null,
+    operations: allowedOperations(actor),
   };
 }
 

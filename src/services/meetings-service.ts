@@ -154,7 +154,8 @@ function toAnnouncement(row: MeetingAnnouncementRow, contributionIds: bigint[]):
   };
 }
 
-function toLinked(row: LinkedContributionRow): LinkedContribution {
+/** A linked contribution as the follow-ups show it (here and in the analytics' follow-up). */
+export function toLinked(row: LinkedContributionRow): LinkedContribution {
   return {
     id: row.contribution_id,
     status: row.status,

@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { assert } from '../core/errors.js';
-import type { CountryIndicatorKind } from './schema-analytics.js';
+import { KIEL_FIGURE_COLUMNS, type CountryIndicatorKind } from './schema-analytics.js';
 import type { Schema } from './schema.js';
 
 type Executor = Kysely<Schema>;
@@ -40,21 +40,8 @@ export async function listCountryIndicators(
     .execute();
 }
 
-export interface KielFigureRow {
-  iso: string;
-  year: number;
-  /** 1–12, or 0 for a yearly row. */
-  month: number;
-  country: string;
-  /** EUR bn as exact decimal text; null where the file's cell was blank. */
-  total: string | null;
-  financial: string | null;
-  humanitarian: string | null;
-  military: string | null;
-  commitments: string | null;
-  toBeAllocated: string | null;
-  gdp: string | null;
-  pctGdp: string | null;
+/** A stored Kiel row: the file's row, its source file and when it was imported. */
+export interface KielFigureRow extends KielFigureInput {
   sourceFile: string;
   sourceSha256: string;
   importedAt: Date;
@@ -172,6 +159,7 @@ function addCounts(
   counts.unchanged += batchRows - row.inserted - row.updated;
 }
 
+/** A Kiel row as the file gives it: EUR bn as exact decimal text; null where a cell is blank. */
 export interface KielFigureInput {
   iso: string;
   year: number;
@@ -187,16 +175,7 @@ export interface KielFigureInput {
   pctGdp: string | null;
 }
 
-const KIEL_FIGURES = [
-  'total',
-  'financial',
-  'humanitarian',
-  'military',
-  'commitments',
-  'to_be_allocated',
-  'gdp',
-  'pct_gdp',
-] as const;
+const KIEL_FIGURES = KIEL_FIGURE_COLUMNS;
 
 /**
  * Inserts new Kiel rows and rewrites existing ones (by iso, year, month) when the country or any

@@ -16,6 +16,21 @@ export interface CountryIndicatorTable {
   imported_at: Timestamp;
 }
 
+/**
+ * The figure columns of a Kiel `data_explorer.csv` row, named as in the file and in
+ * `kiel_figure` (EUR bn; `pct_gdp` a percentage).
+ */
+export const KIEL_FIGURE_COLUMNS = [
+  'total',
+  'financial',
+  'humanitarian',
+  'military',
+  'commitments',
+  'to_be_allocated',
+  'gdp',
+  'pct_gdp',
+] as const;
+
 export interface KielFigureTable {
   iso: string;
   year: number;

@@ -41,6 +41,7 @@ function fakeReporting(): Reporting & { conversions: number } {
   };
   return {
     options: { currency: 'USD', rateMode: 'value_date', rateDate: null, asOf: '2025-12-31' },
+    today: '2025-12-31',
     convert,
     record: () => {
       throw new Error('drillDown converts through convert()');

@@ -127,6 +127,28 @@ describe.each(ENGINES)('the reporting converter on %s', (engine) => {
     });
   });
 
+  it('values "as of" amounts at the last day with rates when the file ends before asOf', async () => {
+    await inTransaction(t.database, async (tx) => {
+      const reporting = await openReporting(
+        tx,
+        { currency: 'USD', rateMode: 'value_date', asOf: '2026-11-28' },
+        // The records end long before; today's rates are loaded all the same.
+        { currencies: ['EUR'], from: '2025-08-01', to: '2025-08-01' },
+      );
+      expect(reporting.today).toBe('2025-08-04');
+      expect(reporting.convert(100_000n, 'EUR', reporting.today)).toMatchObject({
+        amountMinor: 115_780n, // €1,000.00 × 1.1578
+        rateDate: '2025-08-04',
+      });
+      const early = await openReporting(
+        tx,
+        { currency: 'USD', rateMode: 'value_date', asOf: '2025-08-02' },
+        { currencies: ['EUR'], from: '2025-08-01', to: '2025-08-02' },
+      );
+      expect(early.today).toBe('2025-08-01');
+    });
+  });
+
   it('a value date without a rate in the carry-forward window names the currency', async () => {
     await inTransaction(t.database, async (tx) => {
       const reporting = await openReporting(

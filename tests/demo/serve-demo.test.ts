@@ -2,20 +2,16 @@
  * What a newcomer sees: `purl serve` (what `npm start` runs) on a fresh data folder loads the
  * demo by itself, and the API then tells the PURL story — packages, who funded them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
+import { startServe, stopServe } from '../support/serve-process.js';
 
-const PURL = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
-
-let child: ChildProcess | undefined;
 let dataDir: string | undefined;
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopServe();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -33,33 +29,8 @@ it(
     };
     delete env.DATABASE_URL;
     delete env.PURL_NO_DEMO;
-    const server = spawn(process.execPath, [PURL, 'serve'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = server;
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no startup line within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)),
-        STARTUP_TIMEOUT_MS,
-      );
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        for (const line of output.split('\n')) {
-          if (!line.includes('PURL Ledger serving')) continue;
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { url: string }).url);
-        }
-      };
-      server.stdout.on('data', onData);
-      server.stderr.on('data', onData);
-      server.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code} before listening:\n${output}`));
-      });
-    });
-    expect(output).toMatch(/demo data loaded/);
+    const { server, url, output } = await startServe(env, STARTUP_TIMEOUT_MS);
+    expect(output()).toMatch(/demo data loaded/);
     const packages = await fetch(`${url}/api/v1/packages?limit=10`, {
       headers: { 'x-purl-actor': 'coordinator' },
     });

@@ -1,19 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, ENGINES } from '../support/engines.js';
+import { startServe, stopServe } from '../support/serve-process.js';
 
-const PURL = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 45_000;
 
 describe.each(ENGINES)('purl serve on %s', (engine) => {
-  let child: ChildProcess | undefined;
   let dataDir: string | undefined;
   afterEach(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    stopServe();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -29,34 +26,7 @@ describe.each(ENGINES)('purl serve on %s', (engine) => {
     delete env.DATABASE_URL;
     if (engine === 'postgres') env.DATABASE_URL = await createPostgresDatabase();
     else env.PURL_DATA_DIR = dataDir;
-    const server = spawn(process.execPath, [PURL, 'serve'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = server;
-    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
-
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(
-        () => reject(new Error(`no startup line within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)),
-        STARTUP_TIMEOUT_MS,
-      );
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        for (const line of output.split('\n')) {
-          if (!line.includes('PURL Ledger serving')) continue;
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { url: string }).url);
-        }
-      };
-      server.stdout.on('data', onData);
-      server.stderr.on('data', onData);
-      server.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code} before listening:\n${output}`));
-      });
-    });
+    const { server, url, exited } = await startServe(env, STARTUP_TIMEOUT_MS);
 
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${url}/api/v1/health`);

@@ -220,6 +220,9 @@ describe.each(ENGINES)('sign-in on %s', (engine) => {
     expect((await call('GET', '/contributions', { bearer: secret })).statusCode).toBe(200);
     const me = await call('GET', '/auth/me', { bearer: secret });
     expect(me.json()).toMatchObject({ authenticatedBy: 'api_token', role: 'auditor' });
+    // What the token may do, derived from the policy table: an auditor reads, never writes.
+    expect(me.json().operations).toContain('audit.read');
+    expect(me.json().operations).not.toContain('contributions.write');
     // A token is not a cookie.
     expect((await call('GET', '/contributions', { cookie: secret })).statusCode).toBe(200);
 

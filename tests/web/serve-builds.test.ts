@@ -3,23 +3,20 @@
  * so and how long it took — and then serves it at `/` beside the API. The build goes to a
  * temporary folder (`PURL_WEB_DIST`) so the shared `src/web/dist` of the run is never touched.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENGINES, createPostgresDatabase } from '../support/engines.js';
+import { startServe, stopServe } from '../support/serve-process.js';
 
-const PURL = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
 
 describe.each(ENGINES)('purl serve with the web app not built, on %s', (engine) => {
-  let child: ChildProcess | undefined;
   let dir: string | undefined;
   afterEach(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    stopServe();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -40,37 +37,10 @@ describe.each(ENGINES)('purl serve with the web app not built, on %s', (engine) 
       delete env.NODE_ENV;
       if (engine === 'postgres') env.DATABASE_URL = await createPostgresDatabase();
       else env.PURL_DATA_DIR = join(dir, 'data');
-      const server = spawn(process.execPath, [PURL, 'serve'], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child = server;
-      const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+      const { server, url, output, exited } = await startServe(env, STARTUP_TIMEOUT_MS);
 
-      let output = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no startup line within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)),
-          STARTUP_TIMEOUT_MS,
-        );
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString('utf8');
-          for (const line of output.split('\n')) {
-            if (!line.includes('PURL Ledger serving')) continue;
-            clearTimeout(timer);
-            resolve((JSON.parse(line) as { url: string }).url);
-          }
-        };
-        server.stdout.on('data', onData);
-        server.stderr.on('data', onData);
-        server.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`server exited with ${code} before listening:\n${output}`));
-        });
-      });
-
-      expect(output).toContain('web application not built yet: building it');
-      expect(output).toMatch(/web application built in \d+(\.\d+)? s/);
+      expect(output()).toContain('web application not built yet: building it');
+      expect(output()).toMatch(/web application built in \d+(\.\d+)? s/);
       expect(existsSync(join(dist, 'index.html'))).toBe(true);
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);

@@ -32,6 +32,7 @@ import {
   revokeMySession,
   type LoginResult,
 } from '../../services/identity-service.js';
+import { POLICY, type Operation } from '../../core/policy.js';
 import type { AppDependencies } from '../app.js';
 import { SESSION_COOKIE, actorOf, presentedSecret } from '../request-context.js';
 import { bigintString } from '../schemas.js';
@@ -114,6 +115,11 @@ const Me = z
     authenticatedBy: z.enum(['session', 'api_token', 'development']),
     role: z.string(),
     partyId: z.string().nullable(),
+    operations: z
+      .array(z.enum(Object.keys(POLICY) as [Operation, ...Operation[]]))
+      .describe(
+        'The operations of the policy table this request may perform: what a client may offer.',
+      ),
   })
   .meta({ id: 'Me' });
 

@@ -49,7 +49,6 @@ import {
   listPayments,
 } from '../../storage/analytics-delivery-repository.js';
 import type { Database } from '../../storage/database.js';
-import { findLatestRateDate } from '../../storage/fx-repository.js';
 import { listKielFigures, type KielFigureRow } from '../../storage/indicators-repository.js';
 import type { Tx } from '../../storage/transaction.js';
 import { runAnalysis, type CheckedOptions } from './figures.js';
@@ -267,9 +266,6 @@ export async function computeKielContext(
   );
   const committed = await listCommittedContributions(tx, { from, to });
   const payments = await listPayments(tx, { from, to });
-  const lastRateDay = (await findLatestRateDate(tx, asOf)) ?? asOf;
-  const kielDay = (row: KielFigureRow) =>
-    [kielPeriod(row.year, row.month).end, asOf, lastRateDay].reduce((a, b) => (a < b ? a : b));
   const isos = [
     ...new Set([
       ...kielRows.map((r) => r.iso),
@@ -281,7 +277,8 @@ export async function computeKielContext(
   const dates = [
     ...committed.map((c) => c.committedOn),
     ...payments.map((p) => p.paidOn),
-    ...kielRows.map(kielDay),
+    // A period's end may lie after asOf; openReporting always loads the rates of its `today`.
+    ...kielRows.map((row) => kielPeriod(row.year, row.month).end),
   ];
   const reporting = await openReporting(tx, options, {
     currencies: new Set([
@@ -292,6 +289,11 @@ export async function computeKielContext(
     from: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : asOf,
     to: asOf,
   });
+  /** A Kiel row's value day: the end of its period, or `reporting.today` when that is earlier. */
+  const kielDay = (row: KielFigureRow) => {
+    const end = kielPeriod(row.year, row.month).end;
+    return end < reporting.today ? end : reporting.today;
+  };
 
   const book = new FigureBook();
   const total = contextFigures(CONTEXT_TOTAL, year);

@@ -40,12 +40,7 @@ import {
   type DrillRecord,
 } from '../../core/analytics.js';
 import { DomainError } from '../../core/errors.js';
-import {
-  followUpStatus,
-  type FollowUpStatus,
-  type LinkedContribution,
-  type MeetingKind,
-} from '../../core/meetings.js';
+import { followUpStatus, type FollowUpStatus, type MeetingKind } from '../../core/meetings.js';
 import { maySeeRestricted } from '../../core/redaction.js';
 import { splitByWeights } from '../../core/split.js';
 import {
@@ -68,6 +63,7 @@ import type { ContributionStatus } from '../../storage/schema-funding.js';
 import type { Tx } from '../../storage/transaction.js';
 import { runAnalysis, type CheckedOptions } from './figures.js';
 import { openReporting, type Reporting } from './reporting.js';
+import { toLinked } from '../meetings-service.js';
 
 export const FOLLOW_UP_MEASURES = ['announced', 'committed', 'paid', 'delivered'] as const;
 export type FollowUpMeasure = (typeof FOLLOW_UP_MEASURES)[number];
@@ -321,24 +317,6 @@ export async function computeFollowUp(
     totals: amountsOf(book, meetingFigures, anyAnnounced),
   };
   return { result, book, hidden };
-}
-
-function toLinked(row: {
-  contribution_id: bigint;
-  status: ContributionStatus;
-  currency: string;
-  pledged_minor: bigint;
-  committed_minor: bigint;
-  paid_minor: bigint;
-}): LinkedContribution {
-  return {
-    id: row.contribution_id,
-    status: row.status,
-    currency: row.currency,
-    pledgedMinor: row.pledged_minor,
-    committedMinor: row.committed_minor,
-    paidMinor: row.paid_minor,
-  };
 }
 
 interface ContributionRecords {

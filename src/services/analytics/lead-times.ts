@@ -50,7 +50,6 @@ import {
   type PackageMilestonesRow,
 } from '../../storage/analytics-delivery-repository.js';
 import type { Database } from '../../storage/database.js';
-import { findLatestRateDate } from '../../storage/fx-repository.js';
 import type { PackageStatus } from '../../storage/schema-funding.js';
 import type { Tx } from '../../storage/transaction.js';
 import { waitingForText } from './delivery-tables.js';
@@ -233,18 +232,17 @@ export async function computeLeadTimes(
   const stalledAfterDays = checkStalledAfterDays(options.stalledAfterDays);
   const { asOf } = options;
   const rows = await listPackageMilestones(tx, asOf);
-  const lastRateDay = await findLatestRateDate(tx, asOf);
-  /** The value date of amounts "as of" the day: the day, or the last day with rates before it. */
-  const today = lastRateDay !== undefined && lastRateDay < asOf ? lastRateDay : asOf;
   const measured = rows.map((row) => ({ row, m: milestonesOf(row, asOf) }));
   const dates = measured.flatMap(({ m }) =>
     [m.funded, m.authorized, m.dispatched, m.delivered].filter((d): d is string => d !== null),
   );
   const reporting = await openReporting(tx, options, {
     currencies: new Set(rows.map((r) => r.currency)),
-    from: dates.reduce((a, b) => (a < b ? a : b), today),
+    from: dates.reduce((a, b) => (a < b ? a : b), asOf),
     to: asOf,
   });
+  /** The value date of amounts "as of" the day: the day, or the last day with rates before it. */
+  const today = reporting.today;
   const book = new FigureBook();
   const days = new Map<LeadTimeStage, number[]>(LEAD_TIME_STAGES.map((s) => [s, []]));
   const waiting = new Map<WaitingStage, number>(WAITING_STAGES.map((s) => [s, 0]));

@@ -39,7 +39,6 @@ import { DomainError } from '../../core/errors.js';
 import { addDays, divideRoundHalfEven } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
 import type { Database } from '../../storage/database.js';
-import { findLatestRateDate } from '../../storage/fx-repository.js';
 import type { Tx } from '../../storage/transaction.js';
 import {
   badFigure,
@@ -183,12 +182,9 @@ export async function getPace(
     const { asOf } = context.options;
     const records = await loadRecords(tx, asOf);
     const all = [...records.committed, ...records.paid, ...records.delivered];
+    const reporting = await openFor(tx, context, all, { currencies: ['USD'], from: asOf });
     // The default target and goal: at the rate of asOf, or of the latest earlier day with rates.
-    const defaultsDay =
-      context.options.rateMode === 'value_date' && context.options.currency !== 'USD'
-        ? ((await findLatestRateDate(tx, asOf)) ?? asOf)
-        : asOf;
-    const reporting = await openFor(tx, context, all, { currencies: ['USD'], from: defaultsDay });
+    const defaultsDay = reporting.today;
     const setting = (given: bigint | undefined, defaultUsdMinor: bigint): PaceAmountSetting => {
       if (given !== undefined) {
         return { amountMinor: given, source: 'given', defaultUsdMinor, rateDate: null, rate: null };

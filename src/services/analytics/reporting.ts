@@ -44,6 +44,13 @@ export interface Reporting {
     rateDate: string | null;
     asOf: string;
   };
+  /**
+   * The value date of an amount "as of" the analysis (a default target, a stalled package's
+   * gap, a Kiel figure of an open period): `asOf`, or the latest earlier day with rates when
+   * the rate file ends before it — so a default "as of today" does not fail whenever the rates
+   * were imported some days ago. Its rates are always loaded.
+   */
+  readonly today: string;
   /** Converts one amount recorded in `currency` on `valueDate` (ignored in `fixed` mode). */
   convert(amountMinor: bigint, currency: string, valueDate: string): ReportedAmount;
   /** A drill record of an amount: the conversion filled in. */
@@ -81,9 +88,11 @@ export async function openReporting(
 ): Promise<Reporting> {
   const asOf = options.asOf ?? todayUtc(now);
   const target = options.currency;
+  const latestRateDay = (await findLatestRateDate(tx, asOf)) ?? null;
+  const today = latestRateDay !== null && latestRateDay < asOf ? latestRateDay : asOf;
   let rateDate: string | null = null;
   if (options.rateMode === 'fixed') {
-    rateDate = options.rateDate ?? (await findLatestRateDate(tx, asOf)) ?? null;
+    rateDate = options.rateDate ?? latestRateDay;
     if (rateDate === null) {
       throw new DomainError(
         'FX_RATE_UNAVAILABLE',
@@ -95,8 +104,10 @@ export async function openReporting(
   const minorUnits = new Map((await listCurrencies(tx)).map((c) => [c.code, c.minorUnit]));
   const codes = new Set<string>([target, ...scope.currencies]);
   codes.delete(BASE_CURRENCY);
-  const from = addDays(rateDate ?? scope.from, -LIMITS.fxCarryForwardDaysMax);
-  const to = rateDate ?? scope.to;
+  const earliest = scope.from < today ? scope.from : today;
+  const latest = scope.to > today ? scope.to : today;
+  const from = addDays(rateDate ?? earliest, -LIMITS.fxCarryForwardDaysMax);
+  const to = rateDate ?? latest;
   // currency → day → rate per EUR
   const rates = new Map<string, Map<string, string>>();
   const sources = new Set<string>();
@@ -184,6 +195,7 @@ export async function openReporting(
 
   return {
     options: { currency: target, rateMode: options.rateMode, rateDate, asOf },
+    today,
     convert,
     record(base, amountMinor, currency, valueDate) {
       const reported = convert(amountMinor, currency, valueDate);

@@ -8,7 +8,7 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { DomainError } from '../../core/errors.js';
-import { checkRowCount } from './import-file.js';
+import { checkRowCount, clip } from './import-file.js';
 
 export interface CsvRow {
   /** The file line the row starts on (1-based). */
@@ -102,4 +102,52 @@ export function columnIndex<const C extends string>(
     );
   }
   return positions as Record<C, number | undefined>;
+}
+
+/** An `IMPORT_MALFORMED` error of a file's row: names its line and field (a cell clipped). */
+export type MalformedRow = (line: number, field: string, message: string, value?: string) => never;
+
+/** A row of a strict file, its cells looked up by column name. */
+export interface StrictRow<C extends string> {
+  line: number;
+  cell: (column: C) => string;
+  /** Throws `IMPORT_MALFORMED` naming this file, the line and the field. */
+  malformed: MalformedRow;
+}
+
+/**
+ * Walks a strict CSV file (World Bank, Kiel): the header must name exactly `columns` (any
+ * order, any case); at least one row; every row as many fields as the header. `check` reads each
+ * row (and throws through `row.malformed` at the first problem); `onProgress` is told about
+ * twenty times. The first problem stops the walk: nothing is written by a caller that checks the
+ * whole file before it writes.
+ */
+export function walkStrictCsv<const C extends string, T>(
+  text: string,
+  fileName: string,
+  columns: readonly C[],
+  check: (row: StrictRow<C>) => T,
+  onProgress?: (rowsDone: number, rowsTotal: number) => void,
+): T[] {
+  const table = readCsvTable(text, fileName);
+  const at = columnIndex(table.header, fileName, columns);
+  const malformed: MalformedRow = (line, field, message, value) => {
+    throw new DomainError('IMPORT_MALFORMED', `${fileName} line ${line}: ${message}`, {
+      line,
+      field,
+      ...(value === undefined ? {} : { value: clip(value) }),
+    });
+  };
+  if (table.rows.length === 0)
+    malformed(table.header.line + 1, 'file', 'the file has a header but no rows.');
+  const width = table.header.cells.length;
+  const every = Math.max(1, Math.ceil(table.rows.length / 20));
+  return table.rows.map(({ line, cells }, index) => {
+    if (cells.length !== width)
+      malformed(line, 'row', `expected ${width} fields as in the header, found ${cells.length}.`);
+    const result = check({ line, cell: (c) => cells[at[c]!]!, malformed });
+    if ((index + 1) % every === 0 || index + 1 === table.rows.length)
+      onProgress?.(index + 1, table.rows.length);
+    return result;
+  });
 }

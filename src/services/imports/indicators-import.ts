@@ -24,7 +24,7 @@ import {
 } from '../../storage/indicators-repository.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { recordAudit } from '../audit-service.js';
-import { columnIndex, readCsvTable } from './csv-table.js';
+import { walkStrictCsv } from './csv-table.js';
 import { exactDecimalText } from './decimal-text.js';
 import {
   clip,
@@ -131,70 +131,63 @@ export function parseWorldBankCsv(
   indicator: CountryIndicatorKind,
   onProgress?: (rowsDone: number, rowsTotal: number) => void,
 ): CountryIndicatorInput[] {
-  const table = readCsvTable(text, fileName);
-  const at = columnIndex(table.header, fileName, COLUMNS);
-  const malformed = (line: number, field: string, message: string, value?: string) =>
-    new DomainError('IMPORT_MALFORMED', `${fileName} line ${line}: ${message}`, {
-      line,
-      field,
-      ...(value === undefined ? {} : { value: clip(value) }),
-    });
-  if (table.rows.length === 0)
-    throw malformed(table.header.line + 1, 'file', 'the file has a header but no rows.');
-
   const firstLine = new Map<string, number>();
-  const rows: CountryIndicatorInput[] = [];
-  const every = Math.max(1, Math.ceil(table.rows.length / 20));
-  table.rows.forEach(({ line, cells }, index) => {
-    if (cells.length !== COLUMNS.length) {
-      throw malformed(
-        line,
-        'row',
-        `expected ${COLUMNS.length} fields as in the header, found ${cells.length}.`,
-      );
-    }
-    const cell = (c: (typeof COLUMNS)[number]) => cells[at[c]!]!;
-    const name = cell('country name');
-    if (name.length === 0 || name.length > 200)
-      throw malformed(line, 'Country Name', 'the country name must be 1 to 200 characters.', name);
-    const code = cell('country code');
-    if (!/^[A-Z]{3}$/.test(code))
-      throw malformed(line, 'Country Code', `"${clip(code)}" is not three capital letters.`, code);
-    const yearText = cell('year');
-    const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
-    if (!(year >= 1900 && year <= 2200))
-      throw malformed(
-        line,
-        'Year',
-        `"${clip(yearText)}" is not a year from 1900 to 2200.`,
-        yearText,
-      );
-    const valueText = cell('value');
-    const value = exactDecimalText(valueText);
-    if (value === undefined) {
-      throw malformed(
-        line,
-        'Value',
-        `"${clip(valueText)}" is not a non-negative number (digits, optional decimals or exponent).`,
-        valueText,
-      );
-    }
-    if (WORLD_BANK_INDICATORS[indicator].wholeNumbers && /\.\d*[1-9]/.test(value))
-      throw malformed(
-        line,
-        'Value',
-        `a population is a whole number, not "${clip(valueText)}".`,
-        valueText,
-      );
-    const key = `${code}:${year}`;
-    const earlier = firstLine.get(key);
-    if (earlier !== undefined)
-      throw malformed(line, 'Year', `${code} ${year} appears twice (first on line ${earlier}).`);
-    firstLine.set(key, line);
-    rows.push({ countryCode: code, year, value, countryName: name });
-    if ((index + 1) % every === 0 || index + 1 === table.rows.length)
-      onProgress?.(index + 1, table.rows.length);
-  });
+  const rows = walkStrictCsv(
+    text,
+    fileName,
+    COLUMNS,
+    ({ line, cell, malformed }): CountryIndicatorInput => {
+      const name = cell('country name');
+      if (name.length === 0 || name.length > 200)
+        throw malformed(
+          line,
+          'Country Name',
+          'the country name must be 1 to 200 characters.',
+          name,
+        );
+      const code = cell('country code');
+      if (!/^[A-Z]{3}$/.test(code))
+        throw malformed(
+          line,
+          'Country Code',
+          `"${clip(code)}" is not three capital letters.`,
+          code,
+        );
+      const yearText = cell('year');
+      const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+      if (!(year >= 1900 && year <= 2200))
+        throw malformed(
+          line,
+          'Year',
+          `"${clip(yearText)}" is not a year from 1900 to 2200.`,
+          yearText,
+        );
+      const valueText = cell('value');
+      const value = exactDecimalText(valueText);
+      if (value === undefined) {
+        throw malformed(
+          line,
+          'Value',
+          `"${clip(valueText)}" is not a non-negative number (digits, optional decimals or exponent).`,
+          valueText,
+        );
+      }
+      if (WORLD_BANK_INDICATORS[indicator].wholeNumbers && /\.\d*[1-9]/.test(value))
+        throw malformed(
+          line,
+          'Value',
+          `a population is a whole number, not "${clip(valueText)}".`,
+          valueText,
+        );
+      const key = `${code}:${year}`;
+      const earlier = firstLine.get(key);
+      if (earlier !== undefined)
+        throw malformed(line, 'Year', `${code} ${year} appears twice (first on line ${earlier}).`);
+      firstLine.set(key, line);
+      return { countryCode: code, year, value, countryName: name };
+    },
+    onProgress,
+  );
   return rows.sort((a, b) =>
     a.countryCode < b.countryCode ? -1 : a.countryCode > b.countryCode ? 1 : a.year - b.year,
   );

@@ -14,7 +14,6 @@
  * Access: `indicators.import` (admin, system).
  */
 import type { Actor } from '../../core/actor.js';
-import { DomainError } from '../../core/errors.js';
 import { LIMITS } from '../../core/limits.js';
 import { authorize } from '../../core/policy.js';
 import type { Database } from '../../storage/database.js';
@@ -23,9 +22,10 @@ import {
   type KielFigureInput,
   type UpsertCounts,
 } from '../../storage/indicators-repository.js';
+import { KIEL_FIGURE_COLUMNS } from '../../storage/schema-analytics.js';
 import { inTransaction } from '../../storage/transaction.js';
 import { recordAudit } from '../audit-service.js';
-import { columnIndex, readCsvTable } from './csv-table.js';
+import { walkStrictCsv } from './csv-table.js';
 import { divideDecimalText, exactDecimalText, scaleOf } from './decimal-text.js';
 import {
   clip,
@@ -134,16 +134,7 @@ export async function importKielFigures(
 }
 
 const TEXT_COLUMNS = ['country', 'iso', 'year', 'month'] as const;
-const FIGURE_COLUMNS = [
-  'total',
-  'financial',
-  'humanitarian',
-  'military',
-  'commitments',
-  'to_be_allocated',
-  'gdp',
-  'pct_gdp',
-] as const;
+const FIGURE_COLUMNS = KIEL_FIGURE_COLUMNS;
 const COLUMNS = [...TEXT_COLUMNS, ...FIGURE_COLUMNS] as const;
 
 export interface ParsedKielRow {
@@ -160,104 +151,87 @@ export function parseKielCsv(
   fileName: string,
   onProgress?: (rowsDone: number, rowsTotal: number) => void,
 ): ParsedKielRow[] {
-  const table = readCsvTable(text, fileName);
-  const at = columnIndex(table.header, fileName, COLUMNS);
-  const malformed = (line: number, field: string, message: string, value?: string) =>
-    new DomainError('IMPORT_MALFORMED', `${fileName} line ${line}: ${message}`, {
-      line,
-      field,
-      ...(value === undefined ? {} : { value: clip(value) }),
-    });
-  if (table.rows.length === 0)
-    throw malformed(table.header.line + 1, 'file', 'the file has a header but no rows.');
-
   const firstLine = new Map<string, number>();
-  const parsed: ParsedKielRow[] = [];
-  const every = Math.max(1, Math.ceil(table.rows.length / 20));
-  table.rows.forEach(({ line, cells }, index) => {
-    if (cells.length !== table.header.cells.length) {
-      throw malformed(
-        line,
-        'row',
-        `expected ${table.header.cells.length} fields as in the header, found ${cells.length}.`,
-      );
-    }
-    const cell = (c: (typeof COLUMNS)[number]) => cells[at[c]!]!;
-    const country = cell('country');
-    if (country.length === 0 || country.length > 200)
-      throw malformed(line, 'country', 'the country must be 1 to 200 characters.', country);
-    const iso = cell('iso');
-    if (!/^[A-Z]{3}$/.test(iso))
-      throw malformed(line, 'iso', `"${clip(iso)}" is not a three-letter ISO code.`, iso);
-    const yearText = cell('year');
-    const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
-    if (!(year >= 2000 && year <= 2200))
-      throw malformed(
-        line,
-        'year',
-        `"${clip(yearText)}" is not a year from 2000 to 2200.`,
-        yearText,
-      );
-    const monthText = cell('month');
-    const month = monthText === '' ? 0 : /^\d{1,2}$/.test(monthText) ? Number(monthText) : NaN;
-    if (!(month >= 0 && month <= 12) || (monthText !== '' && month === 0)) {
-      throw malformed(
-        line,
-        'month',
-        `"${clip(monthText)}" is not a month from 1 to 12 (leave it blank for a yearly row).`,
-        monthText,
-      );
-    }
-    const figures = {} as Record<(typeof FIGURE_COLUMNS)[number], string | null>;
-    for (const column of FIGURE_COLUMNS) {
-      const raw = cell(column);
-      if (raw === '') {
-        figures[column] = null;
-        continue;
-      }
-      const value = exactDecimalText(raw, { allowNegative: column !== 'gdp' });
-      if (value === undefined || (column === 'gdp' && /^0*(\.0*)?$/.test(value))) {
+  const parsed = walkStrictCsv(
+    text,
+    fileName,
+    COLUMNS,
+    ({ line, cell, malformed }): ParsedKielRow => {
+      const country = cell('country');
+      if (country.length === 0 || country.length > 200)
+        throw malformed(line, 'country', 'the country must be 1 to 200 characters.', country);
+      const iso = cell('iso');
+      if (!/^[A-Z]{3}$/.test(iso))
+        throw malformed(line, 'iso', `"${clip(iso)}" is not a three-letter ISO code.`, iso);
+      const yearText = cell('year');
+      const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+      if (!(year >= 2000 && year <= 2200))
         throw malformed(
           line,
-          column,
-          column === 'gdp'
-            ? `gdp "${clip(raw)}" is not a positive number of EUR bn (or blank).`
-            : `${column} "${clip(raw)}" is not a number of EUR bn (or blank).`,
-          raw,
+          'year',
+          `"${clip(yearText)}" is not a year from 2000 to 2200.`,
+          yearText,
+        );
+      const monthText = cell('month');
+      const month = monthText === '' ? 0 : /^\d{1,2}$/.test(monthText) ? Number(monthText) : NaN;
+      if (!(month >= 0 && month <= 12) || (monthText !== '' && month === 0)) {
+        throw malformed(
+          line,
+          'month',
+          `"${clip(monthText)}" is not a month from 1 to 12 (leave it blank for a yearly row).`,
+          monthText,
         );
       }
-      figures[column] = value;
-    }
-    const key = `${iso}:${year}:${month}`;
-    const earlier = firstLine.get(key);
-    if (earlier !== undefined) {
-      throw malformed(
+      const figures = {} as Record<(typeof FIGURE_COLUMNS)[number], string | null>;
+      for (const column of FIGURE_COLUMNS) {
+        const raw = cell(column);
+        if (raw === '') {
+          figures[column] = null;
+          continue;
+        }
+        const value = exactDecimalText(raw, { allowNegative: column !== 'gdp' });
+        if (value === undefined || (column === 'gdp' && /^0*(\.0*)?$/.test(value))) {
+          throw malformed(
+            line,
+            column,
+            column === 'gdp'
+              ? `gdp "${clip(raw)}" is not a positive number of EUR bn (or blank).`
+              : `${column} "${clip(raw)}" is not a number of EUR bn (or blank).`,
+            raw,
+          );
+        }
+        figures[column] = value;
+      }
+      const key = `${iso}:${year}:${month}`;
+      const earlier = firstLine.get(key);
+      if (earlier !== undefined) {
+        throw malformed(
+          line,
+          'month',
+          `${iso} ${year}${month === 0 ? '' : `-${month}`} appears twice (first on line ${earlier}).`,
+        );
+      }
+      firstLine.set(key, line);
+      return {
         line,
-        'month',
-        `${iso} ${year}${month === 0 ? '' : `-${month}`} appears twice (first on line ${earlier}).`,
-      );
-    }
-    firstLine.set(key, line);
-    parsed.push({
-      line,
-      figure: {
-        iso,
-        year,
-        month,
-        country,
-        total: figures.total,
-        financial: figures.financial,
-        humanitarian: figures.humanitarian,
-        military: figures.military,
-        commitments: figures.commitments,
-        toBeAllocated: figures.to_be_allocated,
-        gdp: figures.gdp,
-        pctGdp: figures.pct_gdp,
-      },
-    });
-    if ((index + 1) % every === 0 || index + 1 === table.rows.length)
-      onProgress?.(index + 1, table.rows.length);
-  });
+        figure: {
+          iso,
+          year,
+          month,
+          country,
+          total: figures.total,
+          financial: figures.financial,
+          humanitarian: figures.humanitarian,
+          military: figures.military,
+          commitments: figures.commitments,
+          toBeAllocated: figures.to_be_allocated,
+          gdp: figures.gdp,
+          pctGdp: figures.pct_gdp,
+        },
+      };
+    },
+    onProgress,
+  );
   const order = (r: KielFigureInput) =>
     `${r.iso}:${String(r.year)}:${String(r.month).padStart(2, '0')}`;
   return parsed.sort((a, b) => (order(a.figure) < order(b.figure) ? -1 : 1));

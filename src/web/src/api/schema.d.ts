@@ -2033,6 +2033,47 @@ export interface components {
       authenticatedBy: 'session' | 'api_token' | 'development';
       role: string;
       partyId: string | null;
+      /** @description The operations of the policy table this request may perform: what a client may offer. */
+      operations: (
+        | 'ledger.account.create'
+        | 'ledger.transfer.create'
+        | 'ledger.read'
+        | 'ledger.verify'
+        | 'audit.read'
+        | 'audit.verify'
+        | 'fx.import'
+        | 'reference.read'
+        | 'reference.write'
+        | 'requirements.read'
+        | 'requirements.write'
+        | 'requirements.validate'
+        | 'requirements.approve'
+        | 'requirements.close'
+        | 'requirements.withdraw'
+        | 'contributions.read'
+        | 'contributions.write'
+        | 'contributions.confirm_payment'
+        | 'packages.read'
+        | 'packages.write'
+        | 'packages.allocate'
+        | 'packages.authorize'
+        | 'packages.disburse'
+        | 'packages.close'
+        | 'shipments.write'
+        | 'receipts.write'
+        | 'discrepancies.resolve'
+        | 'meetings.read'
+        | 'meetings.write'
+        | 'public.publish'
+        | 'public.history'
+        | 'users.manage'
+        | 'sessions.manage'
+        | 'tokens.manage'
+        | 'fx.read'
+        | 'analytics.read'
+        | 'reports.read'
+        | 'indicators.import'
+      )[];
     };
     CreatedApiToken: {
       token: components['schemas']['ApiToken'];

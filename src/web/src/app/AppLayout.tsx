@@ -69,7 +69,7 @@ export function AppLayout() {
         inert={narrow && !opened}
       >
         <ScrollArea>
-          {navFor(session.role).map((entry) => (
+          {navFor(session.me.operations).map((entry) => (
             <NavItem key={entry.to} entry={entry} />
           ))}
         </ScrollArea>

@@ -1,5 +1,5 @@
 /**
- * The start page `/`: the dashboard for the roles that read analyses; for another role (the
+ * The start page `/`: the dashboard for those who may read analyses; for another role (the
  * administrator) the first menu entry it has, or a short welcome.
  */
 import { Stack, Text, Title } from '@mantine/core';
@@ -13,8 +13,8 @@ import { useSession } from './session';
 
 export function HomePage({ access, page: Page }: { access: Access; page: ComponentType }) {
   const session = useSession();
-  if (mayAccess(access, session.role)) return <Page />;
-  const first = navFor(session.role).find((entry) => entry.to !== '/');
+  if (mayAccess(access, session.me.operations)) return <Page />;
+  const first = navFor(session.me.operations).find((entry) => entry.to !== '/');
   if (first && first.to !== '/public') return <Navigate to={first.to} replace />;
   return <Welcome />;
 }

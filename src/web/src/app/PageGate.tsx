@@ -1,6 +1,6 @@
 /**
- * Shows a page only to the roles of its `access` (pages.ts); another role gets a short "not
- * for your role" page instead (the server would refuse its calls anyway).
+ * Shows a page only to those who may perform its `access` operation (pages.ts); another role
+ * gets a short "not for your role" page instead (the server would refuse its calls anyway).
  */
 import { Stack, Text, Title } from '@mantine/core';
 import type { ComponentType } from 'react';
@@ -11,7 +11,7 @@ import { useSession } from './session';
 
 export function PageGate({ access, page: Page }: { access: Access; page: ComponentType }) {
   const session = useSession();
-  if (!mayAccess(access, session.role)) return <Forbidden />;
+  if (!mayAccess(access, session.me.operations)) return <Forbidden />;
   return <Page />;
 }
 

@@ -1,28 +1,19 @@
 /**
- * Who may use what, as the app shows it: the role groups of the server's policy table
- * (src/core/policy.ts — the server is the authority and checks every call; these lists only
- * decide which pages and actions the app offers, so a role never sees what it may not use).
- * Keep them in step with the policy when an operation's roles change.
+ * Who may use what, as the app shows it: each page, menu entry and action names the operation
+ * of the server's policy table (src/core/policy.ts) it performs, and the signed-in user's answer
+ * of `GET /auth/me` lists the operations it may perform — derived from that same table, so the
+ * app never keeps role lists in step by hand. The server is the authority and checks every call;
+ * this only decides what the app offers, so nobody sees what they may not use.
  */
-import { ROLES, type Role } from '../api/auth';
+import type { Me } from '../api/auth';
 
-/** Everyone signed in. */
-export const EVERY_ROLE: readonly Role[] = ROLES;
+/** An operation of the policy table (`analytics.read`, `packages.allocate`, …). */
+export type Operation = Me['operations'][number];
 
-/** Who reads operational records and analyses (`analytics.read`, `packages.read`, …): not admins. */
-export const OPERATIONAL_READERS: readonly Role[] = [
-  'coordinator',
-  'contributor',
-  'recipient',
-  'validator',
-  'supplier',
-  'auditor',
-];
+/** Who may open a page: those who may perform this operation, or `public` (no sign-in). */
+export type Access = Operation | 'public';
 
-/** Who may open a page: these roles, or `public` (no sign-in at all). */
-export type Access = readonly Role[] | 'public';
-
-export function mayAccess(access: Access, role: Role | undefined): boolean {
+export function mayAccess(access: Access, operations: readonly Operation[] | undefined): boolean {
   if (access === 'public') return true;
-  return role !== undefined && access.includes(role);
+  return operations !== undefined && operations.includes(access);
 }

@@ -8,7 +8,7 @@
  * the app shell; `public` pages render in the public layout without sign-in.
  */
 import type { ComponentType } from 'react';
-import { OPERATIONAL_READERS, type Access } from './access';
+import type { Access } from './access';
 
 export interface PageDefinition {
   /** A react-router path: `/`, `/analysis/drill`, `/packages/:id`. */
@@ -20,12 +20,12 @@ export interface PageDefinition {
 export const PAGES: readonly PageDefinition[] = [
   {
     path: '/',
-    access: OPERATIONAL_READERS,
+    access: 'analytics.read',
     load: () => import('../features/dashboard/DashboardPage'),
   },
   {
     path: '/analysis/drill',
-    access: OPERATIONAL_READERS,
+    access: 'analytics.read',
     load: () => import('../features/drill/DrillPage'),
   },
   {
