@@ -7,7 +7,6 @@
  * funnel's committed; every donor's drill-down adds up to its figure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RateMode, ReportingCurrency } from '../../src/core/analytics.js';
 import { getBurdenSharing } from '../../src/services/analytics/burden.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
 import { getFunnel } from '../../src/services/analytics/funnel.js';
@@ -23,6 +22,7 @@ import {
   roundHalfEven,
   system,
   type FundingWorld,
+  BASES,
 } from './support.js';
 
 /** The fixture's GDP (current US$) and population, as written in support.ts. */
@@ -61,14 +61,7 @@ describe.each(ENGINES)('burden sharing on %s', (engine) => {
   }, 180_000);
   afterAll(async () => w?.close());
 
-  const bases: [ReportingCurrency, RateMode][] = [
-    ['USD', 'value_date'],
-    ['EUR', 'value_date'],
-    ['USD', 'fixed'],
-    ['EUR', 'fixed'],
-  ];
-
-  for (const [currency, rateMode] of bases) {
+  for (const [currency, rateMode] of BASES) {
     it(`in ${currency} at ${rateMode}: committed, % of GDP, per capita, share and ranks worked out by hand`, async () => {
       const options = {
         currency,

@@ -29,6 +29,7 @@ import {
   roundHalfEven,
   splitByHand,
   type FundingWorld,
+  BASES,
 } from './support.js';
 
 const MEASURES: CoverageMeasure[] = ['requested', 'approved', 'packaged', 'funded', 'delivered'];
@@ -115,14 +116,7 @@ describe.each(ENGINES)('coverage on %s', (engine) => {
   }, 180_000);
   afterAll(async () => w?.close());
 
-  const bases: [ReportingCurrency, RateMode][] = [
-    ['USD', 'value_date'],
-    ['EUR', 'value_date'],
-    ['USD', 'fixed'],
-    ['EUR', 'fixed'],
-  ];
-
-  for (const [currency, rateMode] of bases) {
+  for (const [currency, rateMode] of BASES) {
     it(`in ${currency} at ${rateMode}: every cell worked out by hand, the areas add up to the funnel, the drill-downs to the figures`, async () => {
       const options = {
         currency,

@@ -36,6 +36,7 @@ import {
   roundHalfEven,
   system,
   type FundingWorld,
+  BASES,
 } from './support.js';
 
 const coordinator = ACTORS.coordinator;
@@ -128,14 +129,7 @@ describe.each(ENGINES)('the funding funnel on %s', (engine) => {
   }, 180_000);
   afterAll(async () => w?.close());
 
-  const bases: [ReportingCurrency, RateMode][] = [
-    ['USD', 'value_date'],
-    ['EUR', 'value_date'],
-    ['USD', 'fixed'],
-    ['EUR', 'fixed'],
-  ];
-
-  for (const [currency, rateMode] of bases) {
+  for (const [currency, rateMode] of BASES) {
     it(`every stage in ${currency} at ${rateMode} equals the records worked out by hand, in each original currency too`, async () => {
       const options = {
         currency,

@@ -23,6 +23,7 @@ import {
   item,
   roundHalfEven,
   type FundingWorld,
+  BASES,
 } from './support.js';
 
 const MONTHS = ['2025-08', '2025-09', '2025-10', '2025-11'];
@@ -70,14 +71,7 @@ describe.each(ENGINES)('pace on %s', (engine) => {
   }, 180_000);
   afterAll(async () => w?.close());
 
-  const bases: [ReportingCurrency, RateMode][] = [
-    ['USD', 'value_date'],
-    ['EUR', 'value_date'],
-    ['USD', 'fixed'],
-    ['EUR', 'fixed'],
-  ];
-
-  for (const [currency, rateMode] of bases) {
+  for (const [currency, rateMode] of BASES) {
     it(`in ${currency} at ${rateMode}: months, running totals, target, pace and projection worked out by hand`, async () => {
       const options = {
         currency,

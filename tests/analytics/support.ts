@@ -26,6 +26,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemActor, type Actor } from '../../src/core/actor.js';
+import type { RateMode, ReportingCurrency } from '../../src/core/analytics.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import {
   cancelContribution,
@@ -63,6 +64,14 @@ export const system = systemActor('test');
 
 /** The day every analysis is computed as of (a Saturday: the pace target falls back to Friday). */
 export const AS_OF = '2025-11-15';
+
+/** Every basis each analysis is worked out in: both currencies, both rate modes. */
+export const BASES: readonly (readonly [ReportingCurrency, RateMode])[] = [
+  ['USD', 'value_date'],
+  ['EUR', 'value_date'],
+  ['USD', 'fixed'],
+  ['EUR', 'fixed'],
+];
 /** The fixed-mode rate date. */
 export const FIXED_DATE = '2025-10-31';
 
