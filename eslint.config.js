@@ -6,6 +6,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const layer = (files, forbidden, message) => ({
   files,
@@ -85,6 +86,15 @@ export default tseslint.config(
   {
     files: ['src/web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  // React's rules of hooks and effect dependencies (the recommended set of the React team).
+  {
+    files: ['src/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
   },
   {
     files: ['src/web/src/**/*.{ts,tsx}'],

@@ -6,6 +6,7 @@
  * this only decides what the app offers, so nobody sees what they may not use.
  */
 import type { Me } from '../api/auth';
+import { useSession } from './session';
 
 /** An operation of the policy table (`analytics.read`, `packages.allocate`, …). */
 export type Operation = Me['operations'][number];
@@ -16,4 +17,9 @@ export type Access = Operation | 'public';
 export function mayAccess(access: Access, operations: readonly Operation[] | undefined): boolean {
   if (access === 'public') return true;
   return operations !== undefined && operations.includes(access);
+}
+
+/** True when the signed-in user may perform `operation` (what an action button asks). */
+export function useMay(operation: Operation): boolean {
+  return mayAccess(operation, useSession().me.operations);
 }

@@ -18,6 +18,13 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { to: '/', labelKey: 'nav.dashboard', access: 'analytics.read', end: true },
+  { to: '/requirements', labelKey: 'nav.requirements', access: 'requirements.read' },
+  { to: '/packages', labelKey: 'nav.packages', access: 'packages.read' },
+  { to: '/contributions', labelKey: 'nav.contributions', access: 'contributions.read' },
+  { to: '/meetings', labelKey: 'nav.meetings', access: 'meetings.read' },
+  { to: '/analysis/funnel', labelKey: 'nav.analysis', access: 'analytics.read' },
+  { to: '/audit', labelKey: 'nav.audit', access: 'audit.read' },
+  { to: '/admin', labelKey: 'nav.admin', access: 'users.manage' },
   { to: '/public', labelKey: 'nav.publicFigures', access: 'public' },
 ];
 

@@ -29,6 +29,66 @@ export const PAGES: readonly PageDefinition[] = [
     load: () => import('../features/drill/DrillPage'),
   },
   {
+    path: '/requirements',
+    access: 'requirements.read',
+    load: () => import('../features/requirements/RequirementListsPage'),
+  },
+  {
+    path: '/requirements/:id',
+    access: 'requirements.read',
+    load: () => import('../features/requirements/RequirementListPage'),
+  },
+  {
+    path: '/packages',
+    access: 'packages.read',
+    load: () => import('../features/packages/PackagesPage'),
+  },
+  {
+    path: '/packages/:id',
+    access: 'packages.read',
+    load: () => import('../features/packages/PackagePage'),
+  },
+  {
+    path: '/contributions',
+    access: 'contributions.read',
+    load: () => import('../features/contributions/ContributionsPage'),
+  },
+  {
+    path: '/contributions/:id',
+    access: 'contributions.read',
+    load: () => import('../features/contributions/ContributionPage'),
+  },
+  {
+    path: '/meetings',
+    access: 'meetings.read',
+    load: () => import('../features/meetings/MeetingsPage'),
+  },
+  {
+    path: '/meetings/:id',
+    access: 'meetings.read',
+    load: () => import('../features/meetings/MeetingPage'),
+  },
+  {
+    path: '/analysis/:analysis',
+    access: 'analytics.read',
+    load: () => import('../features/analysis/AnalysisPage'),
+  },
+  {
+    path: '/audit',
+    access: 'audit.read',
+    load: () => import('../features/audit/AuditPage'),
+  },
+  {
+    path: '/admin',
+    access: 'users.manage',
+    load: () => import('../features/admin/AdminPage'),
+  },
+  {
+    path: '/account',
+    access: 'tokens.manage',
+    load: () => import('../features/admin/AccountPage'),
+  },
+  {
     path: '/public',
     access: 'public',
     load: () => import('../features/public/PublicPage'),

@@ -9,7 +9,9 @@ import {
   formatMoneyDecimal,
   formatPercent,
   minorToDecimal,
+  minorToInputText,
   minorUnitOf,
+  parseMoneyInput,
 } from './money';
 
 /** Intl separates groups with narrow no-break spaces in French and Ukrainian: make them plain. */
@@ -76,5 +78,36 @@ describe('formatMoneyDecimal and formatPercent', () => {
     expect(formatPercent('en', '12.35')).toBe('12.35%');
     expect(plain(formatPercent('fr', '12.35'))).toBe('12,35 %');
     expect(formatPercent('en', '100.645', 0)).toBe('101%');
+  });
+});
+
+describe('parseMoneyInput', () => {
+  it('reads each language’s way of writing an amount, exactly', () => {
+    expect(parseMoneyInput('en', '1,234.56', 'USD')).toEqual({ minor: '123456' });
+    expect(parseMoneyInput('fr', '1 234,56', 'EUR')).toEqual({ minor: '123456' });
+    expect(parseMoneyInput('uk', '1\u202f234,5', 'EUR')).toEqual({ minor: '123450' });
+    expect(parseMoneyInput('fr', '12.5', 'EUR')).toEqual({ minor: '1250' });
+    expect(parseMoneyInput('en', '90071992547409931', 'USD')).toEqual({
+      minor: '9007199254740993100',
+    });
+    expect(parseMoneyInput('en', '7', 'JPY')).toEqual({ minor: '7' });
+  });
+
+  it('names the problem instead of guessing', () => {
+    expect(parseMoneyInput('en', '  ', 'USD')).toEqual({ problem: 'required' });
+    expect(parseMoneyInput('en', '12.345', 'USD')).toEqual({ problem: 'tooManyDecimals' });
+    expect(parseMoneyInput('en', '1.5', 'JPY')).toEqual({ problem: 'tooManyDecimals' });
+    expect(parseMoneyInput('fr', '1.234,5', 'EUR')).toEqual({ problem: 'format' });
+    expect(parseMoneyInput('en', '-5', 'USD')).toEqual({ problem: 'format' });
+    expect(parseMoneyInput('en', '12abc', 'USD')).toEqual({ problem: 'format' });
+    expect(parseMoneyInput('en', '0.00', 'USD')).toEqual({ problem: 'notPositive' });
+    expect(parseMoneyInput('en', '0', 'USD', { allowZero: true })).toEqual({ minor: '0' });
+  });
+
+  it('gives back what it shows for editing', () => {
+    expect(minorToInputText('fr', '123456', 'EUR')).toBe('1234,56');
+    expect(parseMoneyInput('fr', minorToInputText('fr', '123456', 'EUR'), 'EUR')).toEqual({
+      minor: '123456',
+    });
   });
 });

@@ -149,3 +149,44 @@ export function formatPercent(language: Language, text: string, fractionDigits =
     maximumFractionDigits: fractionDigits,
   }).format(text as Intl.StringNumericLiteral);
 }
+
+/** Why typed money text is not an amount (each has a message in `common:money`). */
+export type MoneyInputProblem = 'required' | 'format' | 'tooManyDecimals' | 'notPositive';
+
+/**
+ * Money as a person types it in their language → exact minor units (decimal integer text), or
+ * the problem. English takes `1,234.56`; French and Ukrainian take `1 234,56` (and a `.` as the
+ * decimal mark too); spaces of any kind group digits. More decimals than the currency has are
+ * refused rather than rounded, so what is recorded is what was typed.
+ */
+export function parseMoneyInput(
+  language: Language,
+  text: string,
+  currency: string,
+  { allowZero = false }: { allowZero?: boolean } = {},
+): { minor: string } | { problem: MoneyInputProblem } {
+  const compact = text.replace(/[\s\u00a0\u202f']/g, '');
+  if (compact === '') return { problem: 'required' };
+  let plain: string;
+  if (language === 'en') {
+    plain = compact.replace(/,/g, '');
+  } else {
+    if (compact.includes(',') && compact.includes('.')) return { problem: 'format' };
+    plain = compact.replace(',', '.');
+  }
+  const match = /^([0-9]+)(?:\.([0-9]+))?$/.exec(plain);
+  if (!match) return { problem: 'format' };
+  const exponent = minorUnitOf(currency);
+  const whole = match[1] ?? '0';
+  const fraction = match[2] ?? '';
+  if (fraction.length > exponent) return { problem: 'tooManyDecimals' };
+  const minor = (whole + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
+  if (!allowZero && /^0+$/.test(minor)) return { problem: 'notPositive' };
+  return { minor };
+}
+
+/** Minor units → the text a money field shows for editing (`"123456"`, USD → `1234.56`). */
+export function minorToInputText(language: Language, minor: string, currency: string): string {
+  const decimal = minorToDecimal(minor, minorUnitOf(currency));
+  return language === 'en' ? decimal : decimal.replace('.', ',');
+}

@@ -22,6 +22,27 @@ import ukCommon from './locales/uk/common.json';
 import ukDashboard from './locales/uk/dashboard.json';
 import ukDrill from './locales/uk/drill.json';
 import ukPublic from './locales/uk/public.json';
+import enRequirements from './locales/en/requirements.json';
+import enPackages from './locales/en/packages.json';
+import enContributions from './locales/en/contributions.json';
+import enMeetings from './locales/en/meetings.json';
+import enAnalysis from './locales/en/analysis.json';
+import enAudit from './locales/en/audit.json';
+import enAdmin from './locales/en/admin.json';
+import frRequirements from './locales/fr/requirements.json';
+import frPackages from './locales/fr/packages.json';
+import frContributions from './locales/fr/contributions.json';
+import frMeetings from './locales/fr/meetings.json';
+import frAnalysis from './locales/fr/analysis.json';
+import frAudit from './locales/fr/audit.json';
+import frAdmin from './locales/fr/admin.json';
+import ukRequirements from './locales/uk/requirements.json';
+import ukPackages from './locales/uk/packages.json';
+import ukContributions from './locales/uk/contributions.json';
+import ukMeetings from './locales/uk/meetings.json';
+import ukAnalysis from './locales/uk/analysis.json';
+import ukAudit from './locales/uk/audit.json';
+import ukAdmin from './locales/uk/admin.json';
 
 /** The languages of the app, in the order the switcher lists them. */
 export const LANGUAGES = ['en', 'fr', 'uk'] as const;
@@ -34,6 +55,13 @@ export const EN = {
   dashboard: enDashboard,
   drill: enDrill,
   public: enPublic,
+  requirements: enRequirements,
+  packages: enPackages,
+  contributions: enContributions,
+  meetings: enMeetings,
+  analysis: enAnalysis,
+  audit: enAudit,
+  admin: enAdmin,
 };
 
 export type Namespace = keyof typeof EN;
@@ -47,6 +75,13 @@ export const RESOURCES: Record<Language, Resources> = {
     dashboard: frDashboard,
     drill: frDrill,
     public: frPublic,
+    requirements: frRequirements,
+    packages: frPackages,
+    contributions: frContributions,
+    meetings: frMeetings,
+    analysis: frAnalysis,
+    audit: frAudit,
+    admin: frAdmin,
   },
   uk: {
     common: ukCommon,
@@ -54,6 +89,13 @@ export const RESOURCES: Record<Language, Resources> = {
     dashboard: ukDashboard,
     drill: ukDrill,
     public: ukPublic,
+    requirements: ukRequirements,
+    packages: ukPackages,
+    contributions: ukContributions,
+    meetings: ukMeetings,
+    analysis: ukAnalysis,
+    audit: ukAudit,
+    admin: ukAdmin,
   },
 };
 

@@ -1,0 +1,8 @@
+/** Placeholder: replaced by the admin feature's page. */
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../ui/PageHeader';
+
+export default function AdminPage() {
+  const { t } = useTranslation('admin');
+  return <PageHeader title={t('title')} />;
+}
