@@ -50,6 +50,13 @@ export interface AnalyticsBasis {
   conversions: number;
   /** Of those, converted at an earlier day's rate (a weekend, a holiday; `fixed` on a holiday). */
   fellBack: number;
+  /**
+   * Amounts dated after the last day with imported rates (`lastRateDate`), converted at that
+   * day's rates: provisional until newer rates are imported (`value_date` mode only).
+   */
+  afterLastRate: number;
+  /** The last day with imported rates on or before `asOf` (null: none). */
+  lastRateDate: string | null;
 }
 
 /** A record a figure is made of. Amounts in minor units. */

@@ -407,8 +407,15 @@ export function checkItemPatch(patch: RequirementItemPatch): void {
   for (const name of named) checkItemField(name, patch[name]);
 }
 
-export function checkApprovedQuantity(value: unknown): void {
+export function checkApprovedQuantity(value: unknown, requestedQuantity?: number): void {
   checkQuantity(value, 'approvedQuantity', 0);
+  if (requestedQuantity !== undefined && (value as number) > requestedQuantity) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `approvedQuantity may not exceed the requested quantity (${requestedQuantity}): the validator approves what was asked for, or less.`,
+      { field: 'approvedQuantity', max: requestedQuantity },
+    );
+  }
 }
 
 export function checkItemCount(count: number): void {

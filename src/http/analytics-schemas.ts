@@ -43,6 +43,15 @@ export const AnalyticsBasisSchema = z
       .number()
       .int()
       .describe('Of those, converted at an earlier day’s rate (weekend, holiday).'),
+    afterLastRate: z
+      .number()
+      .int()
+      .describe(
+        'Amounts dated after lastRateDate, converted at its rates: provisional until newer ECB rates are imported.',
+      ),
+    lastRateDate: isoDate
+      .nullable()
+      .describe('The last day with imported rates on or before asOf.'),
   })
   .meta({ id: 'AnalyticsBasis', description: 'The basis every figure of the response is on.' });
 

@@ -33,10 +33,12 @@ import { jsonReplacer, serializeJson } from './json.js';
 import { registerOpenApi } from './openapi.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { analyticsDeliveryRoutes } from './routes/analytics-delivery.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { contributionRoutes } from './routes/contributions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { exportRoutes } from './routes/exports.js';
+import { fxRoutes } from './routes/fx.js';
 import { healthRoutes } from './routes/health.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { packageRoutes } from './routes/packages.js';
@@ -45,6 +47,7 @@ import { meetingRoutes } from './routes/meetings.js';
 import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
 import { reportRoutes } from './routes/reports.js';
+import { userRoutes } from './routes/users.js';
 import { actorResolver, requestContextHooks } from './request-context.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
 import {
@@ -203,11 +206,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(deliveryRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(meetingRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(referenceRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(fxRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(publicRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(analyticsRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(analyticsDeliveryRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(exportRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(reportRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(auditRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(userRoutes, { prefix: API_PREFIX, database: options.database });
   // The web application at `/` (every non-API GET): after the API, which it never shadows.
   await app.register(webApp);
   return app;

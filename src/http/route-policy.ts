@@ -37,6 +37,7 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'GET /api/v1/parties/:id': 'reference.read',
   'PATCH /api/v1/parties/:id': 'reference.write',
   'GET /api/v1/capability-areas': 'reference.read',
+  'GET /api/v1/fx/rate': 'fx.read',
   // Requirement lists
   'GET /api/v1/requirement-lists': 'requirements.read',
   'POST /api/v1/requirement-lists': 'requirements.write',
@@ -55,6 +56,7 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'GET /api/v1/contributions': 'contributions.read',
   'POST /api/v1/contributions': 'contributions.write',
   'GET /api/v1/contributions/:id': 'contributions.read',
+  'GET /api/v1/contributions/:id/flow': 'contributions.read',
   'POST /api/v1/contributions/:id/commit': 'contributions.write',
   'POST /api/v1/contributions/:id/payments': 'contributions.confirm_payment',
   'POST /api/v1/contributions/:id/reduce': 'contributions.write',
@@ -105,6 +107,14 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'GET /api/v1/public/summary': 'public',
   'POST /api/v1/public/snapshots': 'public.publish',
   'GET /api/v1/public/snapshots': 'public.history',
+  // Audit log and integrity checks; users (administration)
+  'GET /api/v1/audit/events': 'audit.read',
+  'GET /api/v1/audit/events/:id': 'audit.read',
+  'GET /api/v1/audit/verification': 'audit.verify',
+  'GET /api/v1/users': 'users.manage',
+  'POST /api/v1/users': 'users.manage',
+  'GET /api/v1/users/:id': 'users.manage',
+  'PATCH /api/v1/users/:id': 'users.manage',
 };
 
 /**

@@ -22,6 +22,8 @@ import {
   checkDisplayName,
   checkPassword,
   checkRoleAndParty,
+  isUserRole,
+  USER_ROLES,
   checkTokenName,
   classifySecret,
   hashSecret,
@@ -37,6 +39,14 @@ import {
   type TokenState,
   type UserRole,
 } from '../core/identity.js';
+import {
+  checkVersion,
+  decodeCursor,
+  pageLimit,
+  toPage,
+  type Page,
+  type PageRequest,
+} from '../core/pagination.js';
 import { allowedOperations, authorize, type Operation } from '../core/policy.js';
 import type { Database } from '../storage/database.js';
 import {
@@ -51,7 +61,11 @@ import {
   insertUser,
   listApiTokensOfUser,
   listSessionsOfUser,
+  listUserPage,
   listUsers as listUserRows,
+  lockUser,
+  revokeApiTokensOfUser,
+  updateUserRow,
   partyExists,
   revokeApiToken,
   revokeSession,
@@ -216,6 +230,7 @@ export async function disableUser(
     if (before.disabled) return toUser(before);
     const after = toUser(await setUserDisabled(tx, before.id, true, now));
     const sessionsRevoked = await revokeSessionsOfUser(tx, before.id, now);
+    const tokensRevoked = await revokeApiTokensOfUser(tx, before.id, now);
     await recordAudit(
       tx,
       actor,
@@ -224,7 +239,150 @@ export async function disableUser(
         entityId: String(after.id),
         action: 'disable',
         before: toUser(before),
-        after: { ...after, sessionsRevoked },
+        after: { ...after, sessionsRevoked, tokensRevoked },
+      },
+      now,
+    );
+    return after;
+  });
+}
+
+export interface UserQuery extends PageRequest {
+  role?: string | undefined;
+  partyId?: string | undefined;
+  status?: 'active' | 'disabled' | undefined;
+  /** Part of the email or display name. */
+  search?: string | undefined;
+}
+
+/** A page of users in email order, filtered by role, party, status and a search text. */
+export async function findUsers(
+  database: Database,
+  actor: Actor,
+  query: UserQuery = {},
+): Promise<Page<User>> {
+  authorize(actor, 'users.manage');
+  const limit = pageLimit(query.limit);
+  const cursor = decodeCursor(query.cursor, 1);
+  let afterEmail: string | undefined;
+  if (cursor) {
+    const [email] = cursor;
+    if (typeof email !== 'string') {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'cursor is not one this server issued; start again without it.',
+        { field: 'cursor' },
+      );
+    }
+    afterEmail = email;
+  }
+  if (query.role !== undefined && !isUserRole(query.role)) {
+    throw new DomainError('VALIDATION_FAILED', `role must be one of ${USER_ROLES.join(', ')}.`, {
+      field: 'role',
+    });
+  }
+  const rows = await listUserPage(database.kysely, {
+    role: query.role,
+    partyId: query.partyId,
+    disabled: query.status === undefined ? undefined : query.status === 'disabled',
+    search: query.search?.trim() || undefined,
+    afterEmail,
+    limit,
+  });
+  const page = toPage(rows, limit, (row) => [row.email]);
+  return { items: page.items.map(toUser), nextCursor: page.nextCursor };
+}
+
+export async function getUser(database: Database, actor: Actor, id: bigint): Promise<User> {
+  authorize(actor, 'users.manage');
+  const row = await findUser(database.kysely, id);
+  if (!row) throw new DomainError('NOT_FOUND', `No user ${id}.`, { field: 'id' });
+  return toUser(row);
+}
+
+export interface UpdateUserInput {
+  displayName?: string | undefined;
+  role?: string | undefined;
+  /** A contributor's party; `null` clears it. Left out: kept, or cleared for a non-contributor. */
+  partyId?: string | null | undefined;
+  disabled?: boolean | undefined;
+}
+
+/**
+ * An admin changes a user's display name, role, party or disabled flag, under `If-Match`. A role
+ * other than contributor drops the party; a contributor needs one. Disabling ends the user's
+ * sessions and revokes its API tokens (enabling restores neither: the user signs in again);
+ * a role or party change makes its tokens lapse (a token keeps the role it was made with). An
+ * admin may not disable or demote itself (the last admin would lock everyone out): 403 naming
+ * the field. One audit event: `disable`, `enable`, or `update`, with before and after.
+ */
+export async function updateUser(
+  database: Database,
+  actor: Actor,
+  id: bigint,
+  input: UpdateUserInput,
+  options: { expectedVersion?: number | undefined } = {},
+  now = new Date(),
+): Promise<User> {
+  authorize(actor, 'users.manage');
+  const displayName =
+    input.displayName === undefined ? undefined : checkDisplayName(input.displayName);
+  return inTransaction(database, async (tx) => {
+    const before = await lockUser(tx, id);
+    if (!before) throw new DomainError('NOT_FOUND', `No user ${id}.`, { field: 'id' });
+    checkVersion('user', before.version, options.expectedVersion);
+    const roleInput = input.role ?? before.role;
+    const partyInput =
+      input.partyId !== undefined
+        ? input.partyId
+        : roleInput === 'contributor'
+          ? before.party_id
+          : null;
+    const { role, partyId } = checkRoleAndParty(roleInput, partyInput);
+    const disabled = input.disabled ?? before.disabled;
+    const self = signedInUserOf(actor)?.userId === before.id;
+    if (self && disabled && !before.disabled) {
+      throw new DomainError('FORBIDDEN', 'You cannot disable your own account.', {
+        field: 'disabled',
+        reason: 'self',
+      });
+    }
+    if (self && role !== before.role) {
+      throw new DomainError(
+        'FORBIDDEN',
+        'You cannot change your own role: ask another administrator.',
+        { field: 'role', reason: 'self' },
+      );
+    }
+    if (partyId && partyId !== before.party_id && !(await partyExists(tx, partyId))) {
+      throw new DomainError('NOT_FOUND', `No party ${partyId}.`, { field: 'partyId' });
+    }
+    const changed =
+      (displayName ?? before.display_name) !== before.display_name ||
+      role !== before.role ||
+      partyId !== before.party_id ||
+      disabled !== before.disabled;
+    if (!changed) return toUser(before);
+    const after = toUser(
+      await updateUserRow(
+        tx,
+        id,
+        { displayName: displayName ?? before.display_name, role, partyId, disabled },
+        now,
+      ),
+    );
+    const disabling = disabled && !before.disabled;
+    const sessionsRevoked = disabling ? await revokeSessionsOfUser(tx, id, now) : 0;
+    const tokensRevoked = disabling ? await revokeApiTokensOfUser(tx, id, now) : 0;
+    await recordAudit(
+      tx,
+      actor,
+      {
+        entity: 'user',
+        entityId: String(id),
+        action: disabling ? 'disable' : !disabled && before.disabled ? 'enable' : 'update',
+        before: toUser(before),
+        after: disabling ? { ...after, sessionsRevoked, tokensRevoked } : after,
       },
       now,
     );

@@ -532,6 +532,7 @@ export async function setApprovedQuantity(
   return command(database, async (tx) => {
     const { list, item } = await lockItem(tx, listId, itemId, options.expectedVersion);
     checkTransition(list.status, 'set_approved_quantity');
+    checkApprovedQuantity(approvedQuantity, item.requestedQuantity);
     const updated = await updateRequirementItemRow(tx, itemId, { approvedQuantity });
     await touchRequirementList(tx, listId);
     await recordAudit(tx, actor, {

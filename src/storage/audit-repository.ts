@@ -107,3 +107,59 @@ export async function findAuditEventIdByHash(
     .executeTakeFirst();
   return row?.id;
 }
+
+export interface AuditEventFilter {
+  action?: string | undefined;
+  entity?: string | undefined;
+  entityId?: string | undefined;
+  /** Events of these actors: each an exact actor id, or a prefix ending in `/` (its tokens). */
+  actors?: readonly { exact: string; tokensPrefix?: string }[] | undefined;
+  /** `at` on or after. */
+  from?: Date | undefined;
+  /** `at` strictly before. */
+  before?: Date | undefined;
+  /** Ids below this one (the cursor: newest first). */
+  belowId?: bigint | undefined;
+  limit: number;
+}
+
+/** A page of events, newest first (id descending), `limit + 1` rows (`toPage` drops the extra). */
+export async function listAuditEventRows(
+  database: Database,
+  f: AuditEventFilter,
+): Promise<AuditEventRow[]> {
+  let query = database.kysely
+    .selectFrom('audit_event')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
+  if (f.action) query = query.where('action', '=', f.action);
+  if (f.entity) query = query.where('entity', '=', f.entity);
+  if (f.entityId) query = query.where('entity_id', '=', f.entityId);
+  if (f.from) query = query.where('at', '>=', f.from);
+  if (f.before) query = query.where('at', '<', f.before);
+  if (f.belowId !== undefined) query = query.where('id', '<', f.belowId);
+  const actors = f.actors;
+  if (actors) {
+    query = query.where((eb) =>
+      eb.or(
+        actors.flatMap((a) => [
+          eb('actor', '=', a.exact),
+          ...(a.tokensPrefix ? [eb('actor', 'like', `${a.tokensPrefix}%`)] : []),
+        ]),
+      ),
+    );
+  }
+  return (await query.execute()) as AuditEventRow[];
+}
+
+export async function findAuditEventRow(
+  database: Database,
+  id: bigint,
+): Promise<AuditEventRow | undefined> {
+  return (await database.kysely
+    .selectFrom('audit_event')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst()) as AuditEventRow | undefined;
+}

@@ -289,3 +289,90 @@ export async function revokeApiToken(
     .returningAll()
     .executeTakeFirst();
 }
+
+// Administration -------------------------------------------------------------------------------
+
+export interface UserFilter {
+  role?: UserRoleColumn | undefined;
+  partyId?: string | undefined;
+  disabled?: boolean | undefined;
+  /** Part of the email or display name, case-insensitive. */
+  search?: string | undefined;
+  /** Emails after this one (the cursor: email order, emails are unique). */
+  afterEmail?: string | undefined;
+  limit: number;
+}
+
+/** A page of users in email order, `limit + 1` rows (`toPage` drops the extra). */
+export async function listUserPage(db: Executor, f: UserFilter): Promise<UserRow[]> {
+  let query = db
+    .selectFrom('app_user')
+    .selectAll()
+    .orderBy('email')
+    .limit(f.limit + 1);
+  if (f.role) query = query.where('role', '=', f.role);
+  if (f.partyId) query = query.where('party_id', '=', f.partyId);
+  if (f.disabled !== undefined) query = query.where('disabled', '=', f.disabled);
+  if (f.afterEmail !== undefined) query = query.where('email', '>', f.afterEmail);
+  const search = f.search;
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]),
+    );
+  }
+  return query.execute();
+}
+
+export async function findUsersByIds(db: Executor, ids: readonly bigint[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('app_user')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** The user row, locked for the rest of the transaction. */
+export async function lockUser(tx: Tx, id: bigint): Promise<UserRow | undefined> {
+  return tx.selectFrom('app_user').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export interface UserChanges {
+  displayName: string;
+  role: UserRoleColumn;
+  partyId: string | null;
+  disabled: boolean;
+}
+
+export async function updateUserRow(
+  tx: Tx,
+  id: bigint,
+  changes: UserChanges,
+  now: Date,
+): Promise<UserRow> {
+  return tx
+    .updateTable('app_user')
+    .set((eb) => ({
+      display_name: changes.displayName,
+      role: changes.role,
+      party_id: changes.partyId,
+      disabled: changes.disabled,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Revokes every live API token of a user (the user was disabled). */
+export async function revokeApiTokensOfUser(tx: Tx, userId: bigint, now: Date): Promise<number> {
+  const result = await tx
+    .updateTable('api_token')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

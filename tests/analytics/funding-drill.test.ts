@@ -38,6 +38,8 @@ function fakeReporting(): Reporting & { conversions: number } {
     rateSource: 'test',
     conversions: 0,
     fellBack: 0,
+    afterLastRate: 0,
+    lastRateDate: '2025-12-31',
   };
   return {
     options: { currency: 'USD', rateMode: 'value_date', rateDate: null, asOf: '2025-12-31' },

@@ -3,7 +3,7 @@
  * one conversion service (`fx-service.convert`): same rate day (the latest common day on or before
  * the value date, a weekend falling back to Friday), same half-even rounding; `fixed` mode values
  * everything at one date; the basis counts conversions and fallbacks; a missing rate names the
- * currency.
+ * currency; an amount dated after the last imported rates is converted at those and counted.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,16 +149,38 @@ describe.each(ENGINES)('the reporting converter on %s', (engine) => {
     });
   });
 
+  it('converts amounts dated after the last rates at those, and counts them as provisional', async () => {
+    await inTransaction(t.database, async (tx) => {
+      const reporting = await openReporting(
+        tx,
+        { currency: 'USD', rateMode: 'value_date', asOf: '2026-11-28' },
+        { currencies: ['EUR', 'NOK'], from: '2025-08-01', to: '2026-11-28' },
+      );
+      // Recorded today, long after the rate file ends: the last day's rates, not a refusal.
+      expect(reporting.convert(100_000n, 'EUR', '2026-11-28')).toMatchObject({
+        amountMinor: 115_780n,
+        rateDate: '2025-08-04',
+      });
+      expect(reporting.convert(100_000n, 'EUR', '2025-08-01').rateDate).toBe('2025-08-01');
+      expect(reporting.convert(5n, 'USD', '2026-11-28').amountMinor).toBe(5n);
+      const basis = reporting.basis();
+      expect(basis.afterLastRate).toBe(1);
+      expect(basis.lastRateDate).toBe('2025-08-04');
+      expect(basis.conversions).toBe(2);
+      expect(basis.fellBack).toBe(0);
+    });
+  });
+
   it('a value date without a rate in the carry-forward window names the currency', async () => {
     await inTransaction(t.database, async (tx) => {
       const reporting = await openReporting(
         tx,
         { currency: 'USD', rateMode: 'value_date' },
-        { currencies: ['NOK'], from: '2025-09-30', to: '2025-09-30' },
+        { currencies: ['NOK'], from: '2025-07-15', to: '2025-07-15' },
       );
       let error: unknown;
       try {
-        reporting.convert(1n, 'NOK', '2025-09-30');
+        reporting.convert(1n, 'NOK', '2025-07-15');
       } catch (e) {
         error = e;
       }

@@ -31,6 +31,8 @@ function model(lang: 'en' | 'fr', changes: Partial<BriefingModel> = {}): Briefin
       rateSource: ECB_SOURCE,
       conversions: 3,
       fellBack: 1,
+      afterLastRate: 0,
+      lastRateDate: '2025-12-31',
     },
     synthetic: true,
     meeting: {

@@ -122,7 +122,18 @@ describe.each(ENGINES)('requirement lists on %s: the whole flow', (engine) => {
     expect(submitted.json()).toMatchObject({ status: 'submitted' });
     expect(submitted.json().submittedAt).toEqual(expect.any(String));
 
-    // The validator edits approved quantities; the requested ones are kept.
+    // The validator edits approved quantities; the requested ones are kept, and bound them.
+    const above = await h.request(
+      'validator',
+      'PATCH',
+      `${url}/items/${artillery}/approved-quantity`,
+      { payload: { approvedQuantity: 10_001 } },
+    );
+    expect(above.statusCode).toBe(400);
+    expect(above.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { field: 'approvedQuantity', max: 10_000 },
+    });
     const cut = await audited('validator', 'PATCH', `${url}/items/${artillery}/approved-quantity`, {
       payload: { approvedQuantity: 8_000 },
     });

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONTRIBUTION_STATUSES } from '../../core/contributions.js';
+import { PACKAGE_STATUSES } from '../../core/packages.js';
 import {
   cancelContribution,
   commitContribution,
@@ -14,9 +15,16 @@ import {
   recordPayment,
   reduceContribution,
 } from '../../services/contributions-service.js';
+import { getContributionFlow } from '../../services/contribution-flow.js';
 import type { AppDependencies } from '../app.js';
 import { PageQuery, actorOf, ifMatchVersion, pageOf, withEtag } from '../request-context.js';
-import { bigintString, isoDate, partyId, currencyCode as currency } from '../schemas.js';
+import {
+  bigintString,
+  isoDate,
+  partyId,
+  restricted,
+  currencyCode as currency,
+} from '../schemas.js';
 
 const Contribution = z
   .object({
@@ -70,6 +78,94 @@ const CreateContribution = z.object({
   sourceNote: z.string().max(1000).nullable().optional(),
   synthetic: z.boolean().optional(),
 });
+
+const FlowOutcome = z
+  .object({
+    deliveredMinor: bigintString.describe('Its share of the value received in good order.'),
+    disbursedNotDeliveredMinor: bigintString.describe('Paid to the supplier, not yet delivered.'),
+    notDisbursedMinor: bigintString.describe('Not yet paid to the supplier.'),
+  })
+  .meta({
+    id: 'ContributionFlowOutcome',
+    description: 'What the money a contribution holds in a package became; the parts add up.',
+  });
+
+const ContributionFlow = z
+  .object({
+    contribution: z.object({
+      id: bigintString,
+      donorPartyId: z.string(),
+      title: z.string(),
+      currency: z.string(),
+      status: z.enum(CONTRIBUTION_STATUSES),
+      pledgedMinor: bigintString,
+      committedMinor: bigintString,
+      paidMinor: bigintString,
+      allocatedMinor: bigintString,
+      availableMinor: bigintString,
+    }),
+    complete: z
+      .boolean()
+      .describe('False when a package’s outcome is redacted for this reader (unit prices).'),
+    allocations: z.array(
+      z.object({
+        id: bigintString,
+        status: z.enum(['pending', 'posted', 'voided']),
+        amountMinor: bigintString.describe('Leaves the contribution, in its currency.'),
+        currency: z.string(),
+        packageId: bigintString,
+        packageNumber: z.string(),
+        packageAmountMinor: bigintString.describe('Reaches the package, in its currency.'),
+        packageCurrency: z.string(),
+        valueDate: isoDate,
+        rate: z.string().describe('Package currency per contribution currency (display).'),
+        rateDate: isoDate,
+        rateSource: z.string(),
+        returnedMinor: bigintString.describe('Surplus returned at the package’s closing.'),
+      }),
+    ),
+    packages: z.array(
+      z.object({
+        package: z.object({
+          id: bigintString,
+          number: z.string(),
+          title: z.string(),
+          status: z.enum(PACKAGE_STATUSES),
+          currency: z.string(),
+          priceMinor: bigintString,
+          fundedMinor: bigintString,
+          disbursedMinor: bigintString,
+          deliveredMinor: restricted(bigintString).describe(
+            'Value received in good order (quantity × unit price); restricted as unit prices.',
+          ),
+        }),
+        allocatedMinor: bigintString.describe('Contribution currency: its live allocations.'),
+        returnedMinor: bigintString,
+        netAllocatedMinor: bigintString,
+        fundedMinor: bigintString.describe('Package currency: what reached the package.'),
+        returnedPackageMinor: bigintString,
+        netFundedMinor: bigintString,
+        disbursedShareMinor: bigintString.describe(
+          'Its pro-rata share (largest remainder) of the package’s disbursed amount.',
+        ),
+        deliveredShareMinor: restricted(bigintString).describe(
+          'Its pro-rata share, receipt by receipt, of the delivered value.',
+        ),
+        packageOutcome: restricted(FlowOutcome).describe('In the package currency.'),
+        outcome: restricted(FlowOutcome).describe(
+          'In the contribution currency; adds up to netAllocatedMinor.',
+        ),
+      }),
+    ),
+    totals: z.object({
+      allocatedMinor: bigintString,
+      returnedMinor: bigintString,
+      netAllocatedMinor: bigintString,
+      availableMinor: bigintString,
+      outcome: restricted(FlowOutcome),
+    }),
+  })
+  .meta({ id: 'ContributionFlow' });
 
 const IdParams = z.object({ id: bigintString });
 const tags = ['contributions'];
@@ -142,6 +238,20 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
     },
     async (request, reply) =>
       withEtag(reply, await getContribution(database, actorOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/contributions/:id/flow',
+    {
+      schema: {
+        operationId: 'getContributionFlow',
+        tags,
+        summary: 'Where the money went: allocations, packages, disbursed and delivered shares',
+        params: IdParams,
+        response: { 200: ContributionFlow },
+      },
+    },
+    async (request) => getContributionFlow(database, actorOf(request), request.params.id),
   );
 
   app.post(

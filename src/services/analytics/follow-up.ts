@@ -160,7 +160,7 @@ function sum(records: readonly DrillRecord[], pick: (r: DrillRecord) => bigint):
 }
 
 /** Each funder's part of each receipt's value (largest remainder over its funding share). */
-function receiptParts(
+export function receiptParts(
   receipts: readonly ReceiptValueRow[],
   shares: readonly FundingShareRow[],
 ): Map<ReceiptValueRow, { share: FundingShareRow; partMinor: bigint }[]> {

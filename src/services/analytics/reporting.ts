@@ -122,6 +122,7 @@ export async function openReporting(
 
   let conversions = 0;
   let fellBackCount = 0;
+  let afterLastRateCount = 0;
   /**
    * Per currency and value date: the rate day and the exact factor numerator / denominator of
    * `core/fx.ts` `convertAmount` (amountB = amountA × rateB / rateA × 10^(eB−eA)), parsed once,
@@ -177,12 +178,16 @@ export async function openReporting(
   }
 
   function convert(amountMinor: bigint, currency: string, valueDate: string): ReportedAmount {
-    const day = rateDate ?? valueDate;
+    // A value date after the last imported rate day (the rate file is older than the record)
+    // is converted at that day's rates and counted, rather than failing the whole analysis.
+    const afterLastRate = rateDate === null && latestRateDay !== null && valueDate > latestRateDay;
+    const day = rateDate ?? (afterLastRate ? latestRateDay : valueDate);
     if (currency === target) {
       return { amountMinor, rate: '1', rateDate: day, fellBack: false };
     }
     const found = factorFor(currency, day);
     conversions++;
+    if (afterLastRate) afterLastRateCount++;
     const fellBack = found.day !== day;
     if (fellBack) fellBackCount++;
     return {
@@ -220,6 +225,8 @@ export async function openReporting(
           sources.size > 0 ? [...sources].sort().join('; ') : `${ECB_SOURCE}; ${EUR_BASE_SOURCE}`,
         conversions,
         fellBack: fellBackCount,
+        afterLastRate: afterLastRateCount,
+        lastRateDate: latestRateDay,
       };
     },
   };

@@ -134,6 +134,10 @@ function titleBlock(c: Context, meetingTitle: string): string {
     basis.fellBack > 0
       ? `<p class="note">${t(messages.basis.fellBack(format.integer(basis.fellBack)))}</p>`
       : '';
+  const afterLastRate =
+    basis.afterLastRate > 0 && basis.lastRateDate !== null
+      ? `<p class="note">${t(messages.basis.afterLastRate(format.integer(basis.afterLastRate), format.date(basis.lastRateDate)))}</p>`
+      : '';
   return `<header class="title-block">
   <p class="kicker">${t(messages.kicker)}</p>
   <h1>${t(meetingTitle)}</h1>
@@ -143,6 +147,7 @@ function titleBlock(c: Context, meetingTitle: string): string {
     <h3>${t(messages.basis.title)}</h3>
     ${definitionList(basisRows, t, 'basis-facts')}
     ${fellBack}
+    ${afterLastRate}
   </section>
 </header>`;
 }

@@ -42,6 +42,7 @@ export interface BriefingMessages {
     rateSource: string;
     generatedAt: string;
     fellBack(count: string): string;
+    afterLastRate(count: string, day: string): string;
     /** The rate sources the product records, in the reader's language (others as stored). */
     knownSources: Record<string, string>;
   };
@@ -178,6 +179,8 @@ const en: BriefingMessages = {
     generatedAt: 'Generated',
     fellBack: (count) =>
       `${count} amounts fell on a day without a rate (weekend, holiday) and used the latest earlier day's rate.`,
+    afterLastRate: (count, day) =>
+      `${count} amounts are dated after the last imported exchange rates (${day}) and were converted at that day's rates: provisional until newer ECB rates are imported.`,
     knownSources: { [ECB_SOURCE]: ECB_SOURCE, [EUR_BASE_SOURCE]: EUR_BASE_SOURCE },
   },
   headline: {
@@ -341,6 +344,8 @@ const fr: BriefingMessages = {
     generatedAt: 'Établie le',
     fellBack: (count) =>
       `${count} montants tombaient un jour sans taux (week-end, jour férié) et ont pris le taux du dernier jour précédent.`,
+    afterLastRate: (count, day) =>
+      `${count} montants sont datés après les derniers taux importés (${day}) et ont été convertis à ces taux : chiffres provisoires jusqu’à l’import de taux BCE plus récents.`,
     knownSources: {
       [ECB_SOURCE]: 'taux de change de référence de l’euro publiés par la BCE (eurofxref-hist)',
       [EUR_BASE_SOURCE]: 'l’euro est la monnaie de base de la BCE (taux de 1 par définition)',

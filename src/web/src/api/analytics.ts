@@ -16,6 +16,18 @@ export type LeadTimes = components['schemas']['LeadTimes'];
 export type DrillDown = components['schemas']['DrillDown'];
 export type DrillRecord = components['schemas']['DrillRecord'];
 export type AnalyticsBasis = components['schemas']['AnalyticsBasis'];
+export type KielContext = components['schemas']['KielContext'];
+
+/** The pace's own options: target per month and goal, decimal text in the reporting currency. */
+export interface PaceSettings {
+  targetPerMonth?: string;
+  goal?: string;
+}
+
+/** Lead times' own option: the days in one stage after which a package counts as stalled. */
+export interface LeadTimesSettings {
+  stalledAfterDays?: number;
+}
 
 /** Query parameters as the API takes them (no undefined values). */
 function query(options: AnalysisOptions) {
@@ -38,12 +50,23 @@ export function useFunnel(options: AnalysisOptions) {
   });
 }
 
-export function usePace(options: AnalysisOptions) {
+export function usePace(options: AnalysisOptions, settings: PaceSettings = {}) {
   return useQuery({
     ...common,
-    queryKey: ['analytics', 'pace', options],
+    queryKey: ['analytics', 'pace', options, settings],
     queryFn: ({ signal }) =>
-      unwrap(api.GET('/api/v1/analytics/pace', { params: { query: query(options) }, signal })),
+      unwrap(
+        api.GET('/api/v1/analytics/pace', {
+          params: {
+            query: {
+              ...query(options),
+              ...(settings.targetPerMonth ? { targetPerMonth: settings.targetPerMonth } : {}),
+              ...(settings.goal ? { goal: settings.goal } : {}),
+            },
+          },
+          signal,
+        }),
+      ),
   });
 }
 
@@ -67,13 +90,38 @@ export function useCoverage(options: AnalysisOptions) {
   });
 }
 
-export function useLeadTimes(options: AnalysisOptions) {
+export function useLeadTimes(options: AnalysisOptions, settings: LeadTimesSettings = {}) {
   return useQuery({
     ...common,
-    queryKey: ['analytics', 'lead-times', options],
+    queryKey: ['analytics', 'lead-times', options, settings],
     queryFn: ({ signal }) =>
       unwrap(
-        api.GET('/api/v1/analytics/lead-times', { params: { query: query(options) }, signal }),
+        api.GET('/api/v1/analytics/lead-times', {
+          params: {
+            query: {
+              ...query(options),
+              ...(settings.stalledAfterDays !== undefined
+                ? { stalledAfterDays: settings.stalledAfterDays }
+                : {}),
+            },
+          },
+          signal,
+        }),
+      ),
+  });
+}
+
+/** Kiel Institute figures beside PURL committed and paid, per donor (`year`: Kiel's year). */
+export function useKielContext(options: AnalysisOptions, year?: number) {
+  return useQuery({
+    ...common,
+    queryKey: ['analytics', 'context', options, year ?? null],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/analytics/context', {
+          params: { query: { ...query(options), ...(year !== undefined ? { year } : {}) } },
+          signal,
+        }),
       ),
   });
 }

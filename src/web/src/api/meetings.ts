@@ -1,12 +1,42 @@
 /**
- * Hooks of the `meetings` resource used so far: the next meeting (the earliest held on or after
- * today), else the latest one held.
+ * Hooks of the `meetings` resource: the next meeting (the earliest held on or after today, else
+ * the latest one held) for the dashboard; the list (filtered, cursor-paged); one meeting with
+ * its announcements; the follow-up analysis of a meeting on an analysis basis; the briefing's
+ * address; and the commands (record a meeting, add an announcement, link and unlink the
+ * contribution an announcement became).
+ *
+ * Announcement writes change the meeting: they send `If-Match` with the meeting's version, so
+ * a stale page gets PRECONDITION_FAILED; creating calls send an `Idempotency-Key`.
  */
-import { useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
+import { analysisSearchEntries, type AnalysisOptions } from './analysis-options';
 import { api, unwrap } from './client';
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 export type Meeting = components['schemas']['Meeting'];
+export type MeetingDetail = components['schemas']['MeetingDetail'];
+export type MeetingAnnouncement = components['schemas']['MeetingAnnouncement'];
+export type MeetingKind = Meeting['kind'];
+export type AnalyticsFollowUp = components['schemas']['AnalyticsFollowUp'];
+export type MeetingListQuery = NonNullable<operations['listMeetings']['parameters']['query']>;
+export type CreateMeetingBody = NonNullable<
+  operations['createMeeting']['requestBody']
+>['content']['application/json'];
+export type CreateAnnouncementBody = NonNullable<
+  operations['addMeetingAnnouncement']['requestBody']
+>['content']['application/json'];
+
+export const MEETING_KINDS = [
+  'udcg',
+  'ministerial',
+  'other',
+] as const satisfies readonly MeetingKind[];
 
 export interface NextMeeting {
   meeting: Meeting | null;
@@ -37,5 +67,154 @@ export function useNextMeeting() {
       );
       return { meeting: latest.items[0] ?? null, when: 'latest' };
     },
+  });
+}
+
+export function useMeetings(query: MeetingListQuery) {
+  return useQuery({
+    queryKey: ['meetings', 'list', query],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/meetings', { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useMeeting(id: string | undefined) {
+  return useQuery({
+    queryKey: ['meetings', 'detail', id],
+    enabled: id !== undefined,
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/meetings/{id}', { params: { path: { id: id! } }, signal })),
+  });
+}
+
+/** The follow-up analysis of a meeting (announced → committed → paid → delivered). */
+export function useMeetingFollowUp(id: string | undefined, options: AnalysisOptions) {
+  return useQuery({
+    queryKey: ['analytics', 'follow-up', id, options],
+    enabled: id !== undefined,
+    placeholderData: keepPreviousData,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/analytics/meetings/{id}/follow-up', {
+          params: {
+            path: { id: id! },
+            query: Object.fromEntries(analysisSearchEntries(options)),
+          },
+          signal,
+        }),
+      ),
+  });
+}
+
+/** The briefing PDF's address, in `lang`, on the analysis basis shown. */
+export function briefingHref(id: string, lang: 'en' | 'fr', options: AnalysisOptions): string {
+  const search = new URLSearchParams([['lang', lang], ...analysisSearchEntries(options)]);
+  return `/api/v1/meetings/${encodeURIComponent(id)}/briefing?${search.toString()}`;
+}
+
+function invalidate(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: ['meetings'] });
+  void client.invalidateQueries({ queryKey: ['analytics', 'follow-up'] });
+}
+
+export function useCreateMeeting() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, key }: { body: CreateMeetingBody; key: string }) =>
+      unwrap(api.POST('/api/v1/meetings', { body, headers: { 'Idempotency-Key': key } })),
+    onSuccess: () => invalidate(client),
+  });
+}
+
+export function useAddAnnouncement() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      meeting,
+      body,
+      key,
+    }: {
+      meeting: { id: string; version: number };
+      body: CreateAnnouncementBody;
+      key: string;
+    }) =>
+      unwrap(
+        api.POST('/api/v1/meetings/{id}/announcements', {
+          params: { path: { id: meeting.id } },
+          headers: { 'If-Match': `"${meeting.version}"`, 'Idempotency-Key': key },
+          body,
+        }),
+      ),
+    onSettled: () => invalidate(client),
+  });
+}
+
+interface LinkVariables {
+  meeting: { id: string; version: number };
+  announcementId: string;
+  contributionId: string;
+}
+
+function linkParams({ meeting, announcementId, contributionId }: LinkVariables) {
+  return {
+    params: { path: { id: meeting.id, announcementId, contributionId } },
+    headers: { 'If-Match': `"${meeting.version}"` },
+  };
+}
+
+export function useLinkContribution() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (variables: LinkVariables) =>
+      unwrap(
+        api.PUT(
+          '/api/v1/meetings/{id}/announcements/{announcementId}/contributions/{contributionId}',
+          linkParams(variables),
+        ),
+      ),
+    onSettled: () => invalidate(client),
+  });
+}
+
+export function useUnlinkContribution() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (variables: LinkVariables) =>
+      unwrap(
+        api.DELETE(
+          '/api/v1/meetings/{id}/announcements/{announcementId}/contributions/{contributionId}',
+          linkParams(variables),
+        ),
+      ),
+    onSettled: () => invalidate(client),
+  });
+}
+
+/** Every party (chairs, participants and announcers may be any of them). */
+export function useAllParties(enabled = true) {
+  return useQuery({
+    queryKey: ['meetings', 'parties'],
+    enabled,
+    staleTime: 10 * 60_000,
+    queryFn: async ({ signal }) =>
+      (await unwrap(api.GET('/api/v1/parties', { params: { query: { limit: 200 } }, signal })))
+        .items,
+  });
+}
+
+/** A party's contributions (to link one to its announcement). */
+export function usePartyContributions(partyId: string | null) {
+  return useQuery({
+    queryKey: ['meetings', 'party-contributions', partyId],
+    enabled: partyId !== null,
+    queryFn: async ({ signal }) =>
+      (
+        await unwrap(
+          api.GET('/api/v1/contributions', {
+            params: { query: { donor: partyId!, limit: 200 } },
+            signal,
+          }),
+        )
+      ).items,
   });
 }

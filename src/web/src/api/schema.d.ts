@@ -387,6 +387,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/contributions/{id}/flow': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the money went: allocations, packages, disbursed and delivered shares */
+    get: operations['getContributionFlow'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/contributions/{id}/commit': {
     parameters: {
       query?: never;
@@ -847,6 +864,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/fx/rate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The ECB rate between two currencies on a value date (the one conversions use) */
+    get: operations['getFxRate'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/summary': {
     parameters: {
       query?: never;
@@ -1072,6 +1106,96 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audit log, newest first, filtered */
+    get: operations['listAuditEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One audit event with its whole payload */
+    get: operations['getAuditEvent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/verification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Verify the audit chain (and the ledger, for those who may) now
+     * @description Recomputes every event’s hash in chain order (edited, deleted or reordered events are named) and, when the caller may `ledger.verify`, every ledger balance from its transfers. Takes longer as the log grows.
+     */
+    get: operations['verifyRecords'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Users in email order, filtered by role, party, status and a search text */
+    get: operations['listUsers'];
+    put?: never;
+    /** Create a user with an initial password */
+    post: operations['createUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One user */
+    get: operations['getUser'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a user’s display name, role, party or disabled flag; If-Match honoured */
+    patch: operations['updateUser'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1159,6 +1283,10 @@ export interface components {
       conversions: number;
       /** @description Of those, converted at an earlier day’s rate (weekend, holiday). */
       fellBack: number;
+      /** @description Amounts dated after lastRateDate, converted at its rates: provisional until newer ECB rates are imported. */
+      afterLastRate: number;
+      /** @description The last day with imported rates on or before asOf. */
+      lastRateDate: string | null;
     };
     DrillRecord: {
       /** @enum {string} */
@@ -1924,6 +2052,83 @@ export interface components {
         };
       };
     };
+    AuditActor: {
+      /** @description As recorded: `user:12`, `user:12/token:3`, `system:cli:user`, `anonymous:<ip>`. */
+      id: string;
+      /** @description The role it acted as, recorded with the event. */
+      role: string;
+      /** @description The signed-in user behind the actor, if any. */
+      userId: string | null;
+      /** @description That user’s email now. */
+      email: string | null;
+      displayName: string | null;
+      /** @description That user’s party now (a contributor’s); events record the role, not the party. */
+      partyId: string | null;
+    };
+    AuditEvent: {
+      /**
+       * @description Gapless, in chain order.
+       * @example 50000000000
+       */
+      id: string;
+      /** Format: date-time */
+      at: string;
+      actor: components['schemas']['AuditActor'];
+      action: string;
+      /** @description The entity type: `user`, `package`, `contribution`… */
+      entity: string;
+      entityId: string | null;
+      /** @description One line of the payload’s JSON (after, else before), cut short. */
+      summary: string;
+      /** @description The payload is too long for a list: read `GET /audit/events/{id}`. */
+      payloadTruncated: boolean;
+      /** @description The record before the command (JSON), or null. */
+      before: unknown;
+      /** @description The record after the command (JSON), or null. */
+      after: unknown;
+      prevHash: string;
+      /** @description SHA-256 of the previous hash and this event’s canonical JSON. */
+      hash: string;
+    };
+    RecordsVerification: {
+      /** @description Every check passed. */
+      ok: boolean;
+      /** Format: date-time */
+      checkedAt: string;
+      audit: {
+        ok: boolean;
+        /** @description Events checked. */
+        events: number;
+        /**
+         * @description The last event of the chain.
+         * @example 50000000000
+         */
+        headId: string;
+        headHash: string;
+        problemCount: number;
+        /** @description The first 20 problems in chain order: the first is the first broken event. */
+        problems: {
+          /**
+           * @description The event at fault.
+           * @example 50000000000
+           */
+          id: string;
+          /** @enum {string} */
+          problem: 'edited' | 'reordered' | 'deleted';
+          message: string;
+        }[];
+      };
+      /** @description Null when the caller may not verify the ledger. */
+      ledger: {
+        ok: boolean;
+        /** @description Ledgers (currencies) checked. */
+        ledgers: number;
+        unbalancedLedgers: string[];
+        /** @description Accounts whose balance differs from its transfers. */
+        mismatches: number;
+        inconsistencies: number;
+      } | null;
+    };
     User: {
       /**
        * @description An integer as a decimal string (bigint; never a JSON number).
@@ -2232,6 +2437,210 @@ export interface components {
         reference: string | null;
       }[];
     };
+    /** @description What the money a contribution holds in a package became; the parts add up. */
+    ContributionFlowOutcome: {
+      /**
+       * @description Its share of the value received in good order.
+       * @example 50000000000
+       */
+      deliveredMinor: string;
+      /**
+       * @description Paid to the supplier, not yet delivered.
+       * @example 50000000000
+       */
+      disbursedNotDeliveredMinor: string;
+      /**
+       * @description Not yet paid to the supplier.
+       * @example 50000000000
+       */
+      notDisbursedMinor: string;
+    };
+    ContributionFlow: {
+      contribution: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        id: string;
+        donorPartyId: string;
+        title: string;
+        currency: string;
+        /** @enum {string} */
+        status: 'pledged' | 'committed' | 'partially_paid' | 'paid' | 'cancelled';
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        pledgedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        committedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        paidMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        allocatedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        availableMinor: string;
+      };
+      /** @description False when a package’s outcome is redacted for this reader (unit prices). */
+      complete: boolean;
+      allocations: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        id: string;
+        /** @enum {string} */
+        status: 'pending' | 'posted' | 'voided';
+        /**
+         * @description Leaves the contribution, in its currency.
+         * @example 50000000000
+         */
+        amountMinor: string;
+        currency: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        packageId: string;
+        packageNumber: string;
+        /**
+         * @description Reaches the package, in its currency.
+         * @example 50000000000
+         */
+        packageAmountMinor: string;
+        packageCurrency: string;
+        /** @description A date, YYYY-MM-DD. */
+        valueDate: string;
+        /** @description Package currency per contribution currency (display). */
+        rate: string;
+        /** @description A date, YYYY-MM-DD. */
+        rateDate: string;
+        rateSource: string;
+        /**
+         * @description Surplus returned at the package’s closing.
+         * @example 50000000000
+         */
+        returnedMinor: string;
+      }[];
+      packages: {
+        package: {
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          id: string;
+          number: string;
+          title: string;
+          /** @enum {string} */
+          status:
+            | 'draft'
+            | 'open'
+            | 'funded'
+            | 'authorized'
+            | 'in_delivery'
+            | 'delivered'
+            | 'closed'
+            | 'cancelled';
+          currency: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          priceMinor: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          fundedMinor: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          disbursedMinor: string;
+          /** @description Value received in good order (quantity × unit price); restricted as unit prices. */
+          deliveredMinor: string | components['schemas']['Redacted'];
+        };
+        /**
+         * @description Contribution currency: its live allocations.
+         * @example 50000000000
+         */
+        allocatedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        returnedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        netAllocatedMinor: string;
+        /**
+         * @description Package currency: what reached the package.
+         * @example 50000000000
+         */
+        fundedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        returnedPackageMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        netFundedMinor: string;
+        /**
+         * @description Its pro-rata share (largest remainder) of the package’s disbursed amount.
+         * @example 50000000000
+         */
+        disbursedShareMinor: string;
+        /** @description Its pro-rata share, receipt by receipt, of the delivered value. */
+        deliveredShareMinor: string | components['schemas']['Redacted'];
+        /** @description In the package currency. */
+        packageOutcome:
+          components['schemas']['ContributionFlowOutcome'] | components['schemas']['Redacted'];
+        /** @description In the contribution currency; adds up to netAllocatedMinor. */
+        outcome:
+          components['schemas']['ContributionFlowOutcome'] | components['schemas']['Redacted'];
+      }[];
+      totals: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        allocatedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        returnedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        netAllocatedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        availableMinor: string;
+        outcome:
+          components['schemas']['ContributionFlowOutcome'] | components['schemas']['Redacted'];
+      };
+    };
     PackageSummary: {
       /**
        * @description An integer as a decimal string (bigint; never a JSON number).
@@ -2513,6 +2922,23 @@ export interface components {
         complete: boolean;
       }[];
       delivered: boolean;
+    };
+    FxRate: {
+      from: string;
+      to: string;
+      /** @description The day asked for. */
+      valueDate: string;
+      /** @description Units of `to` per unit of `from` (display, 10 significant digits). */
+      rate: string;
+      /** @description Units of `from` per 1 EUR, exact decimal text. */
+      fromRatePerEur: string;
+      /** @description Units of `to` per 1 EUR, exact decimal text. */
+      toRatePerEur: string;
+      /** @description The day whose rates are used (on or before valueDate). */
+      rateDate: string;
+      /** @description True when rateDate is earlier than valueDate. */
+      fellBack: boolean;
+      source: string;
     };
     Health: {
       /** @constant */
@@ -2931,6 +3357,14 @@ export interface components {
     /** @description Every capability area, in display order. */
     CapabilityAreaList: {
       items: components['schemas']['CapabilityArea'][];
+    };
+    AuditEventPage: {
+      items: components['schemas']['AuditEvent'][];
+      nextCursor: string | null;
+    };
+    UserPage: {
+      items: components['schemas']['User'][];
+      nextCursor: string | null;
     };
   };
   responses: never;
@@ -4110,6 +4544,47 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ContributionDetail'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  getContributionFlow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An integer as a decimal string (bigint; never a JSON number). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContributionFlow'];
         };
       };
       /** @description An error of the catalogue: see `error.code` and `error.details`. */
@@ -5697,6 +6172,51 @@ export interface operations {
       };
     };
   };
+  getFxRate: {
+    parameters: {
+      query: {
+        /** @description ISO 4217 code. */
+        from: string;
+        /** @description ISO 4217 code. */
+        to: string;
+        /** @description A date, YYYY-MM-DD. */
+        date: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FxRate'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   getPublicSummary: {
     parameters: {
       query?: never;
@@ -6378,6 +6898,359 @@ export interface operations {
         };
         content: {
           'application/pdf': string;
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  listAuditEvents: {
+    parameters: {
+      query?: {
+        /** @description Rows per page, 1 to 200 (default 50). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: string;
+        /** @description e.g. `create`, `disable`, `login_failed`. */
+        action?: string;
+        /** @description e.g. `user`, `package`. */
+        entityType?: string;
+        entityId?: string;
+        /** @description An actor id (`user:12` includes its tokens) or a user’s email. */
+        actor?: string;
+        /** @description Events on or after this day (UTC). */
+        from?: string;
+        /** @description Events on or before this day (UTC). */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEventPage'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  getAuditEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An integer as a decimal string (bigint; never a JSON number). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEvent'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  verifyRecords: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordsVerification'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: {
+        /** @description Rows per page, 1 to 200 (default 50). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: string;
+        role?:
+          | 'coordinator'
+          | 'contributor'
+          | 'recipient'
+          | 'validator'
+          | 'supplier'
+          | 'auditor'
+          | 'admin';
+        /** @description A party id: ISO 3166 alpha-3 for a nation (NLD), or a NATO body (NATO-HQ, SHAPE, NSATU). */
+        partyId?: string;
+        status?: 'active' | 'disabled';
+        /** @description Part of the email or name. */
+        search?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserPage'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  createUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          email: string;
+          /** @description Default: the part of the email before @. */
+          displayName?: string;
+          /** @enum {string} */
+          role:
+            | 'coordinator'
+            | 'contributor'
+            | 'recipient'
+            | 'validator'
+            | 'supplier'
+            | 'auditor'
+            | 'admin';
+          /** @description A contributor’s party; required for one. */
+          partyId?: string | null;
+          /** @description The initial password: at least 12 characters, not the email, not a common one. */
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  getUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An integer as a decimal string (bigint; never a JSON number). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag of the version you read, e.g. `"3"`; a stale one answers 412. */
+        'if-match'?: string;
+      };
+      path: {
+        /** @description An integer as a decimal string (bigint; never a JSON number). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change; the others stay. */
+    requestBody: {
+      content: {
+        'application/json': {
+          displayName?: string;
+          /** @enum {string} */
+          role?:
+            | 'coordinator'
+            | 'contributor'
+            | 'recipient'
+            | 'validator'
+            | 'supplier'
+            | 'auditor'
+            | 'admin';
+          /** @description A contributor’s party. Left out: kept for a contributor, dropped otherwise. */
+          partyId?: string | null;
+          /** @description true signs the user out everywhere and revokes its API tokens. */
+          disabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
         };
       };
       /** @description An error of the catalogue: see `error.code` and `error.details`. */

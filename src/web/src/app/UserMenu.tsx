@@ -1,12 +1,14 @@
 /**
- * The account menu of the header: who is signed in, as which role and for which party, and
- * "Sign out" (ends the session on the server, then shows the sign-in page saying so).
+ * The account menu of the header: who is signed in, as which role and for which party, "My
+ * account" (sessions and API tokens) and "Sign out" (ends the session on the server, then shows
+ * the sign-in page saying so).
  */
 import { Button, Menu, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useLogout } from '../api/auth';
 import { useFormat } from '../i18n/format';
+import { mayAccess } from './access';
 import { markSignedIn, signInPath, useSession } from './session';
 
 export function UserMenu() {
@@ -48,6 +50,11 @@ export function UserMenu() {
           {session.partyId ? ` — ${t('user.party', { party: format.party(session.partyId) })}` : ''}
         </Text>
         <Menu.Divider />
+        {mayAccess('tokens.manage', session.me.operations) ? (
+          <Menu.Item component={Link} to="/account" data-testid="my-account">
+            {t('nav.account')}
+          </Menu.Item>
+        ) : null}
         <Menu.Item onClick={signOut} disabled={logout.isPending} data-testid="sign-out">
           {logout.isPending ? t('user.signingOut') : t('user.signOut')}
         </Menu.Item>

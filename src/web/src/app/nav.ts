@@ -22,7 +22,7 @@ export const NAV: readonly NavEntry[] = [
   { to: '/packages', labelKey: 'nav.packages', access: 'packages.read' },
   { to: '/contributions', labelKey: 'nav.contributions', access: 'contributions.read' },
   { to: '/meetings', labelKey: 'nav.meetings', access: 'meetings.read' },
-  { to: '/analysis/funnel', labelKey: 'nav.analysis', access: 'analytics.read' },
+  { to: '/analysis', labelKey: 'nav.analysis', access: 'analytics.read' },
   { to: '/audit', labelKey: 'nav.audit', access: 'audit.read' },
   { to: '/admin', labelKey: 'nav.admin', access: 'users.manage' },
   { to: '/public', labelKey: 'nav.publicFigures', access: 'public' },

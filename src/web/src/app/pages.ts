@@ -69,6 +69,11 @@ export const PAGES: readonly PageDefinition[] = [
     load: () => import('../features/meetings/MeetingPage'),
   },
   {
+    path: '/analysis',
+    access: 'analytics.read',
+    load: () => import('../features/analysis/AnalysisPage'),
+  },
+  {
     path: '/analysis/:analysis',
     access: 'analytics.read',
     load: () => import('../features/analysis/AnalysisPage'),

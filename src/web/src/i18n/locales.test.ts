@@ -59,6 +59,10 @@ const FRENCH_SAME_AS_ENGLISH = new Set([
   'drill:kinds.contribution',
   'drill:kinds.allocation',
   'public:contributions',
+  'common:nav.contributions',
+  'common:nav.audit',
+  'common:nav.admin',
+  'common:pager.label',
 ]);
 
 describe('translations', () => {
