@@ -190,6 +190,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     now,
     loginRateLimit: rateLimits === false ? undefined : loginRateLimit(rateLimits),
     oidcEnabled: options.oidc !== undefined,
+    oidcName: options.oidc?.displayName,
   });
   if (options.oidc) {
     await app.register(oidcRoutes, {

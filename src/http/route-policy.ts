@@ -41,6 +41,7 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   // Requirement lists
   'GET /api/v1/requirement-lists': 'requirements.read',
   'POST /api/v1/requirement-lists': 'requirements.write',
+  'GET /api/v1/requirement-lists/approved-items': 'requirements.read',
   'GET /api/v1/requirement-lists/:id': 'requirements.read',
   'POST /api/v1/requirement-lists/:id/items': 'requirements.write',
   'PATCH /api/v1/requirement-lists/:id/items/:itemId': 'requirements.write',

@@ -4,8 +4,11 @@
  * `nonce`. Configured by environment (`oidcOptionsFromEnv`); off when `PURL_OIDC_ISSUER` is unset.
  *
  * 1. `startOidcLogin` stores a sign-in under way (`oidc_login_attempt`, 10 minutes, keyed by the
- *    SHA-256 of its `state`) and returns the provider's authorization URL; the route also puts
- *    the `state` in a short-lived cookie, so only the browser that started the sign-in can end it.
+ *    SHA-256 of its `state` and of the page to return to) and returns the provider's
+ *    authorization URL and the value of a short-lived cookie (`state`, and the return path when
+ *    not `/`), so only the browser that started the sign-in can end it, and it ends on the page
+ *    it asked for: the return path never goes to the provider, and a cookie whose return path was
+ *    changed matches no stored sign-in. Only a path of this app is kept (`safeReturnPath`).
  * 2. `completeOidcLogin` consumes that attempt (once), exchanges the code, and lets
  *    `openid-client` validate the ID token (signature, issuer, audience, expiry, nonce). The role
  *    and party come from the claims named by `PURL_OIDC_ROLE_CLAIM` / `PURL_OIDC_PARTY_CLAIM`
@@ -60,6 +63,8 @@ export interface OidcOptions {
   partyClaim: string;
   /** Scopes asked for; default `openid email profile`. */
   scope?: string | undefined;
+  /** `PURL_OIDC_NAME`: the provider's name on the sign-in button (e.g. `MoD Ukraine ID`). */
+  displayName?: string | undefined;
   /** Allow plain-http provider URLs (tests on loopback only; never from the environment). */
   allowInsecureRequests?: boolean | undefined;
 }
@@ -80,6 +85,7 @@ export function oidcOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OidcOp
     redirectUri: required('PURL_OIDC_REDIRECT_URI'),
     roleClaim: env.PURL_OIDC_ROLE_CLAIM?.trim() || 'purl_role',
     partyClaim: env.PURL_OIDC_PARTY_CLAIM?.trim() || 'purl_party',
+    displayName: env.PURL_OIDC_NAME?.trim().slice(0, 80) || undefined,
   };
 }
 
@@ -114,8 +120,45 @@ export function createRelyingParty(options: OidcOptions): OidcRelyingParty {
   };
 }
 
-function stateHash(state: string): string {
-  return createHash('sha256').update(`purl-oidc:${state}`, 'utf8').digest('hex');
+/** The stored key of a sign-in: its `state`, bound to the path it returns to. */
+function stateHash(state: string, returnTo: string): string {
+  const bound = returnTo === '/' ? state : `${state}\n${returnTo}`;
+  return createHash('sha256').update(`purl-oidc:${bound}`, 'utf8').digest('hex');
+}
+
+const RETURN_PATH_MAX = 1000;
+
+/**
+ * Where a sign-in may send the browser back to: a path of this app only — `/` followed by no
+ * second `/`, no control character or backslash anywhere (browsers drop tabs and newlines
+ * and read `\` as `/`), not the sign-in page, not the API — else `undefined`. The
+ * web app's `safeReturnTo` (`src/web/src/app/return-path.ts`) applies the same rule.
+ */
+export function safeReturnPath(value: string | null | undefined): string | undefined {
+  if (!value || value.length > RETURN_PATH_MAX) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (!/^\/(?![/\\])[^\\\u0000-\u001f\u007f]*$/.test(value)) return undefined;
+  if (/^\/(sign-in|api)(?:[/?#]|$)/.test(value)) return undefined;
+  return value;
+}
+
+/** The value of the browser's sign-in cookie: `state`, then `.` and the return path (base64url). */
+function attemptCookie(state: string, returnTo: string): string {
+  return returnTo === '/'
+    ? state
+    : `${state}.${Buffer.from(returnTo, 'utf8').toString('base64url')}`;
+}
+
+/** Reads the browser's sign-in cookie: its `state` and its return path (`/` when none or bad). */
+export function readAttemptCookie(value: string | undefined): {
+  state: string | undefined;
+  returnTo: string;
+} {
+  if (!value) return { state: undefined, returnTo: '/' };
+  const dot = value.indexOf('.');
+  if (dot < 0) return { state: value, returnTo: '/' };
+  const decoded = Buffer.from(value.slice(dot + 1), 'base64url').toString('utf8');
+  return { state: value.slice(0, dot), returnTo: safeReturnPath(decoded) ?? '/' };
 }
 
 function errorName(error: unknown): string {
@@ -126,18 +169,23 @@ function errorName(error: unknown): string {
   return 'error';
 }
 
-/** Starts a sign-in: the provider URL to send the browser to, and the `state` for its cookie. */
+/**
+ * Starts a sign-in: the provider URL to send the browser to, and the value of the browser's
+ * cookie. `returnTo` is kept only if it is a path of this app (`safeReturnPath`), else `/`.
+ */
 export async function startOidcLogin(
   database: Database,
   rp: OidcRelyingParty,
   now = new Date(),
-): Promise<{ url: URL; state: string }> {
+  returnTo?: string | null,
+): Promise<{ url: URL; cookie: string; returnTo: string }> {
+  const target = safeReturnPath(returnTo) ?? '/';
   const config = await rp.configuration();
   const codeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
   await insertLoginAttempt(database.kysely, {
-    stateHash: stateHash(state),
+    stateHash: stateHash(state, target),
     codeVerifier,
     nonce,
     now,
@@ -151,14 +199,14 @@ export async function startOidcLogin(
     state,
     nonce,
   });
-  return { url, state };
+  return { url, cookie: attemptCookie(state, target), returnTo: target };
 }
 
 export interface OidcCallback {
   /** The callback's query string (`?code=…&state=…&iss=…`, or `?error=…`). */
   search: string;
-  /** The `state` of the cookie set when this browser started the sign-in. */
-  cookieState: string | undefined;
+  /** The cookie set when this browser started the sign-in (`startOidcLogin`'s `cookie`). */
+  cookie: string | undefined;
 }
 
 type Claims = Record<string, unknown>;
@@ -204,14 +252,15 @@ export async function completeOidcLogin(
 
   const params = new URLSearchParams(callback.search);
   const state = params.get('state');
-  if (!state || !callback.cookieState || state !== callback.cookieState) {
+  const browser = readAttemptCookie(callback.cookie);
+  if (!state || !browser.state || state !== browser.state) {
     return refuse({
       code: 'OIDC_LOGIN_FAILED',
       reason: 'state_mismatch',
       message: 'This sign-in was not started by this browser (state missing or different).',
     });
   }
-  const attempt = await takeLoginAttempt(database.kysely, stateHash(state), now);
+  const attempt = await takeLoginAttempt(database.kysely, stateHash(state, browser.returnTo), now);
   if (!attempt) {
     return refuse({
       code: 'OIDC_LOGIN_FAILED',

@@ -681,18 +681,55 @@ export async function withdrawRequirementList(
 // ---------------------------------------------------------------------------------------------
 // For the package composer
 
-/** Items of approved lists with an approved quantity above 0 (all lists, or one). */
+/**
+ * Items of approved lists with an approved quantity above 0, by cycle and priority, each with
+ * what packages already hold of it: what a package can be composed from. By default only the
+ * items with approved quantity left to package; paged like every list.
+ */
 export async function listApprovedItems(
   database: Database,
   actor: Actor,
-  filter: { listId?: bigint | undefined } = {},
-): Promise<PresentedRequirementItem<ApprovedRequirementItem>[]> {
+  query: {
+    listId?: bigint | undefined;
+    capabilityArea?: string | undefined;
+    remainingOnly?: boolean | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  } = {},
+): Promise<Page<PresentedRequirementItem<ApprovedRequirementItem>>> {
   authorize(actor, 'requirements.read');
+  const limit = pageLimit(query.limit);
+  const key = decodeCursor(query.cursor, 3);
+  let after: { cycle: string; rank: number; id: bigint } | undefined;
+  if (key) {
+    const [cycle, rank, id] = key;
+    if (
+      typeof cycle !== 'string' ||
+      typeof rank !== 'number' ||
+      typeof id !== 'string' ||
+      !/^[0-9]{1,19}$/.test(id)
+    ) {
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not one this server issued.', {
+        field: 'cursor',
+      });
+    }
+    after = { cycle, rank, id: BigInt(id) };
+  }
   return inTransaction(
     database,
     async (tx) => {
-      const items = await findApprovedRequirementItems(tx, { listId: filter.listId });
-      return presentRequirementItems(tx, actor, items);
+      const rows = await findApprovedRequirementItems(tx, {
+        listId: query.listId,
+        capabilityArea: query.capabilityArea,
+        remainingOnly: query.remainingOnly ?? true,
+        after,
+        limit: limit + 1,
+      });
+      const page = toPage(rows, limit, (row) => [row.cycle, row.priorityRank, String(row.id)]);
+      return {
+        items: await presentRequirementItems(tx, actor, page.items),
+        nextCursor: page.nextCursor,
+      };
     },
     { isolation: 'repeatable read' },
   );

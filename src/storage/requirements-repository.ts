@@ -414,22 +414,40 @@ export interface ApprovedRequirementItem extends RequirementItem {
   /** Never null here: only items with an approved quantity > 0 are returned. */
   approvedQuantity: number;
   cycle: string;
+  listTitle: string;
+  /** Of the approved quantity, what packages that are not cancelled already hold. */
+  packagedQuantity: number;
+}
+
+export interface ApprovedItemsFilter {
+  listId?: bigint | undefined;
+  itemIds?: readonly bigint[] | undefined;
+  capabilityArea?: string | undefined;
+  /** Only items with part of their approved quantity not yet packaged. */
+  remainingOnly?: boolean | undefined;
+  /** Keyset: the items after this (cycle, priority rank, id). */
+  after?: { cycle: string; rank: number; id: bigint } | undefined;
+  limit?: number | undefined;
 }
 
 /**
- * Items of lists in status `approved` whose approved quantity is above 0, by cycle and priority.
- * Pass the package transaction and `itemIds` to check the items a package line names.
+ * Items of lists in status `approved` whose approved quantity is above 0, by cycle and priority,
+ * with what packages (not cancelled) already hold of each. Pass the package transaction and
+ * `itemIds` to check the items a package line names.
  */
 export async function findApprovedRequirementItems(
   db: Executor,
-  filter: { listId?: bigint | undefined; itemIds?: readonly bigint[] | undefined } = {},
+  filter: ApprovedItemsFilter = {},
 ): Promise<ApprovedRequirementItem[]> {
   if (filter.itemIds && filter.itemIds.length === 0) return [];
+  const packaged = sql<number>`coalesce((SELECT sum(pl.quantity) FROM package_line pl
+      JOIN package p ON p.id = pl.package_id
+      WHERE pl.requirement_item_id = i.id AND p.status <> 'cancelled'), 0)::int`;
   let query = db
     .selectFrom('requirement_item as i')
     .innerJoin('requirement_list as l', 'l.id', 'i.list_id')
     .selectAll('i')
-    .select('l.cycle')
+    .select(['l.cycle', 'l.title as list_title', packaged.as('packaged_quantity')])
     .where('l.status', '=', 'approved')
     .where('i.approved_quantity', '>', 0)
     .orderBy('l.cycle')
@@ -437,10 +455,23 @@ export async function findApprovedRequirementItems(
     .orderBy('i.id');
   if (filter.listId !== undefined) query = query.where('i.list_id', '=', filter.listId);
   if (filter.itemIds) query = query.where('i.id', 'in', [...filter.itemIds]);
+  if (filter.capabilityArea !== undefined) {
+    query = query.where('i.capability_area', '=', filter.capabilityArea);
+  }
+  if (filter.remainingOnly) query = query.where(sql<boolean>`i.approved_quantity > ${packaged}`);
+  if (filter.after) {
+    const { cycle, rank, id } = filter.after;
+    query = query.where(
+      sql<boolean>`(l.cycle, i.priority_rank, i.id) > (${cycle}::char(7), ${rank}::int, ${id}::bigint)`,
+    );
+  }
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
   const rows = await query.execute();
   return rows.map((row) => ({
     ...toRequirementItem(row as ItemRow),
     approvedQuantity: row.approved_quantity!,
     cycle: row.cycle,
+    listTitle: row.list_title,
+    packagedQuantity: Number(row.packaged_quantity),
   }));
 }

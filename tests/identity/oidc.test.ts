@@ -6,58 +6,27 @@
  * provider never reaches the app, the app reaches the provider for discovery, token and
  * UserInfo). The provider's accounts carry `purl_role` / `purl_party` claims.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/http/app.js';
 import { csrfTokenFor } from '../../src/http/security.js';
+import { oidcOptionsFromEnv, safeReturnPath } from '../../src/services/oidc-service.js';
+import { safeReturnTo } from '../../src/web/src/app/return-path.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
+import { startOidcProvider, type OidcTestProvider } from '../support/oidc-provider.js';
 
-const CLIENT_ID = 'purl-ledger';
-const CLIENT_SECRET = 'a-client-secret-of-enough-length-for-hs256';
 const REDIRECT_URI = 'https://ledger.example/api/v1/auth/oidc/callback';
 
-/** The provider's accounts: the login name is the subject. */
-const ACCOUNTS: Record<string, Record<string, unknown>> = {
-  'coord-1': { email: 'coord@ministry.example', name: 'Coordinator One', purl_role: 'coordinator' },
-  'nld-1': { email: 'nld@ministry.example', purl_role: 'contributor', purl_party: 'NLD' },
-  'norole-1': { email: 'norole@ministry.example' },
-  'badrole-1': { email: 'bad@ministry.example', purl_role: 'system' },
-  'noparty-1': { email: 'noparty@ministry.example', purl_role: 'contributor' },
-};
-
-async function startProvider(): Promise<{ issuer: string; server: Server }> {
-  // Listen first (the issuer URL names the port), then hand requests to the provider.
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-    ],
-    // The PURL claims come with the openid scope (so with code flow: from UserInfo).
-    claims: {
-      openid: ['sub', 'purl_role', 'purl_party'],
-      email: ['email', 'email_verified'],
-      profile: ['name'],
-    },
-    cookies: { keys: ['test-cookie-key-0123456789'] },
-    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600 },
-    features: { devInteractions: { enabled: true } },
-    findAccount: (_ctx, id) =>
-      ACCOUNTS[id] ? { accountId: id, claims: () => ({ sub: id, ...ACCOUNTS[id] }) } : undefined,
-  });
-  provider.on('server_error', (_ctx, error) => console.error('oidc-provider', error));
-  server.on('request', provider.callback());
-  return { issuer, server };
-}
+/** Return paths a sign-in must not keep: other sites, tricks that browsers read as one. */
+const HOSTILE_RETURNS = [
+  '//evil.example',
+  'https://evil.example',
+  '/\\evil',
+  '/\t/evil.example',
+  '\\\\evil.example',
+  'javascript:alert(1)',
+  '/api/v1/auth/me',
+  '/sign-in?returnTo=/packages',
+];
 
 /** A browser's cookies for the provider (one origin; paths ignored: every cookie is sent). */
 class CookieJar {
@@ -81,7 +50,11 @@ class CookieJar {
 }
 
 /** Plays the browser at the provider: from its authorization URL to the redirect to the app. */
-async function signInAtProvider(authorizationUrl: string, login: string): Promise<URL> {
+async function signInAtProvider(
+  authorizationUrl: string,
+  login: string,
+  { denyConsent = false } = {},
+): Promise<URL> {
   const jar = new CookieJar();
   let url = new URL(authorizationUrl);
   let method: 'GET' | 'POST' = 'GET';
@@ -109,6 +82,13 @@ async function signInAtProvider(authorizationUrl: string, login: string): Promis
     const html = await response.text();
     expect(response.status, html.slice(0, 500)).toBe(200);
     // An interaction page: the login form, or the consent form. Submit it as a user would.
+    const abort = /href="([^"]*\/abort)"/.exec(html)?.[1];
+    if (denyConsent && !html.includes('name="login"') && abort) {
+      url = new URL(abort, url);
+      method = 'GET';
+      body = undefined;
+      continue;
+    }
     method = 'POST';
     body = html.includes('name="login"')
       ? new URLSearchParams({ prompt: 'login', login, password: 'any' })
@@ -129,35 +109,38 @@ function cookieOf(setCookie: string | string[] | undefined, name: string): strin
 describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
   let t: TestDatabase;
   let app: App;
-  let provider: { issuer: string; server: Server };
+  let provider: OidcTestProvider;
 
   beforeAll(async () => {
-    provider = await startProvider();
+    provider = await startOidcProvider([REDIRECT_URI]);
     t = await openTestDatabase(engine);
     app = await buildApp({
       database: t.database,
       // Only to create DEU's contribution as DEU; every OIDC request carries no such header.
       devActors: true,
-      oidc: {
-        issuer: provider.issuer,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        redirectUri: REDIRECT_URI,
-        roleClaim: 'purl_role',
-        partyClaim: 'purl_party',
-        allowInsecureRequests: true, // the test provider is plain http on loopback
-      },
+      oidc: provider.options(REDIRECT_URI),
+      // Every sign-in here comes from one address: more than sign-in's limit by address.
+      rateLimits: { loginPerAddress: { max: 1000, windowMs: 300_000 } },
     });
   });
   afterAll(async () => {
     await app?.close();
     await t?.close();
-    await new Promise((resolve) => provider?.server.close(resolve));
+    await provider?.close();
   });
 
   /** Login redirect → provider → callback; returns the callback's answer. */
-  async function oidcSignIn(login: string, headers: Record<string, string> = {}) {
-    const start = await app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' });
+  async function oidcSignIn(
+    login: string,
+    headers: Record<string, string> = {},
+    returnTo?: string,
+    { denyConsent = false } = {},
+  ) {
+    const start = await app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/oidc/login',
+      ...(returnTo === undefined ? {} : { query: { returnTo } }),
+    });
     expect(start.statusCode, start.body).toBe(302);
     const authorizationUrl = start.headers.location as string;
     expect(authorizationUrl.startsWith(`${provider.issuer}/`)).toBe(true);
@@ -165,8 +148,12 @@ describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
     expect(params.get('code_challenge_method')).toBe('S256');
     expect(params.get('nonce')).toBeTruthy();
     const state = cookieOf(start.headers['set-cookie'], 'purl_oidc_state');
-    expect(state).toBe(params.get('state'));
-    const back = await signInAtProvider(authorizationUrl, login);
+    // The cookie starts with the state; the return path never goes to the provider.
+    expect(state?.split('.')[0]).toBe(params.get('state'));
+    if (returnTo && returnTo !== '/') {
+      expect(authorizationUrl).not.toContain(encodeURIComponent(returnTo));
+    }
+    const back = await signInAtProvider(authorizationUrl, login, { denyConsent });
     const callback = await app.inject({
       method: 'GET',
       url: `/api/v1/auth/oidc/callback${back.search}`,
@@ -231,6 +218,7 @@ describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
       method: 'GET',
       url: `/api/v1/auth/oidc/callback${back.search}`,
       cookies: { purl_oidc_state: state },
+      headers: { accept: 'application/json' },
     });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error).toMatchObject({
@@ -244,9 +232,20 @@ describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
     const noCookie = await app.inject({
       method: 'GET',
       url: `/api/v1/auth/oidc/callback${returned.search}`,
+      headers: { accept: 'application/json' },
     });
     expect(noCookie.statusCode).toBe(400);
     expect(noCookie.json().error.details.reason).toBe('state_mismatch');
+
+    // A browser is sent back to the sign-in page, which says to start again.
+    const inBrowser = await app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback${back.search}`,
+      cookies: { purl_oidc_state: state },
+      headers: { accept: 'text/html' },
+    });
+    expect(inBrowser.statusCode).toBe(302);
+    expect(inBrowser.headers.location).toBe('/sign-in?oidcError=attempt_unknown');
   });
 
   it('refuses a user without a usable role claim, and audits it', async () => {
@@ -255,7 +254,7 @@ describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
       ['badrole-1', 'role_unknown'],
       ['noparty-1', 'party_missing'],
     ] as const) {
-      const { callback } = await oidcSignIn(login);
+      const { callback } = await oidcSignIn(login, { accept: 'application/json' });
       expect(callback.statusCode, callback.body).toBe(403);
       expect(callback.json().error).toMatchObject({
         code: 'OIDC_CLAIMS_REFUSED',
@@ -277,6 +276,113 @@ describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
     expect(
       JSON.stringify(failures, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
     ).toContain('"reason":"role_missing"');
+  });
+
+  it('ends on the page the browser asked for: the return path survives the provider', async () => {
+    const { callback } = await oidcSignIn('coord-1', {}, '/packages/3?tab=deliveries#top');
+    expect(callback.statusCode, callback.body).toBe(302);
+    expect(callback.headers.location).toBe('/packages/3?tab=deliveries#top');
+    expect(cookieOf(callback.headers['set-cookie'], 'purl_session')).toBeTruthy();
+    // The sign-in cookie is cleared once used.
+    const cleared = ([] as string[])
+      .concat(callback.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('purl_oidc_state='));
+    expect(cleared).toMatch(/^purl_oidc_state=;/);
+
+    // Without a return path, or with `/`: the start page.
+    for (const returnTo of [undefined, '/']) {
+      const plain = await oidcSignIn('coord-1', {}, returnTo);
+      expect(plain.callback.headers.location).toBe('/');
+    }
+  });
+
+  it('never sends the browser to another site: a hostile return path ends on /', async () => {
+    for (const returnTo of HOSTILE_RETURNS) {
+      const { callback, state } = await oidcSignIn('coord-1', {}, returnTo);
+      expect(callback.statusCode, `${returnTo}: ${callback.body}`).toBe(302);
+      expect(callback.headers.location, returnTo).toBe('/');
+      expect(state, returnTo).not.toContain('.'); // nothing kept to return to
+    }
+  });
+
+  it('a return path changed in the browser’s cookie matches no sign-in', async () => {
+    const start = await app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/oidc/login',
+      query: { returnTo: '/packages' },
+    });
+    const state = cookieOf(start.headers['set-cookie'], 'purl_oidc_state')!;
+    expect(state).toContain('.');
+    const back = await signInAtProvider(start.headers.location as string, 'coord-1');
+    const forged = `${state.split('.')[0]}.${Buffer.from('/admin').toString('base64url')}`;
+    const callback = await app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback${back.search}`,
+      cookies: { purl_oidc_state: forged },
+      headers: { accept: 'application/json' },
+    });
+    expect(callback.statusCode, callback.body).toBe(400);
+    expect(callback.json().error.details.reason).toBe('attempt_unknown');
+    // A hostile path forged into the cookie is not even used for the way back to sign-in.
+    const hostile = await app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback${back.search}`,
+      cookies: {
+        purl_oidc_state: `${state.split('.')[0]}.${Buffer.from('//evil.example').toString('base64url')}`,
+      },
+    });
+    expect(hostile.statusCode).toBe(302);
+    expect(hostile.headers.location).toBe('/sign-in?oidcError=attempt_unknown');
+  });
+
+  it('a refused sign-in sends the browser back to sign-in, saying why, keeping the page', async () => {
+    const noRole = await oidcSignIn('norole-1', { accept: 'text/html' }, '/packages');
+    expect(noRole.callback.statusCode, noRole.callback.body).toBe(302);
+    expect(noRole.callback.headers.location).toBe(
+      '/sign-in?returnTo=%2Fpackages&oidcError=role_missing',
+    );
+    expect(cookieOf(noRole.callback.headers['set-cookie'], 'purl_session')).toBeUndefined();
+
+    // The user declines at the provider's consent page: the provider answers access_denied.
+    const denied = await oidcSignIn('coord-1', {}, '/packages/3', { denyConsent: true });
+    expect(denied.back.searchParams.get('error')).toBe('access_denied');
+    expect(denied.callback.statusCode, denied.callback.body).toBe(302);
+    expect(denied.callback.headers.location).toBe(
+      '/sign-in?returnTo=%2Fpackages%2F3&oidcError=provider_access_denied',
+    );
+    const asJson = await oidcSignIn('coord-1', { accept: 'application/json' }, undefined, {
+      denyConsent: true,
+    });
+    expect(asJson.callback.statusCode).toBe(400);
+    expect(asJson.callback.json().error).toMatchObject({
+      code: 'OIDC_LOGIN_FAILED',
+      details: { reason: 'provider_access_denied' },
+    });
+  });
+
+  it('a provider out of reach sends the browser back to sign-in with what to do', async () => {
+    const offline = await buildApp({
+      database: t.database,
+      oidc: { ...provider.options(REDIRECT_URI), issuer: 'http://127.0.0.1:9' },
+    });
+    try {
+      const browser = await offline.inject({
+        method: 'GET',
+        url: '/api/v1/auth/oidc/login',
+        query: { returnTo: '/packages' },
+      });
+      expect(browser.statusCode, browser.body).toBe(302);
+      expect(browser.headers.location).toBe('/sign-in?returnTo=%2Fpackages&oidcError=unavailable');
+      const script = await offline.inject({
+        method: 'GET',
+        url: '/api/v1/auth/oidc/login',
+        headers: { accept: 'application/json' },
+      });
+      expect(script.statusCode).toBe(503);
+      expect(script.json().error.code).toBe('OIDC_PROVIDER_UNAVAILABLE');
+    } finally {
+      await offline.close();
+    }
   });
 
   it('a contributor signed in for NLD cannot write DEU’s contribution', async () => {
@@ -325,5 +431,32 @@ describe.each(ENGINES)('OIDC sign-in on %s', (engine) => {
       title: 'mine',
     });
     expect(own.statusCode, own.body).toBe(201);
+  });
+});
+
+describe('the return path rule', () => {
+  it('is the same on the server and in the web app', () => {
+    const kept = ['/', '/packages/3', '/analysis/drill?figure=funnel.paid', '/sign-in-help'];
+    for (const value of kept) {
+      expect(safeReturnPath(value), value).toBe(value);
+      expect(safeReturnTo(value), value).toBe(value);
+    }
+    for (const value of [...HOSTILE_RETURNS, '', '/sign-in', '/x\\y', `/${'a'.repeat(1000)}`]) {
+      expect(safeReturnPath(value), value).toBeUndefined();
+      expect(safeReturnTo(value), value).toBeUndefined();
+    }
+  });
+});
+
+describe('OIDC options from the environment', () => {
+  it('reads the provider’s name for the sign-in button, when given', () => {
+    const env = {
+      PURL_OIDC_ISSUER: 'https://id.ministry.example',
+      PURL_OIDC_CLIENT_ID: 'purl',
+      PURL_OIDC_CLIENT_SECRET: 'secret',
+      PURL_OIDC_REDIRECT_URI: 'https://ledger.example/api/v1/auth/oidc/callback',
+    };
+    expect(oidcOptionsFromEnv(env)?.displayName).toBeUndefined();
+    expect(oidcOptionsFromEnv({ ...env, PURL_OIDC_NAME: ' MinID ' })?.displayName).toBe('MinID');
   });
 });

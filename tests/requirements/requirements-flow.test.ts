@@ -176,20 +176,38 @@ describe.each(ENGINES)('requirement lists on %s: the whole flow', (engine) => {
         .sort(),
     ).toEqual(['coordinator', 'recipient', 'supplier']);
 
-    // The package composer sees the approved items with a quantity above 0.
+    // The package composer sees the approved items with a quantity above 0, a page at a time.
     const approved = await listApprovedItems(h.t.database, systemActor('test'), {
       listId: BigInt(list.id),
     });
-    expect(approved.map((i) => [String(i.id), i.approvedQuantity, i.cycle])).toEqual([
+    expect(approved.items.map((i) => [String(i.id), i.approvedQuantity, i.cycle])).toEqual([
       [interceptors, 20, '2025-09'],
       [artillery, 8_000, '2025-09'],
     ]);
+    const firstPage = await h.request(
+      'coordinator',
+      'GET',
+      `/api/v1/requirement-lists/approved-items?listId=${list.id}&limit=1`,
+    );
+    expect(firstPage.statusCode).toBe(200);
+    expect(firstPage.json().items).toMatchObject([
+      { id: interceptors, cycle: '2025-09', packagedQuantity: 0, remainingQuantity: 20 },
+    ]);
+    const secondPage = await h.request(
+      'coordinator',
+      'GET',
+      `/api/v1/requirement-lists/approved-items?listId=${list.id}&limit=1&cursor=${firstPage.json().nextCursor}`,
+    );
+    expect(secondPage.json()).toMatchObject({
+      items: [{ id: artillery, listTitle: expect.any(String), remainingQuantity: 8_000 }],
+      nextCursor: null,
+    });
 
     // Close.
     const closed = await audited('coordinator', 'POST', `${url}/close`);
     expect(closed.json()).toMatchObject({ status: 'closed' });
     expect(closed.json().closedAt).toEqual(expect.any(String));
-    expect(await listApprovedItems(h.t.database, systemActor('test'))).not.toContainEqual(
+    expect((await listApprovedItems(h.t.database, systemActor('test'))).items).not.toContainEqual(
       expect.objectContaining({ listId: BigInt(list.id) }),
     );
 
@@ -307,6 +325,7 @@ describe.each(ENGINES)('requirement lists on %s: the whole flow', (engine) => {
     expect(operations.map((o) => o.operationId).sort()).toEqual(
       [
         'listRequirementLists',
+        'listApprovedRequirementItems',
         'createRequirementList',
         'getRequirementList',
         'addRequirementItem',

@@ -277,9 +277,11 @@ describe('the dashboard, drill-down and public page in the browser', () => {
     const adminConsole = collectConsoleErrors(adminPage);
     await adminPage.goto(`${server.url}/`);
     await signIn(adminPage, server.url, 'admin@demo.purl');
-    await adminPage.getByRole('heading', { name: 'Welcome' }).waitFor();
+    // The start page takes it to its first page: the administration.
+    await adminPage.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
     const links = await adminPage.getByRole('navigation').getByRole('link').allInnerTexts();
-    expect(links).toEqual(['Public figures']);
+    // Its own administration and the public figures: no operational page.
+    expect(links).toEqual(['Administration', 'Public figures']);
     await adminPage.goto(`${server.url}/analysis/drill?figure=funnel.paid`);
     await adminPage.getByRole('heading', { name: 'Not available for your role' }).waitFor();
     expectNoConsoleErrors(adminConsole);

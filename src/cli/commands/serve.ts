@@ -31,7 +31,8 @@ export function registerServe(program: Command): void {
         '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo, ' +
         'PURL_WEB_DIST for where the built app is, ' +
         'PURL_OIDC_ISSUER, PURL_OIDC_CLIENT_ID, PURL_OIDC_CLIENT_SECRET, PURL_OIDC_REDIRECT_URI, ' +
-        'PURL_OIDC_ROLE_CLAIM, PURL_OIDC_PARTY_CLAIM for sign-in with an OpenID provider)',
+        'PURL_OIDC_ROLE_CLAIM, PURL_OIDC_PARTY_CLAIM, PURL_OIDC_NAME for sign-in with an OpenID ' +
+        'provider)',
     )
     .action(async () => {
       await serve();

@@ -152,6 +152,8 @@ export interface AuthRouteOptions extends AppDependencies {
   loginRateLimit?: RateLimitOptions | undefined;
   /** OpenID Connect sign-in is configured (its routes exist): `GET /auth/providers` says so. */
   oidcEnabled?: boolean;
+  /** The provider's name for the sign-in button (`PURL_OIDC_NAME`), when configured. */
+  oidcName?: string | undefined;
 }
 
 /** The `/auth/oidc/login` route of `oidc.ts`, which a browser navigates to (never fetches). */
@@ -166,6 +168,10 @@ const AuthProviders = z
         .string()
         .nullable()
         .describe('Where a browser goes to sign in with the identity provider; null when off.'),
+      name: z
+        .string()
+        .optional()
+        .describe('The identity provider’s name to show on the sign-in button, when configured.'),
     }),
   })
   .meta({ id: 'AuthProviders' });
@@ -209,7 +215,7 @@ function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void 
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (
   app,
-  { database, now, loginRateLimit, oidcEnabled = false },
+  { database, now, loginRateLimit, oidcEnabled = false, oidcName },
 ) => {
   app.get(
     '/auth/providers',
@@ -224,7 +230,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (
     },
     async () => ({
       password: true as const,
-      oidc: { enabled: oidcEnabled, loginUrl: oidcEnabled ? OIDC_LOGIN_PATH : null },
+      oidc: {
+        enabled: oidcEnabled,
+        loginUrl: oidcEnabled ? OIDC_LOGIN_PATH : null,
+        ...(oidcEnabled && oidcName ? { name: oidcName } : {}),
+      },
     }),
   );
 

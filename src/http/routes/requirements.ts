@@ -24,6 +24,7 @@ import {
   closeRequirementList,
   createRequirementList,
   getRequirementList,
+  listApprovedItems,
   listRequirementLists,
   removeRequirementItem,
   reorderRequirementItems,
@@ -96,6 +97,14 @@ const RequirementItemResponse = z
       'coordinator, supplier, auditor and a donor whose party funds a package holding the item; ' +
       'others get `{ "redacted": true }`.',
   });
+
+const ApprovedItemResponse = RequirementItemResponse.extend({
+  approvedQuantity: z.number().int(),
+  cycle: z.string().describe('The cycle of the item’s approved list.'),
+  listTitle: z.string(),
+  packagedQuantity: z.number().int().describe('Already in packages that are not cancelled.'),
+  remainingQuantity: z.number().int().describe('Approved quantity not yet packaged.'),
+}).meta({ id: 'ApprovedRequirementItem' });
 
 const listFields = {
   id: bigintString,
@@ -261,6 +270,44 @@ export const requirementRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
       const list = await createRequirementList(database, actorOf(request), request.body);
       reply.code(201);
       return withEtag(reply, listResponse(list));
+    },
+  );
+
+  app.get(
+    '/requirement-lists/approved-items',
+    {
+      schema: {
+        operationId: 'listApprovedRequirementItems',
+        tags: TAGS,
+        summary: 'Approved items a package can be composed from, by cycle and priority',
+        querystring: PageQuery.extend({
+          listId: bigintString.optional(),
+          capabilityArea: z.string().max(40).optional(),
+          remaining: z
+            .enum(['true', 'false'])
+            .optional()
+            .describe('true (default): only items with approved quantity not yet packaged.'),
+        }),
+        response: { 200: pageOf(ApprovedItemResponse) },
+      },
+    },
+    async (request) => {
+      const { remaining, ...query } = request.query;
+      const page = await listApprovedItems(database, actorOf(request), {
+        ...query,
+        remainingOnly: remaining !== 'false',
+      });
+      return {
+        items: page.items.map((item) => ({
+          ...itemResponse(item),
+          approvedQuantity: item.approvedQuantity,
+          cycle: item.cycle,
+          listTitle: item.listTitle,
+          packagedQuantity: item.packagedQuantity,
+          remainingQuantity: item.approvedQuantity - item.packagedQuantity,
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 

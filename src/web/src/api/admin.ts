@@ -3,8 +3,9 @@
  * disable), parties (admins edit names and currency), and the signed-in user's sessions and API
  * tokens. Writes to versioned records (users, parties) send `If-Match` with the version shown.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client';
+import { ifMatch, useCommand } from './commands';
 import type { components } from './schema';
 
 export type User = components['schemas']['User'];
@@ -32,8 +33,6 @@ export interface UpdateUserBody {
   disabled?: boolean;
 }
 
-const etag = (version: number) => `"${version}"`;
-
 export function useUsers(filters: Record<UserFilter, string>, cursor: string | undefined) {
   const query: {
     role?: UserRole;
@@ -58,26 +57,27 @@ export function useUsers(filters: Record<UserFilter, string>, cursor: string | u
   });
 }
 
+/** Refreshes the queries under `queryKey` (awaited). */
+function refreshing(queryKey: readonly string[]) {
+  return (client: QueryClient) => client.invalidateQueries({ queryKey });
+}
+
 export function useCreateUser() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: CreateUserBody) => unwrap(api.POST('/api/v1/users', { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+  return useCommand((body: CreateUserBody) => api.POST('/api/v1/users', { body }), {
+    onSuccess: refreshing(['users']),
   });
 }
 
 export function useUpdateUser() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ user, body }: { user: User; body: UpdateUserBody }) =>
-      unwrap(
-        api.PATCH('/api/v1/users/{id}', {
-          params: { path: { id: user.id }, header: { 'if-match': etag(user.version) } },
-          body,
-        }),
-      ),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
-  });
+  return useCommand(
+    ({ user, body }: { user: User; body: UpdateUserBody }) =>
+      api.PATCH('/api/v1/users/{id}', {
+        params: { path: { id: user.id } },
+        headers: ifMatch(user.version),
+        body,
+      }),
+    { onSettled: refreshing(['users']) },
+  );
 }
 
 /** Every party (43 in the reference data: one page). */
@@ -96,17 +96,15 @@ export interface PartyUpdateBody {
 }
 
 export function useUpdateParty() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ party, body }: { party: Party; body: PartyUpdateBody }) =>
-      unwrap(
-        api.PATCH('/api/v1/parties/{id}', {
-          params: { path: { id: party.id }, header: { 'if-match': etag(party.version) } },
-          body,
-        }),
-      ),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['reference', 'parties'] }),
-  });
+  return useCommand(
+    ({ party, body }: { party: Party; body: PartyUpdateBody }) =>
+      api.PATCH('/api/v1/parties/{id}', {
+        params: { path: { id: party.id } },
+        headers: ifMatch(party.version),
+        body,
+      }),
+    { onSettled: refreshing(['reference', 'parties']) },
+  );
 }
 
 export function useMySessions() {
@@ -117,12 +115,10 @@ export function useMySessions() {
 }
 
 export function useRevokeSession() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.DELETE('/api/v1/auth/sessions/{id}', { params: { path: { id } } })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['account', 'sessions'] }),
-  });
+  return useCommand(
+    (id: string) => api.DELETE('/api/v1/auth/sessions/{id}', { params: { path: { id } } }),
+    { onSettled: refreshing(['account', 'sessions']) },
+  );
 }
 
 export function useMyTokens() {
@@ -139,18 +135,14 @@ export interface CreateTokenBody {
 }
 
 export function useCreateToken() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: CreateTokenBody) => unwrap(api.POST('/api/v1/auth/tokens', { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['account', 'tokens'] }),
+  return useCommand((body: CreateTokenBody) => api.POST('/api/v1/auth/tokens', { body }), {
+    onSuccess: refreshing(['account', 'tokens']),
   });
 }
 
 export function useRevokeToken() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['account', 'tokens'] }),
-  });
+  return useCommand(
+    (id: string) => api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } }),
+    { onSettled: refreshing(['account', 'tokens']) },
+  );
 }

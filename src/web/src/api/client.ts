@@ -70,3 +70,19 @@ export async function unwrap<T>(
   if (result.response.ok && result.error === undefined) return result.data as T;
   throw apiErrorOf(result.response, result.error);
 }
+
+/** Every page of a cursor-paged list, up to `maxPages` pages of 200. */
+export async function allPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+  maxPages = 20,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const answer = await fetchPage(cursor);
+    items.push(...answer.items);
+    if (!answer.nextCursor) break;
+    cursor = answer.nextCursor;
+  }
+  return items;
+}

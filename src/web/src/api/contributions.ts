@@ -7,14 +7,9 @@
  * PRECONDITION_FAILED; a pledge sends an `Idempotency-Key`. After a write the contribution's
  * queries, the lists and the analyses are invalidated (every figure may have moved).
  */
-import {
-  keepPreviousData,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type QueryClient,
-} from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client';
+import { idempotencyKey, ifMatch, useCommand } from './commands';
 import type { components, operations } from './schema';
 
 export type Contribution = components['schemas']['Contribution'];
@@ -37,10 +32,6 @@ export const CONTRIBUTION_STATUSES = [
   'paid',
   'cancelled',
 ] as const satisfies readonly ContributionStatus[];
-
-function ifMatch(version: number) {
-  return { 'If-Match': `"${version}"` };
-}
 
 export function useContributions(query: ContributionListQuery) {
   return useQuery({
@@ -69,23 +60,6 @@ export function useContributionFlow(id: string | undefined) {
   });
 }
 
-/** The parties that may contribute (allies and partners), for the donor fields. */
-export function useDonorParties(enabled = true) {
-  return useQuery({
-    queryKey: ['contributions', 'donor-parties'],
-    enabled,
-    staleTime: 10 * 60_000,
-    queryFn: async ({ signal }) => {
-      const [allies, partners] = await Promise.all(
-        (['ally', 'partner'] as const).map((kind) =>
-          unwrap(api.GET('/api/v1/parties', { params: { query: { kind, limit: 200 } }, signal })),
-        ),
-      );
-      return [...allies!.items, ...partners!.items];
-    },
-  });
-}
-
 /** After any write: the contribution, the lists, and every figure built on contributions. */
 function invalidate(client: QueryClient, id?: string) {
   void client.invalidateQueries({ queryKey: ['contributions'] });
@@ -95,12 +69,11 @@ function invalidate(client: QueryClient, id?: string) {
 }
 
 export function useCreateContribution() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ body, key }: { body: CreateContributionBody; key: string }) =>
-      unwrap(api.POST('/api/v1/contributions', { body, headers: { 'Idempotency-Key': key } })),
-    onSuccess: (created) => invalidate(client, created.id),
-  });
+  return useCommand(
+    ({ body, key }: { body: CreateContributionBody; key: string }) =>
+      api.POST('/api/v1/contributions', { body, headers: idempotencyKey(key) }),
+    { onSuccess: (client, created) => invalidate(client, created.id) },
+  );
 }
 
 interface Versioned {
@@ -108,10 +81,20 @@ interface Versioned {
   version: number;
 }
 
+/** The path and `If-Match` of a command on `contribution`. */
+function onContribution(contribution: Versioned) {
+  return { params: { path: { id: contribution.id } }, headers: ifMatch(contribution.version) };
+}
+
+/** Refreshed after the answer, accepted or refused (a stale version shows the current one). */
+const AFTER_COMMAND = {
+  onSettled: (client: QueryClient, { contribution }: { contribution: Versioned }) =>
+    invalidate(client, contribution.id),
+};
+
 export function useCommitContribution() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       contribution,
       amountMinor,
       committedOn,
@@ -120,21 +103,17 @@ export function useCommitContribution() {
       amountMinor: string;
       committedOn: string;
     }) =>
-      unwrap(
-        api.POST('/api/v1/contributions/{id}/commit', {
-          params: { path: { id: contribution.id } },
-          headers: ifMatch(contribution.version),
-          body: { amountMinor, committedOn },
-        }),
-      ),
-    onSettled: (_data, _error, { contribution }) => invalidate(client, contribution.id),
-  });
+      api.POST('/api/v1/contributions/{id}/commit', {
+        ...onContribution(contribution),
+        body: { amountMinor, committedOn },
+      }),
+    AFTER_COMMAND,
+  );
 }
 
 export function useRecordPayment() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       contribution,
       amountMinor,
       paidOn,
@@ -145,21 +124,17 @@ export function useRecordPayment() {
       paidOn: string;
       reference: string | null;
     }) =>
-      unwrap(
-        api.POST('/api/v1/contributions/{id}/payments', {
-          params: { path: { id: contribution.id } },
-          headers: ifMatch(contribution.version),
-          body: { amountMinor, paidOn, reference },
-        }),
-      ),
-    onSettled: (_data, _error, { contribution }) => invalidate(client, contribution.id),
-  });
+      api.POST('/api/v1/contributions/{id}/payments', {
+        ...onContribution(contribution),
+        body: { amountMinor, paidOn, reference },
+      }),
+    AFTER_COMMAND,
+  );
 }
 
 export function useReduceContribution() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       contribution,
       amountMinor,
       reason,
@@ -168,33 +143,25 @@ export function useReduceContribution() {
       amountMinor: string;
       reason: string;
     }) =>
-      unwrap(
-        api.POST('/api/v1/contributions/{id}/reduce', {
-          params: { path: { id: contribution.id } },
-          headers: ifMatch(contribution.version),
-          body: { amountMinor, reason },
-        }),
-      ),
-    onSettled: (_data, _error, { contribution }) => invalidate(client, contribution.id),
-  });
+      api.POST('/api/v1/contributions/{id}/reduce', {
+        ...onContribution(contribution),
+        body: { amountMinor, reason },
+      }),
+    AFTER_COMMAND,
+  );
 }
 
 export function useCancelContribution() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ contribution, reason }: { contribution: Versioned; reason: string }) =>
-      unwrap(
-        api.POST('/api/v1/contributions/{id}/cancel', {
-          params: { path: { id: contribution.id } },
-          headers: ifMatch(contribution.version),
-          body: { reason },
-        }),
-      ),
-    onSettled: (_data, _error, { contribution }) => invalidate(client, contribution.id),
-  });
+  return useCommand(
+    ({ contribution, reason }: { contribution: Versioned; reason: string }) =>
+      api.POST('/api/v1/contributions/{id}/cancel', {
+        ...onContribution(contribution),
+        body: { reason },
+      }),
+    AFTER_COMMAND,
+  );
 }
 
-/** Packages a pledge may be earmarked for (the first 200, newest first). */
 export function useEarmarkPackages(enabled: boolean) {
   return useQuery({
     queryKey: ['contributions', 'earmark-packages'],

@@ -5,9 +5,9 @@
  * deliveries as they now stand; the package itself may change status (in delivery, delivered),
  * so it is fetched again.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client';
-import { idempotencyKey, ifMatch } from './packages';
+import { idempotencyKey, ifMatch, useCommand } from './commands';
 import type { components } from './schema';
 
 export type Deliveries = components['schemas']['Deliveries'];
@@ -50,21 +50,20 @@ export function useDeliveries(packageId: string | undefined) {
   });
 }
 
-function useAfterDelivery() {
-  const client = useQueryClient();
-  return (deliveries: Deliveries) => {
-    client.setQueryData(['packages', 'deliveries', deliveries.packageId], deliveries);
-    return Promise.all([
-      client.invalidateQueries({ queryKey: ['packages'] }),
-      client.invalidateQueries({ queryKey: ['analytics'] }),
-    ]);
-  };
+/** The deliveries as they now stand; the package (its status) and the analyses may have moved. */
+function refreshDeliveries(client: QueryClient, deliveries: Deliveries) {
+  client.setQueryData(['packages', 'deliveries', deliveries.packageId], deliveries);
+  return Promise.all([
+    client.invalidateQueries({ queryKey: ['packages'] }),
+    client.invalidateQueries({ queryKey: ['analytics'] }),
+  ]);
 }
 
+const AFTER_DELIVERY = { onSuccess: refreshDeliveries };
+
 export function useCreateShipment() {
-  const after = useAfterDelivery();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       packageId,
       body,
     }: {
@@ -75,36 +74,31 @@ export function useCreateShipment() {
         lines: { packageLineId: string; quantity: number }[];
       };
     }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/shipments', {
-          params: { path: { id: packageId } },
-          body,
-          headers: idempotencyKey(),
-        }),
-      ),
-    onSuccess: after,
-  });
+      api.POST('/api/v1/packages/{id}/shipments', {
+        params: { path: { id: packageId } },
+        body,
+        headers: idempotencyKey(),
+      }),
+    AFTER_DELIVERY,
+  );
 }
 
 export function useAdvanceShipment() {
-  const after = useAfterDelivery();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       shipment,
       body,
     }: {
       shipment: Pick<Shipment, 'id' | 'version'>;
       body: { status: 'dispatched' | 'arrived_hub' | 'handed_over'; on: string };
     }) =>
-      unwrap(
-        api.POST('/api/v1/shipments/{id}/status', {
-          params: { path: { id: shipment.id } },
-          body,
-          headers: ifMatch(shipment.version),
-        }),
-      ),
-    onSuccess: after,
-  });
+      api.POST('/api/v1/shipments/{id}/status', {
+        params: { path: { id: shipment.id } },
+        body,
+        headers: ifMatch(shipment.version),
+      }),
+    AFTER_DELIVERY,
+  );
 }
 
 export interface ReceiptLineInput {
@@ -114,41 +108,32 @@ export interface ReceiptLineInput {
 }
 
 export function useRecordReceipt() {
-  const after = useAfterDelivery();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       shipmentId,
       body,
     }: {
       shipmentId: string;
       body: { receivedOn: string; lines: ReceiptLineInput[] };
     }) =>
-      unwrap(
-        api.POST('/api/v1/shipments/{id}/receipt', {
-          params: { path: { id: shipmentId } },
-          body,
-        }),
-      ),
-    onSuccess: after,
-  });
+      api.POST('/api/v1/shipments/{id}/receipt', { params: { path: { id: shipmentId } }, body }),
+    AFTER_DELIVERY,
+  );
 }
 
 export function useResolveDiscrepancy() {
-  const after = useAfterDelivery();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       discrepancyId,
       body,
     }: {
       discrepancyId: string;
       body: { resolution: DiscrepancyResolution; note?: string | null };
     }) =>
-      unwrap(
-        api.POST('/api/v1/discrepancies/{id}/resolve', {
-          params: { path: { id: discrepancyId } },
-          body,
-        }),
-      ),
-    onSuccess: after,
-  });
+      api.POST('/api/v1/discrepancies/{id}/resolve', {
+        params: { path: { id: discrepancyId } },
+        body,
+      }),
+    AFTER_DELIVERY,
+  );
 }

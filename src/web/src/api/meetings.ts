@@ -8,15 +8,11 @@
  * Announcement writes change the meeting: they send `If-Match` with the meeting's version, so
  * a stale page gets PRECONDITION_FAILED; creating calls send an `Idempotency-Key`.
  */
-import {
-  keepPreviousData,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type QueryClient,
-} from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { analysisSearchEntries, type AnalysisOptions } from './analysis-options';
 import { api, unwrap } from './client';
+import { idempotencyKey, ifMatch, useCommand } from './commands';
+import { todayIso } from '../ui/days';
 import type { components, operations } from './schema';
 
 export type Meeting = components['schemas']['Meeting'];
@@ -42,11 +38,6 @@ export interface NextMeeting {
   meeting: Meeting | null;
   /** `upcoming`: held today or later; `latest`: none is planned, this is the last one held. */
   when: 'upcoming' | 'latest';
-}
-
-/** Today as `YYYY-MM-DD` in UTC (the server's calendar). */
-export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
 }
 
 export function useNextMeeting() {
@@ -118,18 +109,16 @@ function invalidate(client: QueryClient) {
 }
 
 export function useCreateMeeting() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ body, key }: { body: CreateMeetingBody; key: string }) =>
-      unwrap(api.POST('/api/v1/meetings', { body, headers: { 'Idempotency-Key': key } })),
-    onSuccess: () => invalidate(client),
-  });
+  return useCommand(
+    ({ body, key }: { body: CreateMeetingBody; key: string }) =>
+      api.POST('/api/v1/meetings', { body, headers: idempotencyKey(key) }),
+    { onSuccess: invalidate },
+  );
 }
 
 export function useAddAnnouncement() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       meeting,
       body,
       key,
@@ -138,15 +127,13 @@ export function useAddAnnouncement() {
       body: CreateAnnouncementBody;
       key: string;
     }) =>
-      unwrap(
-        api.POST('/api/v1/meetings/{id}/announcements', {
-          params: { path: { id: meeting.id } },
-          headers: { 'If-Match': `"${meeting.version}"`, 'Idempotency-Key': key },
-          body,
-        }),
-      ),
-    onSettled: () => invalidate(client),
-  });
+      api.POST('/api/v1/meetings/{id}/announcements', {
+        params: { path: { id: meeting.id } },
+        headers: { ...ifMatch(meeting.version), ...idempotencyKey(key) },
+        body,
+      }),
+    { onSettled: invalidate },
+  );
 }
 
 interface LinkVariables {
@@ -158,39 +145,32 @@ interface LinkVariables {
 function linkParams({ meeting, announcementId, contributionId }: LinkVariables) {
   return {
     params: { path: { id: meeting.id, announcementId, contributionId } },
-    headers: { 'If-Match': `"${meeting.version}"` },
+    headers: ifMatch(meeting.version),
   };
 }
 
 export function useLinkContribution() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (variables: LinkVariables) =>
-      unwrap(
-        api.PUT(
-          '/api/v1/meetings/{id}/announcements/{announcementId}/contributions/{contributionId}',
-          linkParams(variables),
-        ),
+  return useCommand(
+    (variables: LinkVariables) =>
+      api.PUT(
+        '/api/v1/meetings/{id}/announcements/{announcementId}/contributions/{contributionId}',
+        linkParams(variables),
       ),
-    onSettled: () => invalidate(client),
-  });
+    { onSettled: invalidate },
+  );
 }
 
 export function useUnlinkContribution() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (variables: LinkVariables) =>
-      unwrap(
-        api.DELETE(
-          '/api/v1/meetings/{id}/announcements/{announcementId}/contributions/{contributionId}',
-          linkParams(variables),
-        ),
+  return useCommand(
+    (variables: LinkVariables) =>
+      api.DELETE(
+        '/api/v1/meetings/{id}/announcements/{announcementId}/contributions/{contributionId}',
+        linkParams(variables),
       ),
-    onSettled: () => invalidate(client),
-  });
+    { onSettled: invalidate },
+  );
 }
 
-/** Every party (chairs, participants and announcers may be any of them). */
 export function useAllParties(enabled = true) {
   return useQuery({
     queryKey: ['meetings', 'parties'],

@@ -8,8 +8,9 @@
  * Writes to a package send `If-Match` with the version shown, so a stale page gets
  * PRECONDITION_FAILED; creating calls send an `Idempotency-Key`.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap } from './client';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
+import { allPages, api, unwrap } from './client';
+import { idempotencyKey, ifMatch, useCommand } from './commands';
 import type { components, operations } from './schema';
 
 export type PackageSummary = components['schemas']['PackageSummary'];
@@ -35,16 +36,6 @@ export const PACKAGE_STATUSES = [
   'cancelled',
 ] as const satisfies readonly PackageStatus[];
 
-/** `If-Match` for a record at `version`. */
-export function ifMatch(version: number) {
-  return { 'If-Match': `"${version}"` };
-}
-
-/** A fresh `Idempotency-Key` (one per form submission). */
-export function idempotencyKey() {
-  return { 'Idempotency-Key': crypto.randomUUID() };
-}
-
 export function usePackages(query: PackageListQuery) {
   return useQuery({
     queryKey: ['packages', 'list', query],
@@ -60,22 +51,6 @@ export function usePackage(id: string | undefined) {
     queryFn: ({ signal }) =>
       unwrap(api.GET('/api/v1/packages/{id}', { params: { path: { id: id! } }, signal })),
   });
-}
-
-/** Every page of a cursor-paged list, up to `maxPages` pages of 200. */
-async function allPages<T>(
-  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
-  maxPages = 20,
-): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const answer = await fetchPage(cursor);
-    items.push(...answer.items);
-    if (!answer.nextCursor) break;
-    cursor = answer.nextCursor;
-  }
-  return items;
 }
 
 /** Statuses of a contribution that may fund a package (a pledge may not). */
@@ -107,82 +82,36 @@ export function useAllocatableContributions(enabled: boolean) {
 export interface ApprovedItem {
   item: RequirementItem;
   list: Pick<RequirementList, 'id' | 'cycle' | 'title'>;
+  /** Already in packages that are not cancelled. */
+  packagedQuantity: number;
   /** Approved quantity not yet in a package that is not cancelled. */
   remainingQuantity: number;
 }
 
 /**
  * The items of approved requirement lists with part of their approved quantity not yet in a
- * package (cancelled packages do not count): the lists' details, less the lines of every
- * package that is not cancelled.
+ * package (cancelled packages do not count), by cycle and priority: the server's composer list
+ * (`GET /requirement-lists/approved-items`), every page of it.
  */
 export function useApprovedItems(enabled: boolean) {
   return useQuery({
     queryKey: ['packages', 'approved-items'],
     enabled,
     queryFn: async ({ signal }): Promise<ApprovedItem[]> => {
-      const [lists, packages] = await Promise.all([
-        allPages((cursor) =>
-          unwrap(
-            api.GET('/api/v1/requirement-lists', {
-              params: {
-                query: { status: 'approved', limit: 200, ...(cursor ? { cursor } : {}) },
-              },
-              signal,
-            }),
-          ),
+      const items = await allPages((cursor) =>
+        unwrap(
+          api.GET('/api/v1/requirement-lists/approved-items', {
+            params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
+            signal,
+          }),
         ),
-        allPages((cursor) =>
-          unwrap(
-            api.GET('/api/v1/packages', {
-              params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } },
-              signal,
-            }),
-          ),
-        ),
-      ]);
-      const [details, packageDetails] = await Promise.all([
-        Promise.all(
-          lists.map((list) =>
-            unwrap(
-              api.GET('/api/v1/requirement-lists/{id}', {
-                params: { path: { id: list.id } },
-                signal,
-              }),
-            ),
-          ),
-        ),
-        Promise.all(
-          packages
-            .filter((p) => p.status !== 'cancelled')
-            .map((p) =>
-              unwrap(api.GET('/api/v1/packages/{id}', { params: { path: { id: p.id } }, signal })),
-            ),
-        ),
-      ]);
-      const packaged = new Map<string, number>();
-      for (const detail of packageDetails) {
-        for (const line of detail.lines) {
-          packaged.set(
-            line.requirementItemId,
-            (packaged.get(line.requirementItemId) ?? 0) + line.quantity,
-          );
-        }
-      }
-      return details.flatMap((list) =>
-        list.items.flatMap((item) => {
-          const remaining = (item.approvedQuantity ?? 0) - (packaged.get(item.id) ?? 0);
-          return remaining > 0
-            ? [
-                {
-                  item,
-                  list: { id: list.id, cycle: list.cycle, title: list.title },
-                  remainingQuantity: remaining,
-                },
-              ]
-            : [];
-        }),
       );
+      return items.map(({ cycle, listTitle, packagedQuantity, remainingQuantity, ...item }) => ({
+        item,
+        list: { id: item.listId, cycle, title: listTitle },
+        packagedQuantity,
+        remainingQuantity,
+      }));
     },
   });
 }
@@ -209,18 +138,17 @@ export function useFxRate(from: string | undefined, to: string, date: string | u
   });
 }
 
-/** Invalidates what a change of a package may change: it, the lists, contributions, analyses. */
-function useInvalidatePackage() {
-  const client = useQueryClient();
-  return (detail?: PackageDetail) => {
-    if (detail) client.setQueryData(['packages', 'detail', detail.id], detail);
-    return Promise.all([
-      client.invalidateQueries({ queryKey: ['packages'] }),
-      client.invalidateQueries({ queryKey: ['contributions'] }),
-      client.invalidateQueries({ queryKey: ['analytics'] }),
-    ]);
-  };
+/** Refreshes what a change of a package may change: it, the lists, contributions, analyses. */
+function refreshPackage(client: QueryClient, detail?: PackageDetail) {
+  if (detail) client.setQueryData(['packages', 'detail', detail.id], detail);
+  return Promise.all([
+    client.invalidateQueries({ queryKey: ['packages'] }),
+    client.invalidateQueries({ queryKey: ['contributions'] }),
+    client.invalidateQueries({ queryKey: ['analytics'] }),
+  ]);
 }
+
+const AFTER_PACKAGE = { onSuccess: refreshPackage };
 
 export interface CreatePackageInput {
   cycle: string;
@@ -229,181 +157,99 @@ export interface CreatePackageInput {
 }
 
 export function useCreatePackage() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: (body: CreatePackageInput) =>
-      unwrap(api.POST('/api/v1/packages', { body, headers: idempotencyKey() })),
-    onSuccess: (detail) => invalidate(detail),
-  });
+  return useCommand(
+    (body: CreatePackageInput) => api.POST('/api/v1/packages', { body, headers: idempotencyKey() }),
+    AFTER_PACKAGE,
+  );
 }
 
 type PackageRef = Pick<PackageDetail, 'id' | 'version'>;
 
+/** The path and `If-Match` of a command on `pkg`. */
+function onPackage(pkg: PackageRef) {
+  return { params: { path: { id: pkg.id } }, headers: ifMatch(pkg.version) };
+}
+
 export function useAddPackageLine() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       pkg,
       body,
     }: {
       pkg: PackageRef;
       body: { requirementItemId: string; quantity: number; unitPriceMinor?: string };
-    }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/lines', {
-          params: { path: { id: pkg.id } },
-          body,
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+    }) => api.POST('/api/v1/packages/{id}/lines', { ...onPackage(pkg), body }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useRemovePackageLine() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({ pkg, lineId }: { pkg: PackageRef; lineId: string }) =>
-      unwrap(
-        api.DELETE('/api/v1/packages/{id}/lines/{lineId}', {
-          params: { path: { id: pkg.id, lineId } },
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+  return useCommand(
+    ({ pkg, lineId }: { pkg: PackageRef; lineId: string }) =>
+      api.DELETE('/api/v1/packages/{id}/lines/{lineId}', {
+        params: { path: { id: pkg.id, lineId } },
+        headers: ifMatch(pkg.version),
+      }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useOpenPackage() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({ pkg }: { pkg: PackageRef }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/open', {
-          params: { path: { id: pkg.id } },
-          body: {},
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+  return useCommand(
+    ({ pkg }: { pkg: PackageRef }) =>
+      api.POST('/api/v1/packages/{id}/open', { ...onPackage(pkg), body: {} }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useAllocate() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       pkg,
       body,
     }: {
       pkg: PackageRef;
       body: { contributionId: string; amountMinor: string; valueDate: string };
-    }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/allocations', {
-          params: { path: { id: pkg.id } },
-          body,
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+    }) => api.POST('/api/v1/packages/{id}/allocations', { ...onPackage(pkg), body }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useAuthorizePackage() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({
+  return useCommand(
+    ({
       pkg,
       body,
     }: {
       pkg: PackageRef;
       body: { reference: string; authorizedOn: string; finalPriceMinor?: string };
-    }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/authorize', {
-          params: { path: { id: pkg.id } },
-          body,
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+    }) => api.POST('/api/v1/packages/{id}/authorize', { ...onPackage(pkg), body }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useDisburse() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({
-      pkg,
-      body,
-    }: {
-      pkg: PackageRef;
-      body: { amountMinor: string; paidOn: string };
-    }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/disbursements', {
-          params: { path: { id: pkg.id } },
-          body,
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+  return useCommand(
+    ({ pkg, body }: { pkg: PackageRef; body: { amountMinor: string; paidOn: string } }) =>
+      api.POST('/api/v1/packages/{id}/disbursements', { ...onPackage(pkg), body }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useCancelPackage() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({ pkg, reason }: { pkg: PackageRef; reason: string }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/cancel', {
-          params: { path: { id: pkg.id } },
-          body: { reason },
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
+  return useCommand(
+    ({ pkg, reason }: { pkg: PackageRef; reason: string }) =>
+      api.POST('/api/v1/packages/{id}/cancel', { ...onPackage(pkg), body: { reason } }),
+    AFTER_PACKAGE,
+  );
 }
 
 export function useClosePackage() {
-  const invalidate = useInvalidatePackage();
-  return useMutation({
-    mutationFn: ({ pkg }: { pkg: PackageRef }) =>
-      unwrap(
-        api.POST('/api/v1/packages/{id}/close', {
-          params: { path: { id: pkg.id } },
-          body: {},
-          headers: ifMatch(pkg.version),
-        }),
-      ),
-    onSuccess: (detail) => invalidate(detail),
-  });
-}
-
-/** The parties that may fund packages (allies and partners), for the donor filter. */
-export function useDonorParties() {
-  return useQuery({
-    queryKey: ['reference', 'parties', 'donors'],
-    queryFn: async ({ signal }) => {
-      const kinds = ['ally', 'partner'] as const;
-      const pages = await Promise.all(
-        kinds.map((kind) =>
-          allPages((cursor) =>
-            unwrap(
-              api.GET('/api/v1/parties', {
-                params: { query: { kind, limit: 200, ...(cursor ? { cursor } : {}) } },
-                signal,
-              }),
-            ),
-          ),
-        ),
-      );
-      return pages.flat();
-    },
-    staleTime: 10 * 60_000,
-  });
+  return useCommand(
+    ({ pkg }: { pkg: PackageRef }) =>
+      api.POST('/api/v1/packages/{id}/close', { ...onPackage(pkg), body: {} }),
+    AFTER_PACKAGE,
+  );
 }
 
 /** The contributions behind a package's allocations (donor, title), by id. */

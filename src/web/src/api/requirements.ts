@@ -11,8 +11,9 @@
  * fetched again (and the analyses, which read approved requirements); after a refusal for a
  * stale version too, so the page shows the latest one.
  */
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client';
+import { idempotencyKey, ifMatch, useCommand } from './commands';
 import { isApiError } from './errors';
 import type { components } from './schema';
 
@@ -48,10 +49,6 @@ const ROOT = ['requirements'] as const;
 const listKey = (id: string) => [...ROOT, 'list', id] as const;
 
 /** `If-Match` for the version the page shows. */
-export function ifMatch(version: number): { 'If-Match': string } {
-  return { 'If-Match': `"${version}"` };
-}
-
 export function useRequirementLists(query: RequirementListsQuery) {
   return useQuery({
     queryKey: [...ROOT, 'lists', query],
@@ -99,9 +96,28 @@ async function refresh(client: QueryClient, listId?: string): Promise<void> {
 }
 
 /** After a refusal for a stale version, the page fetches the latest one. */
-function refreshIfStale(client: QueryClient, listId: string) {
-  return (error: unknown) => {
+function refreshIfStale(listId: string) {
+  return (client: QueryClient, error: Error) => {
     if (isApiError(error) && error.code === 'PRECONDITION_FAILED') void refresh(client, listId);
+  };
+}
+
+/** After a command on an item of list `listId`: the list refreshed, also when refused as stale. */
+function afterItemCommand(listId: string) {
+  return {
+    onSuccess: (client: QueryClient) => refresh(client, listId),
+    onError: refreshIfStale(listId),
+  };
+}
+
+/** After a command answered with the list itself: shown at once, then refreshed. */
+function afterListCommand(listId: string) {
+  return {
+    onSuccess: async (client: QueryClient, updated: RequirementList) => {
+      client.setQueryData(listKey(listId), updated);
+      await refresh(client, listId);
+    },
+    onError: refreshIfStale(listId),
   };
 }
 
@@ -113,23 +129,18 @@ export interface NewRequirementList {
 }
 
 export function useCreateRequirementList() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ idempotencyKey, ...body }: NewRequirementList) =>
-      unwrap(
-        api.POST('/api/v1/requirement-lists', {
-          body,
-          headers: { 'Idempotency-Key': idempotencyKey },
-        }),
-      ),
-    onSuccess: async (list) => {
-      client.setQueryData(listKey(list.id), list);
-      await refresh(client);
+  return useCommand(
+    ({ idempotencyKey: key, ...body }: NewRequirementList) =>
+      api.POST('/api/v1/requirement-lists', { body, headers: idempotencyKey(key) }),
+    {
+      onSuccess: async (client, list) => {
+        client.setQueryData(listKey(list.id), list);
+        await refresh(client);
+      },
     },
-  });
+  );
 }
 
-/** The fields of an item the recipient writes (money as USD minor units). */
 export interface RequirementItemFields {
   capabilityArea: string;
   category: string;
@@ -150,115 +161,80 @@ function itemBody(fields: RequirementItemFields) {
 }
 
 export function useAddRequirementItem(list: Pick<RequirementList, 'id' | 'version'>) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({
-      idempotencyKey,
-      ...fields
-    }: RequirementItemFields & { idempotencyKey: string }) =>
-      unwrap(
-        api.POST('/api/v1/requirement-lists/{id}/items', {
-          params: { path: { id: list.id } },
-          body: itemBody(fields),
-          headers: { ...ifMatch(list.version), 'Idempotency-Key': idempotencyKey },
-        }),
-      ),
-    onSuccess: () => refresh(client, list.id),
-    onError: refreshIfStale(client, list.id),
-  });
+  return useCommand(
+    ({ idempotencyKey: key, ...fields }: RequirementItemFields & { idempotencyKey: string }) =>
+      api.POST('/api/v1/requirement-lists/{id}/items', {
+        params: { path: { id: list.id } },
+        body: itemBody(fields),
+        headers: { ...ifMatch(list.version), ...idempotencyKey(key) },
+      }),
+    afterItemCommand(list.id),
+  );
 }
 
 export function useUpdateRequirementItem(listId: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ item, fields }: { item: RequirementItem; fields: RequirementItemFields }) =>
-      unwrap(
-        api.PATCH('/api/v1/requirement-lists/{id}/items/{itemId}', {
-          params: { path: { id: listId, itemId: item.id } },
-          body: itemBody(fields),
-          headers: ifMatch(item.version),
-        }),
-      ),
-    onSuccess: () => refresh(client, listId),
-    onError: refreshIfStale(client, listId),
-  });
+  return useCommand(
+    ({ item, fields }: { item: RequirementItem; fields: RequirementItemFields }) =>
+      api.PATCH('/api/v1/requirement-lists/{id}/items/{itemId}', {
+        params: { path: { id: listId, itemId: item.id } },
+        body: itemBody(fields),
+        headers: ifMatch(item.version),
+      }),
+    afterItemCommand(listId),
+  );
 }
 
 export function useRemoveRequirementItem(listId: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (item: RequirementItem) =>
-      unwrap(
-        api.DELETE('/api/v1/requirement-lists/{id}/items/{itemId}', {
-          params: { path: { id: listId, itemId: item.id } },
-          headers: ifMatch(item.version),
-        }),
-      ),
-    onSuccess: () => refresh(client, listId),
-    onError: refreshIfStale(client, listId),
-  });
+  return useCommand(
+    (item: RequirementItem) =>
+      api.DELETE('/api/v1/requirement-lists/{id}/items/{itemId}', {
+        params: { path: { id: listId, itemId: item.id } },
+        headers: ifMatch(item.version),
+      }),
+    afterItemCommand(listId),
+  );
 }
 
-/** The full priority order, most important first (every item once). */
 export function useReorderRequirementItems(list: Pick<RequirementList, 'id' | 'version'>) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (itemIds: string[]) =>
-      unwrap(
-        api.PUT('/api/v1/requirement-lists/{id}/priorities', {
-          params: { path: { id: list.id } },
-          body: { itemIds },
-          headers: ifMatch(list.version),
-        }),
-      ),
-    onSuccess: async (updated) => {
-      client.setQueryData(listKey(list.id), updated);
-      await refresh(client, list.id);
-    },
-    onError: refreshIfStale(client, list.id),
-  });
+  return useCommand(
+    (itemIds: string[]) =>
+      api.PUT('/api/v1/requirement-lists/{id}/priorities', {
+        params: { path: { id: list.id } },
+        body: { itemIds },
+        headers: ifMatch(list.version),
+      }),
+    afterListCommand(list.id),
+  );
 }
 
 export function useSetApprovedQuantity(listId: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: ({ item, approvedQuantity }: { item: RequirementItem; approvedQuantity: number }) =>
-      unwrap(
-        api.PATCH('/api/v1/requirement-lists/{id}/items/{itemId}/approved-quantity', {
-          params: { path: { id: listId, itemId: item.id } },
-          body: { approvedQuantity },
-          headers: ifMatch(item.version),
-        }),
-      ),
-    onSuccess: () => refresh(client, listId),
-    onError: refreshIfStale(client, listId),
-  });
+  return useCommand(
+    ({ item, approvedQuantity }: { item: RequirementItem; approvedQuantity: number }) =>
+      api.PATCH('/api/v1/requirement-lists/{id}/items/{itemId}/approved-quantity', {
+        params: { path: { id: listId, itemId: item.id } },
+        body: { approvedQuantity },
+        headers: ifMatch(item.version),
+      }),
+    afterItemCommand(listId),
+  );
 }
 
 export type RequirementListTransition = 'submit' | 'validate' | 'approve' | 'close' | 'withdraw';
 
 export function useRequirementListTransition(list: Pick<RequirementList, 'id' | 'version'>) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (action: RequirementListTransition) => {
-      const options = { params: { path: { id: list.id } }, headers: ifMatch(list.version) };
-      switch (action) {
-        case 'submit':
-          return unwrap(api.POST('/api/v1/requirement-lists/{id}/submit', options));
-        case 'validate':
-          return unwrap(api.POST('/api/v1/requirement-lists/{id}/validate', options));
-        case 'approve':
-          return unwrap(api.POST('/api/v1/requirement-lists/{id}/approve', options));
-        case 'close':
-          return unwrap(api.POST('/api/v1/requirement-lists/{id}/close', options));
-        case 'withdraw':
-          return unwrap(api.POST('/api/v1/requirement-lists/{id}/withdraw', options));
-      }
-    },
-    onSuccess: async (updated) => {
-      client.setQueryData(listKey(list.id), updated);
-      await refresh(client, list.id);
-    },
-    onError: refreshIfStale(client, list.id),
-  });
+  return useCommand((action: RequirementListTransition) => {
+    const options = { params: { path: { id: list.id } }, headers: ifMatch(list.version) };
+    switch (action) {
+      case 'submit':
+        return api.POST('/api/v1/requirement-lists/{id}/submit', options);
+      case 'validate':
+        return api.POST('/api/v1/requirement-lists/{id}/validate', options);
+      case 'approve':
+        return api.POST('/api/v1/requirement-lists/{id}/approve', options);
+      case 'close':
+        return api.POST('/api/v1/requirement-lists/{id}/close', options);
+      case 'withdraw':
+        return api.POST('/api/v1/requirement-lists/{id}/withdraw', options);
+    }
+  }, afterListCommand(list.id));
 }

@@ -182,6 +182,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/requirement-lists/approved-items': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Approved items a package can be composed from, by cycle and priority */
+    get: operations['listApprovedRequirementItems'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/requirement-lists/{id}': {
     parameters: {
       query?: never;
@@ -2295,6 +2312,8 @@ export interface components {
         enabled: boolean;
         /** @description Where a browser goes to sign in with the identity provider; null when off. */
         loginUrl: string | null;
+        /** @description The identity provider’s name to show on the sign-in button, when configured. */
+        name?: string;
       };
     };
     Contribution: {
@@ -3235,6 +3254,45 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    ApprovedRequirementItem: {
+      /**
+       * @description An integer as a decimal string (bigint; never a JSON number).
+       * @example 50000000000
+       */
+      id: string;
+      /**
+       * @description An integer as a decimal string (bigint; never a JSON number).
+       * @example 50000000000
+       */
+      listId: string;
+      capabilityArea: string;
+      category: string;
+      lethal: boolean;
+      requestedQuantity: number;
+      approvedQuantity: number;
+      unit: string;
+      /** @description Restricted: `{ "redacted": true }` unless the reader may see requirement details. */
+      estimatedUnitCost: components['schemas']['UsdAmount'] | components['schemas']['Redacted'];
+      /** @description 1 is the most important; unique in the list. */
+      priorityRank: number;
+      /** @description Restricted, as estimatedUnitCost. */
+      description: (string | null) | components['schemas']['Redacted'];
+      /** @description Restricted, as estimatedUnitCost. */
+      justification: (string | null) | components['schemas']['Redacted'];
+      synthetic: boolean;
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description The cycle of the item’s approved list. */
+      cycle: string;
+      listTitle: string;
+      /** @description Already in packages that are not cancelled. */
+      packagedQuantity: number;
+      /** @description Approved quantity not yet packaged. */
+      remainingQuantity: number;
+    };
     RequirementList: {
       /**
        * @description An integer as a decimal string (bigint; never a JSON number).
@@ -3870,6 +3928,57 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RequirementList'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  listApprovedRequirementItems: {
+    parameters: {
+      query?: {
+        /** @description Rows per page, 1 to 200 (default 50). */
+        limit?: number;
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: string;
+        /** @description An integer as a decimal string (bigint; never a JSON number). */
+        listId?: string;
+        capabilityArea?: string;
+        /** @description true (default): only items with approved quantity not yet packaged. */
+        remaining?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ApprovedRequirementItem'][];
+            nextCursor: string | null;
+          };
         };
       };
       /** @description An error of the catalogue: see `error.code` and `error.details`. */

@@ -12,6 +12,12 @@ export interface ListSearch<K extends string> {
   filters: Record<K, string>;
   /** Sets one filter (empty removes it) and returns to the first page. */
   setFilter: (key: K, value: string) => void;
+  /**
+   * Sets several filters in one URL change (empty removes one; those not named stay) and returns
+   * to the first page. Calling `setFilter` once per key in one event would not do: each call
+   * starts from the same URL, and only the last would stay.
+   */
+  setFilters: (values: Partial<Record<K, string>>) => void;
   /** Clears every filter. */
   clearFilters: () => void;
   /** The cursor of the page shown (undefined on the first page). */
@@ -36,13 +42,16 @@ export function useListSearch<K extends string>(keys: readonly K[]): ListSearch<
   const cursor = search.get(CURSOR) ?? undefined;
   const back = (search.get(BACK) ?? '').split('.').filter(Boolean);
 
-  const setFilter = useCallback(
-    (key: K, value: string) =>
+  const setFilters = useCallback(
+    (values: Partial<Record<K, string>>) =>
       setSearch(
         (current) => {
           const next = new URLSearchParams(current);
-          if (value === '') next.delete(key);
-          else next.set(key, value);
+          for (const [key, value] of Object.entries(values) as [K, string | undefined][]) {
+            if (value === undefined) continue;
+            if (value === '') next.delete(key);
+            else next.set(key, value);
+          }
           next.delete(CURSOR);
           next.delete(BACK);
           return next;
@@ -50,6 +59,10 @@ export function useListSearch<K extends string>(keys: readonly K[]): ListSearch<
         { replace: true },
       ),
     [setSearch],
+  );
+  const setFilter = useCallback(
+    (key: K, value: string) => setFilters({ [key]: value } as Partial<Record<K, string>>),
+    [setFilters],
   );
   const clearFilters = useCallback(
     () =>
@@ -97,6 +110,7 @@ export function useListSearch<K extends string>(keys: readonly K[]): ListSearch<
   return {
     filters,
     setFilter,
+    setFilters,
     clearFilters,
     cursor,
     pageNumber: back.length + 1,

@@ -8,6 +8,9 @@ describe('safeReturnTo', () => {
     expect(safeReturnTo('/analysis/drill?figure=funnel.paid&currency=EUR')).toBe(
       '/analysis/drill?figure=funnel.paid&currency=EUR',
     );
+    expect(safeReturnTo('/packages/3')).toBe('/packages/3');
+    expect(safeReturnTo('/sign-in-help')).toBe('/sign-in-help');
+    expect(safeReturnTo('/packages?q=a%2F%2Fb#top')).toBe('/packages?q=a%2F%2Fb#top');
   });
 
   it('refuses other sites, scheme-relative and backslash tricks, and the sign-in page', () => {
@@ -18,6 +21,13 @@ describe('safeReturnTo', () => {
       'javascript:alert(1)',
       'dashboard',
       '/sign-in?returnTo=/',
+      '/sign-in',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/packages\\..\\evil',
+      '/api/v1/auth/me',
+      `/${'a'.repeat(1000)}`,
+      ' /packages',
       '',
       null,
       undefined,

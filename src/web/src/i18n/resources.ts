@@ -22,6 +22,9 @@ import ukCommon from './locales/uk/common.json';
 import ukDashboard from './locales/uk/dashboard.json';
 import ukDrill from './locales/uk/drill.json';
 import ukPublic from './locales/uk/public.json';
+import enErrors from './locales/en/errors.json';
+import frErrors from './locales/fr/errors.json';
+import ukErrors from './locales/uk/errors.json';
 import enRequirements from './locales/en/requirements.json';
 import enPackages from './locales/en/packages.json';
 import enContributions from './locales/en/contributions.json';
@@ -55,6 +58,7 @@ export const EN = {
   dashboard: enDashboard,
   drill: enDrill,
   public: enPublic,
+  errors: enErrors,
   requirements: enRequirements,
   packages: enPackages,
   contributions: enContributions,
@@ -75,6 +79,7 @@ export const RESOURCES: Record<Language, Resources> = {
     dashboard: frDashboard,
     drill: frDrill,
     public: frPublic,
+    errors: frErrors,
     requirements: frRequirements,
     packages: frPackages,
     contributions: frContributions,
@@ -89,6 +94,7 @@ export const RESOURCES: Record<Language, Resources> = {
     dashboard: ukDashboard,
     drill: ukDrill,
     public: ukPublic,
+    errors: ukErrors,
     requirements: ukRequirements,
     packages: ukPackages,
     contributions: ukContributions,

@@ -1,6 +1,6 @@
 /**
  * What a part of a page shows while its data loads or when loading failed: a skeleton of the
- * expected height, or an alert saying what went wrong (the server's message, in its words) with
+ * expected height, or an alert saying what went wrong (in the reader's language) with
  * a retry button. Renders `children(data)` once the data is there.
  */
 import { Alert, Button, Skeleton, Stack, Text } from '@mantine/core';
@@ -8,6 +8,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/errors';
+import { readerErrorText } from './form-errors';
 
 export function QueryState<T>({
   query,
@@ -42,6 +43,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   else if (isApiError(error) && error.status === 403) message = t('errors.forbidden');
   else if (isApiError(error) && error.status >= 500)
     message = t('errors.server', { requestId: error.requestId ?? '—' });
+  else if (isApiError(error)) message = readerErrorText(error);
   else message = error instanceof Error ? error.message : String(error);
   return (
     <Alert color="red" variant="light" title={t('state.errorTitle')} role="alert">

@@ -1,18 +1,29 @@
 /**
  * Where a refusal of the server shows in a form: against the field it names (`details.field`,
- * e.g. `approvedQuantity` or `items.2.quantity`), else above the form — in the reader's
- * language for the errors the app knows (conflict, forbidden, network, server), in the server's
- * words otherwise (they say what to do next).
+ * e.g. `approvedQuantity` or `items.2.quantity`), else above the form — always in the reader's
+ * language: the app's own words for conflict, forbidden, network and server errors, else the
+ * `errors` namespace's sentence for the code (`api/error-text.ts`: in French and Ukrainian with
+ * the server's specific English message after it; in English the server's message itself).
  */
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/errors';
+import { errorText, type ErrorsT } from '../api/error-text';
+import { isApiError, type ApiError } from '../api/errors';
+import { currentLanguage } from '../i18n';
 
-/** The server's message when it names `field` (or one of `fields`), else undefined. */
+/** A refusal in the current language: what happened and what to do, then the server's words. */
+export function readerErrorText(error: ApiError): string {
+  const language = currentLanguage();
+  const t = i18next.getFixedT(language, 'errors') as unknown as ErrorsT;
+  const text = errorText(error, t, language);
+  return text.detail ? `${text.message} ${text.detail}` : text.message;
+}
+
+/** The refusal, in the reader's language, when it names `field` (or one of `fields`). */
 export function fieldErrorOf(error: unknown, ...fields: string[]): string | undefined {
   if (!isApiError(error) || error.field === undefined) return undefined;
-  return fields.includes(error.field) ? error.message : undefined;
+  return fields.includes(error.field) ? readerErrorText(error) : undefined;
 }
 
 /**
@@ -36,7 +47,7 @@ export function formErrorOf(
       return t('errors.versionConflict');
     default:
       if (error.status >= 500) return t('errors.server', { requestId: error.requestId ?? '—' });
-      return error.message;
+      return readerErrorText(error);
   }
 }
 

@@ -19,7 +19,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -38,7 +37,8 @@ import { DataTable } from '../../ui/DataTable';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { PageHeader } from '../../ui/PageHeader';
 import { QueryState } from '../../ui/QueryState';
-import { ConfirmAction } from './ConfirmAction';
+import { ConfirmButton } from '../../ui/ConfirmButton';
+import { useNotify } from '../../ui/notify';
 
 export const TOKEN_DAYS_MIN = 1;
 export const TOKEN_DAYS_MAX = 365;
@@ -119,7 +119,9 @@ function SessionsSection() {
         enableSorting: false,
         cell: ({ row }) =>
           row.original.state === 'active' && !row.original.current ? (
-            <ConfirmAction
+            <ConfirmButton
+              buttonProps={{ size: 'xs', variant: 'default' }}
+              danger
               label={t('account.sessions.revoke')}
               ariaLabel={t('account.sessions.revokeFor', {
                 at: format.dateTime(row.original.createdAt),
@@ -174,6 +176,7 @@ function StateBadge({ state }: { state: Session['state'] | ApiToken['state'] }) 
 
 function TokensSection() {
   const { t } = useTranslation('admin');
+  const notify = useNotify();
   const format = useFormat();
   const tokens = useMyTokens();
   const revoke = useRevokeToken();
@@ -224,7 +227,9 @@ function TokensSection() {
         enableSorting: false,
         cell: ({ row }) =>
           row.original.state === 'active' ? (
-            <ConfirmAction
+            <ConfirmButton
+              buttonProps={{ size: 'xs', variant: 'default' }}
+              danger
               label={t('account.tokens.revoke')}
               ariaLabel={t('account.tokens.revokeFor', { name: row.original.name })}
               title={t('account.tokens.revokeTitle', { name: row.original.name })}
@@ -233,16 +238,13 @@ function TokensSection() {
               testId="revoke-token"
               onConfirm={async () => {
                 await revoke.mutateAsync(row.original.id);
-                notifications.show({
-                  color: 'teal',
-                  message: t('account.tokens.revoked', { name: row.original.name }),
-                });
+                notify.success(t('account.tokens.revoked', { name: row.original.name }));
               }}
             />
           ) : null,
       },
     ],
-    [t, format, revoke],
+    [t, format, revoke, notify],
   );
   return (
     <Stack gap="sm" component="section" aria-labelledby="tokens-heading" data-testid="my-tokens">

@@ -15,7 +15,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCreateUser, type UserRole } from '../../api/admin';
@@ -23,11 +22,13 @@ import { ROLES } from '../../api/auth';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { PartySelect } from './PartySelect';
 import { createUserErrors, partyForRole, type UserFormValues } from './user-form';
+import { useNotify } from '../../ui/notify';
 
 const FIELDS = ['email', 'displayName', 'role', 'partyId', 'password'] as const;
 
 export function CreateUserForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation(['admin', 'common']);
+  const notify = useNotify();
   const formError = useFormError();
   const create = useCreateUser();
   const [values, setValues] = useState<UserFormValues>({
@@ -70,10 +71,7 @@ export function CreateUserForm({ onDone }: { onDone: () => void }) {
             },
             {
               onSuccess: (user) => {
-                notifications.show({
-                  color: 'teal',
-                  message: t('users.created', { email: user.email }),
-                });
+                notify.success(t('users.created', { email: user.email }));
                 onDone();
               },
             },

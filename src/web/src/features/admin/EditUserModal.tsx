@@ -3,8 +3,7 @@
  * version shown — a change made meanwhile is refused and explained. The signed-in admin may
  * rename itself but not change its own role.
  */
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Alert, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUpdateUser, type UpdateUserBody, type User, type UserRole } from '../../api/admin';
@@ -12,6 +11,8 @@ import { ROLES } from '../../api/auth';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { PartySelect } from './PartySelect';
 import { displayNameError, partyError, partyForRole } from './user-form';
+import { useNotify } from '../../ui/notify';
+import { Dialog } from '../../ui/Dialog';
 
 const FIELDS = ['displayName', 'role', 'partyId'] as const;
 
@@ -44,6 +45,7 @@ function EditUserModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation(['admin', 'common']);
+  const notify = useNotify();
   const formError = useFormError();
   const update = useUpdateUser();
   const [displayName, setDisplayName] = useState(user.displayName);
@@ -56,12 +58,10 @@ function EditUserModal({
   const aboveForm = formError(update.error, FIELDS);
 
   return (
-    <Modal
+    <Dialog
       opened
-      lockScroll={false}
       onClose={() => !update.isPending && onClose()}
       title={t('users.editTitle', { email: user.email })}
-      centered
     >
       <form
         data-testid="edit-user-form"
@@ -78,10 +78,7 @@ function EditUserModal({
             { user, body },
             {
               onSuccess: (saved) => {
-                notifications.show({
-                  color: 'teal',
-                  message: t('users.saved', { email: saved.email }),
-                });
+                notify.success(t('users.saved', { email: saved.email }));
                 onClose();
               },
             },
@@ -159,6 +156,6 @@ function EditUserModal({
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -3,8 +3,7 @@
  * and "Edit" for what an admin may change — the names and the currency (kind and NATO
  * membership are fixed), sent with `If-Match` of the version shown.
  */
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +11,8 @@ import { useParties, useUpdateParty, type Party, type PartyUpdateBody } from '..
 import { DataTable } from '../../ui/DataTable';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { QueryState } from '../../ui/QueryState';
+import { useNotify } from '../../ui/notify';
+import { Dialog } from '../../ui/Dialog';
 
 const NAME_MAX_CHARS = 200;
 const LANGS = ['en', 'fr', 'uk'] as const;
@@ -83,6 +84,7 @@ function EditPartyButton({ party }: { party: Party }) {
 
 function EditPartyModal({ party, onClose }: { party: Party; onClose: () => void }) {
   const { t } = useTranslation('admin');
+  const notify = useNotify();
   const formError = useFormError();
   const update = useUpdateParty();
   const [names, setNames] = useState({ ...party.names });
@@ -98,12 +100,10 @@ function EditPartyModal({ party, onClose }: { party: Party; onClose: () => void 
   const fields = [...LANGS.map((lang) => `names.${lang}`), 'currency'];
   const aboveForm = formError(update.error, fields);
   return (
-    <Modal
+    <Dialog
       opened
-      lockScroll={false}
       onClose={() => !update.isPending && onClose()}
       title={t('parties.editTitle', { id: party.id })}
-      centered
     >
       <form
         noValidate
@@ -124,10 +124,7 @@ function EditPartyModal({ party, onClose }: { party: Party; onClose: () => void 
             { party, body },
             {
               onSuccess: () => {
-                notifications.show({
-                  color: 'teal',
-                  message: t('parties.saved', { id: party.id }),
-                });
+                notify.success(t('parties.saved', { id: party.id }));
                 onClose();
               },
             },
@@ -184,6 +181,6 @@ function EditPartyModal({ party, onClose }: { party: Party; onClose: () => void 
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,15 +1,18 @@
 /** Disable (signs the user out everywhere, revokes its tokens) or enable a user, after asking. */
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { useUpdateUser, type User } from '../../api/admin';
-import { ConfirmAction } from './ConfirmAction';
+import { ConfirmButton } from '../../ui/ConfirmButton';
+import { useNotify } from '../../ui/notify';
 
 export function ToggleDisabledButton({ user }: { user: User }) {
   const { t } = useTranslation('admin');
+  const notify = useNotify();
   const update = useUpdateUser();
   const disabling = !user.disabled;
   return (
-    <ConfirmAction
+    <ConfirmButton
+      buttonProps={{ size: 'xs', variant: 'default' }}
+      danger
       label={disabling ? t('users.disable') : t('users.enable')}
       ariaLabel={t(disabling ? 'users.disableFor' : 'users.enableFor', { email: user.email })}
       title={t(disabling ? 'users.disableTitle' : 'users.enableTitle', { email: user.email })}
@@ -18,10 +21,9 @@ export function ToggleDisabledButton({ user }: { user: User }) {
       testId={disabling ? 'disable-user' : 'enable-user'}
       onConfirm={async () => {
         await update.mutateAsync({ user, body: { disabled: disabling } });
-        notifications.show({
-          color: 'teal',
-          message: t(disabling ? 'users.disabledDone' : 'users.enabledDone', { email: user.email }),
-        });
+        notify.success(
+          t(disabling ? 'users.disabledDone' : 'users.enabledDone', { email: user.email }),
+        );
       }}
     />
   );

@@ -14,13 +14,12 @@ import { useListSearch, type ListSearch } from '../../app/list-search';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
-import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
 import { CreateUserForm } from './CreateUserForm';
 import { EditUserButton } from './EditUserModal';
 import { PartySelect } from './PartySelect';
 import { RoleLegend } from './RoleLegend';
 import { ToggleDisabledButton } from './ToggleDisabledButton';
+import { PagedList } from '../../ui/ListFrame';
 
 export function UsersTab() {
   const { t } = useTranslation('admin');
@@ -40,18 +39,9 @@ export function UsersTab() {
           </Button>
         </Group>
       )}
-      <QueryState query={users} height={300}>
-        {(page) => (
-          <>
-            {page.items.length === 0 ? (
-              <Text data-testid="users-empty">{t('users.empty')}</Text>
-            ) : (
-              <UserTable users={page.items} />
-            )}
-            <Pager list={list} nextCursor={page.nextCursor} shown={page.items.length} />
-          </>
-        )}
-      </QueryState>
+      <PagedList query={users} list={list} empty={t('users.empty')} emptyTestId="users-empty">
+        {(items) => <UserTable users={items} />}
+      </PagedList>
     </Stack>
   );
 }

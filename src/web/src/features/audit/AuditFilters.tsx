@@ -5,7 +5,6 @@
 import { Button, Group, Paper, Select, SimpleGrid, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { AuditFilter } from '../../api/audit';
 import type { ListSearch } from '../../app/list-search';
 import { ENTITY_TYPES } from './entity-link';
@@ -15,7 +14,6 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function AuditFilters({ list }: { list: ListSearch<AuditFilter> }) {
   const { t } = useTranslation('audit');
   const [draft, setDraft] = useState(list.filters);
-  const [, setSearch] = useSearchParams();
   const set = (key: AuditFilter) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const dayError = (value: string) =>
     value !== '' && !ISO_DAY.test(value) ? t('filters.dayFormat') : undefined;
@@ -39,21 +37,10 @@ export function AuditFilters({ list }: { list: ListSearch<AuditFilter> }) {
       onSubmit={(event) => {
         event.preventDefault();
         if (invalid) return;
-        // Every filter in one URL change (one `setFilter` per key would each start from the
-        // same URL and keep only the last), back to the first page.
-        setSearch(
-          (current) => {
-            const next = new URLSearchParams(current);
-            for (const key of Object.keys(draft) as AuditFilter[]) {
-              const value = draft[key].trim();
-              if (value === '') next.delete(key);
-              else next.set(key, value);
-            }
-            next.delete('cursor');
-            next.delete('back');
-            return next;
-          },
-          { replace: true },
+        list.setFilters(
+          Object.fromEntries(
+            (Object.keys(draft) as AuditFilter[]).map((key) => [key, draft[key].trim()]),
+          ),
         );
       }}
     >

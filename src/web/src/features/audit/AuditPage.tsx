@@ -14,11 +14,11 @@ import { useListSearch } from '../../app/list-search';
 import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { PageHeader } from '../../ui/PageHeader';
-import { Pager } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { AuditFilters } from './AuditFilters';
 import { VerificationPanel } from './VerificationPanel';
 import { entityPath, isEntityType, prettyJson, shortHash } from './entity-link';
+import { PagedList } from '../../ui/ListFrame';
 
 const ACTOR_ROLES = [
   'coordinator',
@@ -48,18 +48,9 @@ export default function AuditPage() {
           {t('log.title')}
         </Text>
         <AuditFilters key={JSON.stringify(list.filters)} list={list} />
-        <QueryState query={events} height={300}>
-          {(page) => (
-            <>
-              {page.items.length === 0 ? (
-                <Text data-testid="audit-empty">{t('log.empty')}</Text>
-              ) : (
-                <EventTable events={page.items} />
-              )}
-              <Pager list={list} nextCursor={page.nextCursor} shown={page.items.length} />
-            </>
-          )}
-        </QueryState>
+        <PagedList query={events} list={list} empty={t('log.empty')} emptyTestId="audit-empty">
+          {(items) => <EventTable events={items} />}
+        </PagedList>
       </Stack>
     </Stack>
   );

@@ -1,8 +1,11 @@
 /**
  * The sign-in page (`/sign-in?returnTo=…&reason=…`): email and password, checked as one types;
  * the server's refusal shown against the right field or above the form (sign-in-form.ts); a
- * button for the organisation's identity provider when the server has one (OpenID Connect).
- * Signed in, the browser goes back to `returnTo` (a path of this app) or the start page.
+ * button for the organisation's identity provider when the server has one (OpenID Connect),
+ * named after it when the server knows its name. Signed in, the browser goes back to `returnTo`
+ * (a path of this app) or the start page — through the provider too: the button hands
+ * `returnTo` to the server, which comes back to it. A sign-in the provider's side refused comes
+ * back here with `oidcError=<reason>`, told as what to do.
  */
 import {
   Alert,
@@ -24,6 +27,7 @@ import { markSignedIn, safeReturnTo } from '../../app/session';
 import { useFormat } from '../../i18n/format';
 import { PageHeader } from '../../ui/PageHeader';
 import {
+  oidcRefusalOf,
   refusalOf,
   validateSignIn,
   type FieldErrors,
@@ -47,6 +51,7 @@ export default function SignInPage() {
   const passwordRef = useRef<HTMLInputElement>(null);
 
   const reason = search.get('reason');
+  const oidcRefusal = oidcRefusalOf(search.get('oidcError'));
   const returnTo = safeReturnTo(search.get('returnTo')) ?? '/';
   const localErrors = validateSignIn(values, t);
   const errorOf = (field: SignInField) =>
@@ -86,6 +91,10 @@ export default function SignInPage() {
   };
 
   const oidc = providers.data?.oidc;
+  const oidcHref =
+    oidc?.loginUrl && returnTo !== '/'
+      ? `${oidc.loginUrl}?${new URLSearchParams({ returnTo }).toString()}`
+      : oidc?.loginUrl;
   return (
     <Center>
       <Stack w="100%" maw={440} gap="md">
@@ -97,6 +106,11 @@ export default function SignInPage() {
         ) : reason === 'signedOut' ? (
           <Alert color="blue" variant="light" role="status">
             {t('signedOut')}
+          </Alert>
+        ) : null}
+        {oidcRefusal ? (
+          <Alert color="red" variant="light" role="alert" data-testid="oidc-error">
+            {t(`oidcErrors.${oidcRefusal}`)}
           </Alert>
         ) : null}
         <Card withBorder padding="lg" radius="md">
@@ -148,11 +162,16 @@ export default function SignInPage() {
               <Button type="submit" loading={login.isPending} data-testid="sign-in">
                 {t('submit')}
               </Button>
-              {oidc?.enabled && oidc.loginUrl ? (
+              {oidc?.enabled && oidcHref ? (
                 <>
                   <Divider label={t('or')} labelPosition="center" />
-                  <Button component="a" href={oidc.loginUrl} variant="default">
-                    {t('oidc')}
+                  <Button
+                    component="a"
+                    href={oidcHref}
+                    variant="default"
+                    data-testid="sign-in-oidc"
+                  >
+                    {oidc.name ? t('oidcNamed', { name: oidc.name }) : t('oidc')}
                   </Button>
                 </>
               ) : null}

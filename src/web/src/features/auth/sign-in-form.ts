@@ -83,3 +83,50 @@ export function refusalOf(
       return { fields: {}, form: t('errors.unavailable', { message: error.message }) };
   }
 }
+
+/** What the page says when a sign-in through the identity provider was refused. */
+export type OidcRefusal =
+  | 'denied'
+  | 'noRole'
+  | 'noParty'
+  | 'noEmail'
+  | 'emailTaken'
+  | 'disabled'
+  | 'expired'
+  | 'unavailable'
+  | 'failed';
+
+/**
+ * The refusal named by `/sign-in?oidcError=<reason>` — the reason the server gives when the
+ * identity provider's sign-in ends badly (`src/http/routes/oidc.ts`) — as what the page says;
+ * undefined when there is none. An unknown reason reads as a failure to start again.
+ */
+export function oidcRefusalOf(reason: string | null): OidcRefusal | undefined {
+  if (!reason) return undefined;
+  switch (reason) {
+    case 'provider_access_denied':
+    case 'provider_consent_required':
+    case 'provider_interaction_required':
+    case 'provider_login_required':
+      return 'denied';
+    case 'role_missing':
+    case 'role_unknown':
+      return 'noRole';
+    case 'party_missing':
+    case 'party_unknown':
+      return 'noParty';
+    case 'email_missing':
+      return 'noEmail';
+    case 'email_taken':
+      return 'emailTaken';
+    case 'disabled':
+      return 'disabled';
+    case 'state_mismatch':
+    case 'attempt_unknown':
+      return 'expired';
+    case 'unavailable':
+      return 'unavailable';
+    default:
+      return 'failed';
+  }
+}

@@ -6,18 +6,8 @@
  * paid). Each write sends `If-Match` with the version shown; a refusal of the server shows
  * against the field it names, else above the form.
  */
-import {
-  Alert,
-  Button,
-  Card,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from '@mantine/core';
-import { useId, useState, type ReactNode } from 'react';
+import { Button, SimpleGrid, Stack, TextInput, Textarea, Title } from '@mantine/core';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   useCancelContribution,
@@ -31,7 +21,9 @@ import { useSession } from '../../app/session';
 import { useFormat } from '../../i18n/format';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { MoneyInput } from '../../ui/MoneyInput';
-import { isIsoDay, todayIso, useConfirm } from './parts';
+import { isIsoDay, todayIso } from '../../ui/days';
+import { useNotify } from '../../ui/notify';
+import { FormCard } from '../../ui/FormCard';
 
 type Contribution = ContributionDetail;
 
@@ -80,55 +72,10 @@ export function ContributionActions({ contribution }: { contribution: Contributi
   );
 }
 
-function ActionCard({
-  title,
-  description,
-  testId,
-  error,
-  onSubmit,
-  children,
-}: {
-  title: string;
-  description: ReactNode;
-  testId: string;
-  error: string | undefined;
-  onSubmit: () => void;
-  children: ReactNode;
-}) {
-  const headingId = useId();
-  return (
-    <Card withBorder padding="md" radius="md" component="section" aria-labelledby={headingId}>
-      <form
-        noValidate
-        data-testid={testId}
-        onSubmit={(event) => {
-          event.preventDefault();
-          onSubmit();
-        }}
-      >
-        <Stack gap="sm">
-          <Title order={3} size="h4" id={headingId}>
-            {title}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {description}
-          </Text>
-          {error ? (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          ) : null}
-          {children}
-        </Stack>
-      </form>
-    </Card>
-  );
-}
-
 function CommitForm({ contribution: c }: { contribution: Contribution }) {
   const { t } = useTranslation('contributions');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const commit = useCommitContribution();
   const [amountMinor, setAmountMinor] = useState<string | null>(c.pledgedMinor);
@@ -137,7 +84,8 @@ function CommitForm({ contribution: c }: { contribution: Contribution }) {
   const above = amountMinor !== null && BigInt(amountMinor) > BigInt(c.pledgedMinor);
   const valid = amountMinor !== null && !above && isIsoDay(committedOn);
   return (
-    <ActionCard
+    <FormCard
+      radius="md"
       title={t('actions.commit.title')}
       description={t('actions.commit.description', { pledged })}
       testId="commit-form"
@@ -146,7 +94,7 @@ function CommitForm({ contribution: c }: { contribution: Contribution }) {
         if (!valid || amountMinor === null) return;
         commit.mutate(
           { contribution: c, amountMinor, committedOn },
-          { onSuccess: () => confirm(t('actions.commit.done')) },
+          { onSuccess: () => notify.success(t('actions.commit.done')) },
         );
       }}
     >
@@ -181,14 +129,14 @@ function CommitForm({ contribution: c }: { contribution: Contribution }) {
       >
         {t('actions.commit.submit')}
       </Button>
-    </ActionCard>
+    </FormCard>
   );
 }
 
 function PaymentForm({ contribution: c }: { contribution: Contribution }) {
   const { t } = useTranslation('contributions');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const pay = useRecordPayment();
   const [amountMinor, setAmountMinor] = useState<string | null>(null);
@@ -201,7 +149,8 @@ function PaymentForm({ contribution: c }: { contribution: Contribution }) {
   );
   const valid = amountMinor !== null && isIsoDay(paidOn) && reference.length <= 200;
   return (
-    <ActionCard
+    <FormCard
+      radius="md"
       title={t('actions.payment.title')}
       description={t('actions.payment.description', { outstanding })}
       testId="payment-form"
@@ -212,7 +161,7 @@ function PaymentForm({ contribution: c }: { contribution: Contribution }) {
           { contribution: c, amountMinor, paidOn, reference: reference.trim() || null },
           {
             onSuccess: () => {
-              confirm(t('actions.payment.done'));
+              notify.success(t('actions.payment.done'));
               setAmountMinor(null);
               setReference('');
               setFormKey((k) => k + 1);
@@ -255,14 +204,14 @@ function PaymentForm({ contribution: c }: { contribution: Contribution }) {
       >
         {t('actions.payment.submit')}
       </Button>
-    </ActionCard>
+    </FormCard>
   );
 }
 
 function ReduceForm({ contribution: c }: { contribution: Contribution }) {
   const { t } = useTranslation('contributions');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const reduce = useReduceContribution();
   const current = c.status === 'pledged' ? c.pledgedMinor : c.committedMinor;
@@ -273,7 +222,8 @@ function ReduceForm({ contribution: c }: { contribution: Contribution }) {
   const reasonError = reasonTouched && reason.trim() === '' ? t('actions.required') : undefined;
   const valid = amountMinor !== null && !notLower && reason.trim() !== '';
   return (
-    <ActionCard
+    <FormCard
+      radius="md"
       title={t('actions.reduce.title')}
       description={t('actions.reduce.description', {
         allocated: format.money(c.allocatedMinor, c.currency),
@@ -286,7 +236,7 @@ function ReduceForm({ contribution: c }: { contribution: Contribution }) {
         if (!valid || amountMinor === null) return;
         reduce.mutate(
           { contribution: c, amountMinor, reason: reason.trim() },
-          { onSuccess: () => confirm(t('actions.reduce.done')) },
+          { onSuccess: () => notify.success(t('actions.reduce.done')) },
         );
       }}
     >
@@ -321,20 +271,21 @@ function ReduceForm({ contribution: c }: { contribution: Contribution }) {
       >
         {t('actions.reduce.submit')}
       </Button>
-    </ActionCard>
+    </FormCard>
   );
 }
 
 function CancelForm({ contribution: c }: { contribution: Contribution }) {
   const { t } = useTranslation('contributions');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const cancel = useCancelContribution();
   const [reason, setReason] = useState('');
   const [reasonTouched, setReasonTouched] = useState(false);
   const reasonError = reasonTouched && reason.trim() === '' ? t('actions.required') : undefined;
   return (
-    <ActionCard
+    <FormCard
+      radius="md"
       title={t('actions.cancel.title')}
       description={t('actions.cancel.description')}
       testId="cancel-form"
@@ -344,7 +295,7 @@ function CancelForm({ contribution: c }: { contribution: Contribution }) {
         if (reason.trim() === '') return;
         cancel.mutate(
           { contribution: c, reason: reason.trim() },
-          { onSuccess: () => confirm(t('actions.cancel.done')) },
+          { onSuccess: () => notify.success(t('actions.cancel.done')) },
         );
       }}
     >
@@ -369,6 +320,6 @@ function CancelForm({ contribution: c }: { contribution: Contribution }) {
       >
         {t('actions.cancel.submit')}
       </Button>
-    </ActionCard>
+    </FormCard>
   );
 }

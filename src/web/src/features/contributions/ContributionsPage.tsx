@@ -4,7 +4,7 @@
  * its amounts in its own currency and linking to the contribution. Whoever may write
  * contributions records a pledge here (a contributor only for its own party).
  */
-import { Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Select, Stack, Text, TextInput } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,22 +12,22 @@ import { Link } from 'react-router';
 import {
   CONTRIBUTION_STATUSES,
   useContributions,
-  useDonorParties,
   type Contribution,
   type ContributionListQuery,
   type ContributionStatus,
 } from '../../api/contributions';
-import { useCapabilityAreas } from '../../api/reference';
+import { useCapabilityAreas, useDonorParties } from '../../api/reference';
 import { useMay } from '../../app/access';
 import { useListSearch } from '../../app/list-search';
 import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { Money } from '../../ui/Money';
 import { PageHeader } from '../../ui/PageHeader';
-import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
-import { ContributionStatusBadge, isIsoDay } from './parts';
+import { ContributionStatusBadge } from './parts';
+import { isIsoDay } from '../../ui/days';
 import { PledgeForm } from './PledgeForm';
+import { FilterBar, PagedList } from '../../ui/ListFrame';
+import { usePartyOptions } from '../../ui/party-options';
 
 const FILTERS = [
   'donor',
@@ -67,13 +67,7 @@ export default function ContributionsPage() {
       ? t('filters.currencyHint', { example: 'EUR' })
       : undefined;
 
-  const donorOptions = useMemo(
-    () =>
-      (donors.data ?? [])
-        .map((party) => ({ value: party.id, label: party.names[format.language] }))
-        .sort((a, b) => a.label.localeCompare(b.label, format.locale)),
-    [donors.data, format.language, format.locale],
-  );
+  const donorOptions = usePartyOptions(donors.data);
   const anyFilter = FILTERS.some((key) => f[key] !== '');
 
   return (
@@ -90,13 +84,20 @@ export default function ContributionsPage() {
         }
       />
       {pledging ? <PledgeForm onClose={() => setPledging(false)} /> : null}
-      <Group
-        gap="sm"
-        align="flex-start"
-        wrap="wrap"
-        role="group"
-        aria-label={t('filters.label')}
-        data-testid="contribution-filters"
+      <FilterBar
+        label={t('filters.label')}
+        testId="contribution-filters"
+        clear={
+          anyFilter
+            ? {
+                label: t('filters.clear'),
+                onClick: () => {
+                  setCurrencyText('');
+                  list.clearFilters();
+                },
+              }
+            : undefined
+        }
       >
         <Select
           label={t('filters.donor')}
@@ -165,33 +166,15 @@ export default function ContributionsPage() {
           }}
           w={170}
         />
-        {anyFilter ? (
-          <Button
-            variant="subtle"
-            mt={24}
-            onClick={() => {
-              setCurrencyText('');
-              list.clearFilters();
-            }}
-          >
-            {t('filters.clear')}
-          </Button>
-        ) : null}
-      </Group>
-      <QueryState query={contributions} height={300}>
-        {(page) => (
-          <Stack gap="xs">
-            {page.items.length === 0 ? (
-              <Text c="dimmed" data-testid="contributions-empty">
-                {t('list.empty')}
-              </Text>
-            ) : (
-              <ContributionsTable items={page.items} />
-            )}
-            <Pager list={list} nextCursor={page.nextCursor} shown={page.items.length} />
-          </Stack>
-        )}
-      </QueryState>
+      </FilterBar>
+      <PagedList
+        query={contributions}
+        list={list}
+        empty={t('list.empty')}
+        emptyTestId="contributions-empty"
+      >
+        {(items) => <ContributionsTable items={items} />}
+      </PagedList>
     </Stack>
   );
 }

@@ -8,7 +8,6 @@ import {
   Alert,
   Anchor,
   Button,
-  Card,
   Group,
   Select,
   Stack,
@@ -35,7 +34,9 @@ import { DataTable } from '../../ui/DataTable';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { Money } from '../../ui/Money';
 import { MoneyInput } from '../../ui/MoneyInput';
-import { useConfirm, usePartyOptions } from './parts';
+import { usePartyOptions } from './parts';
+import { useNotify } from '../../ui/notify';
+import { FormCard } from '../../ui/FormCard';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -45,7 +46,7 @@ export function AnnouncementsSection({ meeting }: { meeting: MeetingDetail }) {
   const mayWrite = useMay('meetings.write');
   const headingId = useId();
   const unlink = useUnlinkContribution();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
 
   const columns = useMemo(
@@ -104,7 +105,7 @@ export function AnnouncementsSection({ meeting }: { meeting: MeetingDetail }) {
                             announcementId: row.original.id,
                             contributionId: id,
                           },
-                          { onSuccess: () => confirm(t('announcements.unlinked')) },
+                          { onSuccess: () => notify.success(t('announcements.unlinked')) },
                         )
                       }
                     >
@@ -119,7 +120,7 @@ export function AnnouncementsSection({ meeting }: { meeting: MeetingDetail }) {
         ),
       },
     ],
-    [t, format, mayWrite, meeting, unlink, confirm],
+    [t, format, mayWrite, meeting, unlink, notify],
   );
 
   const unlinkError = formError(unlink.error);
@@ -162,7 +163,7 @@ function LinkContribution({
   const [choice, setChoice] = useState<string | null>(null);
   const contributions = usePartyContributions(open ? announcement.partyId : null);
   const link = useLinkContribution();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   if (!open) {
     return (
@@ -202,7 +203,7 @@ function LinkContribution({
             { meeting, announcementId: announcement.id, contributionId: choice },
             {
               onSuccess: () => {
-                confirm(t('announcements.linked'));
+                notify.success(t('announcements.linked'));
                 setChoice(null);
                 setOpen(false);
               },
@@ -220,9 +221,8 @@ function AddAnnouncementForm({ meeting }: { meeting: MeetingDetail }) {
   const { t } = useTranslation('meetings');
   const parties = usePartyOptions();
   const add = useAddAnnouncement();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
-  const headingId = useId();
   const key = useRef(crypto.randomUUID());
   const [party, setParty] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -250,113 +250,102 @@ function AddAnnouncementForm({ meeting }: { meeting: MeetingDetail }) {
   const aboveForm = formError(add.error, ['partyId', 'text', 'amountMinor', 'currency']);
 
   return (
-    <Card withBorder padding="md" radius="md" component="section" aria-labelledby={headingId}>
-      <form
-        noValidate
-        data-testid="announcement-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setTouched(true);
-          if (!valid || party === null) return;
-          add.mutate(
-            {
-              meeting,
-              key: key.current,
-              body: {
-                partyId: party,
-                text: text.trim(),
-                ...(amountMinor !== null ? { amountMinor, currency } : {}),
-              },
+    <FormCard
+      title={t('announcements.add.title')}
+      testId="announcement-form"
+      error={aboveForm}
+      radius="md"
+      onSubmit={() => {
+        setTouched(true);
+        if (!valid || party === null) return;
+        add.mutate(
+          {
+            meeting,
+            key: key.current,
+            body: {
+              partyId: party,
+              text: text.trim(),
+              ...(amountMinor !== null ? { amountMinor, currency } : {}),
             },
-            {
-              onSuccess: () => {
-                confirm(t('announcements.add.done'));
-                key.current = crypto.randomUUID();
-                setParty(null);
-                setText('');
-                setCurrency('');
-                setAmountMinor(null);
-                setAmountText(false);
-                setTouched(false);
-                setFormKey((k) => k + 1);
-              },
-              onError: () => {
-                key.current = crypto.randomUUID();
-              },
+          },
+          {
+            onSuccess: () => {
+              notify.success(t('announcements.add.done'));
+              key.current = crypto.randomUUID();
+              setParty(null);
+              setText('');
+              setCurrency('');
+              setAmountMinor(null);
+              setAmountText(false);
+              setTouched(false);
+              setFormKey((k) => k + 1);
             },
-          );
-        }}
-      >
-        <Stack gap="sm">
-          <Title order={3} size="h4" id={headingId}>
-            {t('announcements.add.title')}
-          </Title>
-          {aboveForm ? (
-            <Alert color="red" role="alert">
-              {aboveForm}
-            </Alert>
-          ) : null}
-          <Group align="flex-start" wrap="wrap">
-            <Select
-              label={t('announcements.add.party')}
-              required
-              searchable
-              data={parties}
-              value={party}
-              onChange={setParty}
-              error={errors.party ?? fieldErrorOf(add.error, 'partyId')}
-              data-testid="announcement-party"
-              w={240}
-            />
-            <TextInput
-              label={t('announcements.add.currency')}
-              description={t('announcements.add.currencyHint')}
-              maxLength={3}
-              value={currency}
-              onChange={(event) => {
-                setCurrency(event.currentTarget.value.trim().toUpperCase());
-                setAmountMinor(null);
-                setAmountText(false);
-              }}
-              error={errors.currency ?? fieldErrorOf(add.error, 'currency')}
-              w={140}
-            />
-            <MoneyInput
-              key={`${formKey}-${currency}`}
-              label={t('announcements.add.amount')}
-              currency={CURRENCY.test(currency) ? currency : 'EUR'}
-              valueMinor={amountMinor}
-              onChangeMinor={(minor) => {
-                setAmountMinor(minor);
-                setAmountText(true);
-              }}
-              onBlur={(event) => setAmountText(event.currentTarget.value.trim() !== '')}
-              error={fieldErrorOf(add.error, 'amountMinor')}
-              w={220}
-            />
-          </Group>
-          <Textarea
-            label={t('announcements.add.text')}
-            required
-            autosize
-            minRows={2}
-            maxLength={2000}
-            value={text}
-            onChange={(event) => setText(event.currentTarget.value)}
-            error={errors.text ?? fieldErrorOf(add.error, 'text')}
-          />
-          <Group>
-            <Button
-              type="submit"
-              loading={add.isPending}
-              disabled={add.isPending}
-              data-testid="submit-announcement"
-            >
-              {t('announcements.add.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+            onError: () => {
+              key.current = crypto.randomUUID();
+            },
+          },
+        );
+      }}
+    >
+      <Group align="flex-start" wrap="wrap">
+        <Select
+          label={t('announcements.add.party')}
+          required
+          searchable
+          data={parties}
+          value={party}
+          onChange={setParty}
+          error={errors.party ?? fieldErrorOf(add.error, 'partyId')}
+          data-testid="announcement-party"
+          w={240}
+        />
+        <TextInput
+          label={t('announcements.add.currency')}
+          description={t('announcements.add.currencyHint')}
+          maxLength={3}
+          value={currency}
+          onChange={(event) => {
+            setCurrency(event.currentTarget.value.trim().toUpperCase());
+            setAmountMinor(null);
+            setAmountText(false);
+          }}
+          error={errors.currency ?? fieldErrorOf(add.error, 'currency')}
+          w={140}
+        />
+        <MoneyInput
+          key={`${formKey}-${currency}`}
+          label={t('announcements.add.amount')}
+          currency={CURRENCY.test(currency) ? currency : 'EUR'}
+          valueMinor={amountMinor}
+          onChangeMinor={(minor) => {
+            setAmountMinor(minor);
+            setAmountText(true);
+          }}
+          onBlur={(event) => setAmountText(event.currentTarget.value.trim() !== '')}
+          error={fieldErrorOf(add.error, 'amountMinor')}
+          w={220}
+        />
+      </Group>
+      <Textarea
+        label={t('announcements.add.text')}
+        required
+        autosize
+        minRows={2}
+        maxLength={2000}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        error={errors.text ?? fieldErrorOf(add.error, 'text')}
+      />
+      <Group>
+        <Button
+          type="submit"
+          loading={add.isPending}
+          disabled={add.isPending}
+          data-testid="submit-announcement"
+        >
+          {t('announcements.add.submit')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }

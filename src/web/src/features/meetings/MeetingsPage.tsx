@@ -19,10 +19,9 @@ import { useListSearch } from '../../app/list-search';
 import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { PageHeader } from '../../ui/PageHeader';
-import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
 import { NewMeetingForm } from './NewMeetingForm';
-import { isIsoDay } from './parts';
+import { isIsoDay } from '../../ui/days';
+import { FilterBar, PagedList } from '../../ui/ListFrame';
 
 const FILTERS = ['kind', 'from', 'to'] as const;
 const PAGE_SIZE = 25;
@@ -57,13 +56,10 @@ export default function MeetingsPage() {
         }
       />
       {creating ? <NewMeetingForm onClose={() => setCreating(false)} /> : null}
-      <Group
-        gap="sm"
-        align="flex-start"
-        wrap="wrap"
-        role="group"
-        aria-label={t('filters.label')}
-        data-testid="meeting-filters"
+      <FilterBar
+        label={t('filters.label')}
+        testId="meeting-filters"
+        clear={anyFilter ? { label: t('filters.clear'), onClick: list.clearFilters } : undefined}
       >
         <Select
           label={t('filters.kind')}
@@ -87,26 +83,10 @@ export default function MeetingsPage() {
             w={170}
           />
         ))}
-        {anyFilter ? (
-          <Button variant="subtle" mt={24} onClick={list.clearFilters}>
-            {t('filters.clear')}
-          </Button>
-        ) : null}
-      </Group>
-      <QueryState query={meetings} height={300}>
-        {(page) => (
-          <Stack gap="xs">
-            {page.items.length === 0 ? (
-              <Text c="dimmed" data-testid="meetings-empty">
-                {t('list.empty')}
-              </Text>
-            ) : (
-              <MeetingsTable items={page.items} />
-            )}
-            <Pager list={list} nextCursor={page.nextCursor} shown={page.items.length} />
-          </Stack>
-        )}
-      </QueryState>
+      </FilterBar>
+      <PagedList query={meetings} list={list} empty={t('list.empty')} emptyTestId="meetings-empty">
+        {(items) => <MeetingsTable items={items} />}
+      </PagedList>
     </Stack>
   );
 }

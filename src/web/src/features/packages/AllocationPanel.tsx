@@ -24,15 +24,11 @@ import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { Money } from '../../ui/Money';
 import { MoneyInput } from '../../ui/MoneyInput';
 import { QueryState } from '../../ui/QueryState';
-import {
-  amountCovering,
-  convertMinor,
-  earmarkEligibility,
-  isIsoDay,
-  todayIso,
-  type Eligibility,
-} from './funding';
-import { UNCLIPPED, useAreaName, useConfirm } from './parts';
+import { amountCovering, convertMinor, earmarkEligibility, type Eligibility } from './funding';
+import { isIsoDay, todayIso } from '../../ui/days';
+import { useAreaName } from './parts';
+import { useNotify } from '../../ui/notify';
+import { UNCLIPPED } from '../../ui/StatusBadge';
 
 interface Candidate {
   contribution: Contribution;
@@ -204,7 +200,7 @@ function AllocationForm({
 }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const allocate = useAllocate();
   const [amountMinor, setAmountMinor] = useState<string | null>(null);
@@ -279,7 +275,7 @@ function AllocationForm({
           { pkg, body: { contributionId: contribution.id, amountMinor, valueDate } },
           {
             onSuccess: (done) => {
-              confirm(
+              notify.success(
                 t('allocate.done', {
                   amount: format.money(amountMinor, currency),
                   number: done.number,

@@ -35,11 +35,12 @@ import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { Money, isRedacted } from '../../ui/Money';
 import { MoneyInput } from '../../ui/MoneyInput';
 import { QueryState } from '../../ui/QueryState';
-import { useAreaName, useConfirm } from './parts';
+import { useAreaName } from './parts';
+import { useNotify } from '../../ui/notify';
 
 export function ComposePanel({ pkg }: { pkg: PackageDetail }) {
   const { t } = useTranslation('packages');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const open = useOpenPackage();
   const openError = formError(open.error);
@@ -65,7 +66,10 @@ export function ComposePanel({ pkg }: { pkg: PackageDetail }) {
               onClick={() =>
                 open.mutate(
                   { pkg },
-                  { onSuccess: (done) => confirm(t('compose.opened', { number: done.number })) },
+                  {
+                    onSuccess: (done) =>
+                      notify.success(t('compose.opened', { number: done.number })),
+                  },
                 )
               }
             >
@@ -222,7 +226,7 @@ function AddLineForm({
 }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const add = useAddPackageLine();
   const { item, remainingQuantity } = approved;
@@ -256,7 +260,7 @@ function AddLineForm({
           { pkg, body: { requirementItemId: item.id, quantity, unitPriceMinor } },
           {
             onSuccess: () => {
-              confirm(t('compose.added', { category: item.category }));
+              notify.success(t('compose.added', { category: item.category }));
               onDone();
             },
           },
@@ -326,7 +330,7 @@ function AddLineForm({
 
 export function RemoveLineButton({ pkg, line }: { pkg: PackageDetail; line: PackageLine }) {
   const { t } = useTranslation('packages');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const remove = useRemovePackageLine();
   const error = formError(remove.error);
@@ -342,7 +346,7 @@ export function RemoveLineButton({ pkg, line }: { pkg: PackageDetail; line: Pack
         onClick={() =>
           remove.mutate(
             { pkg, lineId: line.id },
-            { onSuccess: () => confirm(t('lines.removed', { category: line.category })) },
+            { onSuccess: () => notify.success(t('lines.removed', { category: line.category })) },
           )
         }
       >

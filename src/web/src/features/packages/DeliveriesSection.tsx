@@ -7,7 +7,6 @@
  * coordinator or supplier resolves a discrepancy (replaced, credited, written off).
  */
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -41,9 +40,12 @@ import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { QueryState } from '../../ui/QueryState';
-import { isIsoDay, todayIso } from './funding';
+import { isIsoDay, todayIso } from '../../ui/days';
 import { discrepanciesOf, type Condition } from './receipt-lines';
-import { UNCLIPPED, useAreaName, useConfirm } from './parts';
+import { useAreaName } from './parts';
+import { useNotify } from '../../ui/notify';
+import { UNCLIPPED } from '../../ui/StatusBadge';
+import { FormCard } from '../../ui/FormCard';
 
 type LineOf = (packageLineId: string) => PackageLine | undefined;
 
@@ -252,7 +254,7 @@ function Shipments({ deliveries, lineOf }: { deliveries: Deliveries; lineOf: Lin
 
 function AdvanceShipment({ shipment }: { shipment: Shipment }) {
   const { t } = useTranslation('packages');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const advance = useAdvanceShipment();
   const next = NEXT_STATUS[shipment.status]!;
@@ -281,7 +283,7 @@ function AdvanceShipment({ shipment }: { shipment: Shipment }) {
             { shipment, body: { status: next, on } },
             {
               onSuccess: () =>
-                confirm(
+                notify.success(
                   t('deliveries.advanced', {
                     reference: shipment.reference,
                     status: t(`deliveries.statuses.${next}`),
@@ -300,7 +302,7 @@ function AdvanceShipment({ shipment }: { shipment: Shipment }) {
 function ShipmentForm({ pkg, deliveries }: { pkg: PackageDetail; deliveries: Deliveries }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const create = useCreateShipment();
   const remainingOf = (line: PackageLine) => {
@@ -353,103 +355,92 @@ function ShipmentForm({ pkg, deliveries }: { pkg: PackageDetail; deliveries: Del
   const aboveForm = formError(create.error, fields);
 
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="shipment-heading">
-      <form
-        data-testid="shipment-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setReferenceTouched(true);
-          if (!valid) return;
-          create.mutate(
-            {
-              packageId: pkg.id,
-              body: {
-                reference: reference.trim(),
-                plannedOn,
-                lines: chosen.map((entry) => ({
-                  packageLineId: entry.line.id,
-                  quantity: Number(entry.text),
-                })),
-              },
+    <FormCard
+      title={t('shipment.heading')}
+      titleSize="h5"
+      description={t('shipment.hint')}
+      testId="shipment-form"
+      nativeValidation
+      error={aboveForm}
+      onSubmit={() => {
+        setReferenceTouched(true);
+        if (!valid) return;
+        create.mutate(
+          {
+            packageId: pkg.id,
+            body: {
+              reference: reference.trim(),
+              plannedOn,
+              lines: chosen.map((entry) => ({
+                packageLineId: entry.line.id,
+                quantity: Number(entry.text),
+              })),
             },
-            {
-              onSuccess: () => {
-                confirm(t('shipment.done', { reference: reference.trim() }));
-                setReference('');
-                setReferenceTouched(false);
-              },
+          },
+          {
+            onSuccess: () => {
+              notify.success(t('shipment.done', { reference: reference.trim() }));
+              setReference('');
+              setReferenceTouched(false);
             },
-          );
-        }}
-      >
-        <Stack gap="sm">
-          <Title order={3} size="h5" id="shipment-heading">
-            {t('shipment.heading')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('shipment.hint')}
-          </Text>
-          {aboveForm ? (
-            <Alert color="red" role="alert">
-              {aboveForm}
-            </Alert>
-          ) : null}
-          <Group align="flex-start" wrap="wrap">
-            <TextInput
-              label={t('shipment.reference')}
-              required
-              value={reference}
-              onChange={(event) => setReference(event.currentTarget.value)}
-              onBlur={() => setReferenceTouched(true)}
-              error={referenceError ?? fieldErrorOf(create.error, 'reference')}
-              w={240}
-            />
-            <TextInput
-              type="date"
-              label={t('shipment.plannedOn')}
-              required
-              value={plannedOn}
-              onChange={(event) => setPlannedOn(event.currentTarget.value)}
-              error={
-                isIsoDay(plannedOn)
-                  ? fieldErrorOf(create.error, 'plannedOn')
-                  : t('authorize.dateFormat')
-              }
-              w={200}
-            />
-          </Group>
-          <Stack gap="xs">
-            {pkg.lines.map((line) => (
-              <TextInput
-                key={line.id}
-                inputMode="numeric"
-                label={t('shipment.lineQuantity', { category: line.category, unit: line.unit })}
-                description={t('shipment.remaining', {
-                  remaining: format.integer(remainingOf(line)),
-                })}
-                value={quantities[line.id] ?? ''}
-                onChange={(event) => {
-                  const value = event.currentTarget.value;
-                  setQuantities((current) => ({ ...current, [line.id]: value }));
-                }}
-                error={lineErrors[line.id] ?? serverLineError(line.id)}
-                w={320}
-              />
-            ))}
-          </Stack>
-          <Group>
-            <Button
-              type="submit"
-              data-testid="create-shipment"
-              disabled={!valid || create.isPending}
-              loading={create.isPending}
-            >
-              {t('shipment.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+          },
+        );
+      }}
+    >
+      <Group align="flex-start" wrap="wrap">
+        <TextInput
+          label={t('shipment.reference')}
+          required
+          value={reference}
+          onChange={(event) => setReference(event.currentTarget.value)}
+          onBlur={() => setReferenceTouched(true)}
+          error={referenceError ?? fieldErrorOf(create.error, 'reference')}
+          w={240}
+        />
+        <TextInput
+          type="date"
+          label={t('shipment.plannedOn')}
+          required
+          value={plannedOn}
+          onChange={(event) => setPlannedOn(event.currentTarget.value)}
+          error={
+            isIsoDay(plannedOn)
+              ? fieldErrorOf(create.error, 'plannedOn')
+              : t('authorize.dateFormat')
+          }
+          w={200}
+        />
+      </Group>
+      <Stack gap="xs">
+        {pkg.lines.map((line) => (
+          <TextInput
+            key={line.id}
+            inputMode="numeric"
+            label={t('shipment.lineQuantity', { category: line.category, unit: line.unit })}
+            description={t('shipment.remaining', {
+              remaining: format.integer(remainingOf(line)),
+            })}
+            value={quantities[line.id] ?? ''}
+            onChange={(event) => {
+              const value = event.currentTarget.value;
+              setQuantities((current) => ({ ...current, [line.id]: value }));
+            }}
+            error={lineErrors[line.id] ?? serverLineError(line.id)}
+            w={320}
+          />
+        ))}
+      </Stack>
+      <Group>
+        <Button
+          type="submit"
+          data-testid="create-shipment"
+          disabled={!valid || create.isPending}
+          loading={create.isPending}
+        >
+          {t('shipment.submit')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }
 
@@ -471,7 +462,7 @@ function ReceiptForm({
 }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const record = useRecordReceipt();
   const [receivedOn, setReceivedOn] = useState(todayIso());
@@ -529,162 +520,151 @@ function ReceiptForm({
   const aboveForm = formError(record.error, fields);
 
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="receipt-heading">
-      <form
-        data-testid="receipt-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!valid) return;
-          record.mutate(
-            {
-              shipmentId: shipment.id,
-              body: {
-                receivedOn,
-                lines: checked.map((c) => ({
-                  packageLineId: c.l.packageLineId,
-                  receivedQuantity: c.received,
-                  ...(c.discrepancies.length > 0 ? { discrepancies: c.discrepancies } : {}),
-                })),
-              },
+    <FormCard
+      title={t('receipt.heading', { reference: shipment.reference })}
+      titleSize="h5"
+      testId="receipt-form"
+      nativeValidation
+      error={aboveForm}
+      onSubmit={() => {
+        if (!valid) return;
+        record.mutate(
+          {
+            shipmentId: shipment.id,
+            body: {
+              receivedOn,
+              lines: checked.map((c) => ({
+                packageLineId: c.l.packageLineId,
+                receivedQuantity: c.received,
+                ...(c.discrepancies.length > 0 ? { discrepancies: c.discrepancies } : {}),
+              })),
             },
-            {
-              onSuccess: () => {
-                confirm(t('receipt.done', { reference: shipment.reference }));
-                onDone();
-              },
+          },
+          {
+            onSuccess: () => {
+              notify.success(t('receipt.done', { reference: shipment.reference }));
+              onDone();
             },
-          );
-        }}
-      >
-        <Stack gap="sm">
-          <Title order={3} size="h5" id="receipt-heading">
-            {t('receipt.heading', { reference: shipment.reference })}
-          </Title>
-          {aboveForm ? (
-            <Alert color="red" role="alert">
-              {aboveForm}
-            </Alert>
-          ) : null}
-          <TextInput
-            type="date"
-            label={t('receipt.receivedOn')}
-            required
-            value={receivedOn}
-            onChange={(event) => setReceivedOn(event.currentTarget.value)}
-            error={
-              isIsoDay(receivedOn)
-                ? fieldErrorOf(record.error, 'receivedOn')
-                : t('authorize.dateFormat')
-            }
-            w={200}
-          />
-          {checked.map((c) => {
-            const line = lineOf(c.l.packageLineId);
-            const name = lineLabel(line, c.l.packageLineId);
-            return (
-              <Paper key={c.l.packageLineId} withBorder p="sm" data-receipt-line={name}>
-                <Stack gap="xs">
-                  <Text fw={600} size="sm">
-                    {t('receipt.line', {
-                      category: name,
-                      shipped: format.integer(c.l.quantity),
-                      unit: line?.unit ?? '',
-                    })}
-                  </Text>
-                  <Group align="flex-start" wrap="wrap">
-                    <TextInput
-                      label={t('receipt.received', { category: name })}
-                      inputMode="numeric"
-                      required
-                      value={c.state.received}
-                      onChange={(event) =>
-                        set(c.l.packageLineId, { received: event.currentTarget.value })
-                      }
-                      error={
-                        c.errors.received ??
-                        fieldErrorOf(record.error, `lines.${c.index}.receivedQuantity`)
-                      }
-                      w={200}
-                    />
-                    <Select
-                      label={t('receipt.condition', { category: name })}
-                      data={(['good', 'damaged', 'wrong_item'] as const).map((value) => ({
-                        value,
-                        label: t(`receipt.conditions.${value}`),
-                      }))}
-                      value={c.state.condition}
-                      allowDeselect={false}
-                      onChange={(value) =>
-                        set(c.l.packageLineId, { condition: (value ?? 'good') as Condition })
-                      }
-                      w={200}
-                    />
-                    {c.state.condition !== 'good' ? (
-                      <TextInput
-                        label={t('receipt.affected', { category: name })}
-                        inputMode="numeric"
-                        required
-                        value={c.state.affected}
-                        onChange={(event) =>
-                          set(c.l.packageLineId, { affected: event.currentTarget.value })
-                        }
-                        error={c.errors.affected}
-                        w={200}
-                      />
-                    ) : null}
-                    <TextInput
-                      label={t('receipt.notes', { category: name })}
-                      value={c.state.notes}
-                      onChange={(event) =>
-                        set(c.l.packageLineId, { notes: event.currentTarget.value })
-                      }
-                      error={
-                        c.errors.notes ??
-                        fieldErrorOf(
-                          record.error,
-                          `lines.${c.index}.discrepancies`,
-                          ...c.discrepancies.map(
-                            (_, i) => `lines.${c.index}.discrepancies.${i}.reason`,
-                          ),
-                        )
-                      }
-                      style={{ flex: 1, minWidth: 220 }}
-                    />
-                  </Group>
-                  {c.discrepancies.length > 0 ? (
-                    <Text size="sm" c="orange" aria-live="polite">
-                      {t('receipt.creates', {
-                        list: format.list(
-                          c.discrepancies.map((d) =>
-                            t('receipt.discrepancyItem', {
-                              kind: t(`discrepancies.kinds.${d.kind}`),
-                              quantity: format.integer(d.quantity),
-                            }),
-                          ),
-                        ),
-                      })}
-                    </Text>
-                  ) : null}
-                </Stack>
-              </Paper>
-            );
-          })}
-          <Group>
-            <Button
-              type="submit"
-              data-testid="submit-receipt"
-              disabled={!valid || record.isPending}
-              loading={record.isPending}
-            >
-              {t('receipt.submit')}
-            </Button>
-            <Button variant="default" onClick={onDone}>
-              {t('actions.cancelForm')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+          },
+        );
+      }}
+    >
+      <TextInput
+        type="date"
+        label={t('receipt.receivedOn')}
+        required
+        value={receivedOn}
+        onChange={(event) => setReceivedOn(event.currentTarget.value)}
+        error={
+          isIsoDay(receivedOn)
+            ? fieldErrorOf(record.error, 'receivedOn')
+            : t('authorize.dateFormat')
+        }
+        w={200}
+      />
+      {checked.map((c) => {
+        const line = lineOf(c.l.packageLineId);
+        const name = lineLabel(line, c.l.packageLineId);
+        return (
+          <Paper key={c.l.packageLineId} withBorder p="sm" data-receipt-line={name}>
+            <Stack gap="xs">
+              <Text fw={600} size="sm">
+                {t('receipt.line', {
+                  category: name,
+                  shipped: format.integer(c.l.quantity),
+                  unit: line?.unit ?? '',
+                })}
+              </Text>
+              <Group align="flex-start" wrap="wrap">
+                <TextInput
+                  label={t('receipt.received', { category: name })}
+                  inputMode="numeric"
+                  required
+                  value={c.state.received}
+                  onChange={(event) =>
+                    set(c.l.packageLineId, { received: event.currentTarget.value })
+                  }
+                  error={
+                    c.errors.received ??
+                    fieldErrorOf(record.error, `lines.${c.index}.receivedQuantity`)
+                  }
+                  w={200}
+                />
+                <Select
+                  label={t('receipt.condition', { category: name })}
+                  data={(['good', 'damaged', 'wrong_item'] as const).map((value) => ({
+                    value,
+                    label: t(`receipt.conditions.${value}`),
+                  }))}
+                  value={c.state.condition}
+                  allowDeselect={false}
+                  onChange={(value) =>
+                    set(c.l.packageLineId, { condition: (value ?? 'good') as Condition })
+                  }
+                  w={200}
+                />
+                {c.state.condition !== 'good' ? (
+                  <TextInput
+                    label={t('receipt.affected', { category: name })}
+                    inputMode="numeric"
+                    required
+                    value={c.state.affected}
+                    onChange={(event) =>
+                      set(c.l.packageLineId, { affected: event.currentTarget.value })
+                    }
+                    error={c.errors.affected}
+                    w={200}
+                  />
+                ) : null}
+                <TextInput
+                  label={t('receipt.notes', { category: name })}
+                  value={c.state.notes}
+                  onChange={(event) => set(c.l.packageLineId, { notes: event.currentTarget.value })}
+                  error={
+                    c.errors.notes ??
+                    fieldErrorOf(
+                      record.error,
+                      `lines.${c.index}.discrepancies`,
+                      ...c.discrepancies.map(
+                        (_, i) => `lines.${c.index}.discrepancies.${i}.reason`,
+                      ),
+                    )
+                  }
+                  style={{ flex: 1, minWidth: 220 }}
+                />
+              </Group>
+              {c.discrepancies.length > 0 ? (
+                <Text size="sm" c="orange" aria-live="polite">
+                  {t('receipt.creates', {
+                    list: format.list(
+                      c.discrepancies.map((d) =>
+                        t('receipt.discrepancyItem', {
+                          kind: t(`discrepancies.kinds.${d.kind}`),
+                          quantity: format.integer(d.quantity),
+                        }),
+                      ),
+                    ),
+                  })}
+                </Text>
+              ) : null}
+            </Stack>
+          </Paper>
+        );
+      })}
+      <Group>
+        <Button
+          type="submit"
+          data-testid="submit-receipt"
+          disabled={!valid || record.isPending}
+          loading={record.isPending}
+        >
+          {t('receipt.submit')}
+        </Button>
+        <Button variant="default" onClick={onDone}>
+          {t('actions.cancelForm')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }
 
@@ -758,7 +738,7 @@ function Discrepancies({ deliveries, lineOf }: { deliveries: Deliveries; lineOf:
 
 function ResolveForm({ discrepancy }: { discrepancy: Discrepancy }) {
   const { t } = useTranslation('packages');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const resolve = useResolveDiscrepancy();
   const [resolution, setResolution] = useState<DiscrepancyResolution | null>(null);
@@ -777,7 +757,7 @@ function ResolveForm({ discrepancy }: { discrepancy: Discrepancy }) {
           },
           {
             onSuccess: () =>
-              confirm(
+              notify.success(
                 t('discrepancies.resolved', {
                   resolution: t(`discrepancies.resolutions.${resolution}`),
                 }),

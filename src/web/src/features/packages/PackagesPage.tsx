@@ -4,31 +4,30 @@
  * the package currency and a funded/price bar, linking to the package. A coordinator starts a
  * new draft package here.
  */
-import { Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Select, Stack, TextInput } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
   PACKAGE_STATUSES,
-  useDonorParties,
   usePackages,
   type PackageListQuery,
   type PackageStatus,
   type PackageSummary,
 } from '../../api/packages';
-import { useCapabilityAreas } from '../../api/reference';
+import { useCapabilityAreas, useDonorParties } from '../../api/reference';
 import { useMay } from '../../app/access';
 import { useListSearch } from '../../app/list-search';
 import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { Money } from '../../ui/Money';
 import { PageHeader } from '../../ui/PageHeader';
-import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
 import { isCycle } from './funding';
 import { NewPackageForm } from './NewPackageForm';
 import { FundingBar, StatusBadge } from './parts';
+import { FilterBar, PagedList } from '../../ui/ListFrame';
+import { usePartyOptions } from '../../ui/party-options';
 
 const FILTERS = ['status', 'cycle', 'capabilityArea', 'donor'] as const;
 const PAGE_SIZE = 25;
@@ -54,13 +53,7 @@ export default function PackagesPage() {
   const packages = usePackages(query);
   const cycleError = cycleText !== '' && !isCycle(cycleText) ? t('filters.cycleFormat') : undefined;
 
-  const donorOptions = useMemo(
-    () =>
-      (donors.data ?? [])
-        .map((party) => ({ value: party.id, label: party.names[format.language] }))
-        .sort((a, b) => a.label.localeCompare(b.label, format.locale)),
-    [donors.data, format.language, format.locale],
-  );
+  const donorOptions = usePartyOptions(donors.data);
 
   return (
     <Stack gap="lg">
@@ -76,7 +69,7 @@ export default function PackagesPage() {
         }
       />
       {creating ? <NewPackageForm onCancel={() => setCreating(false)} /> : null}
-      <Group gap="sm" align="flex-start" wrap="wrap" data-testid="package-filters">
+      <FilterBar testId="package-filters">
         <Select
           label={t('filters.status')}
           placeholder={t('filters.any')}
@@ -123,21 +116,10 @@ export default function PackagesPage() {
           onChange={(value) => list.setFilter('donor', value ?? '')}
           w={220}
         />
-      </Group>
-      <QueryState query={packages} height={300}>
-        {(page) => (
-          <Stack gap="xs">
-            {page.items.length === 0 ? (
-              <Text c="dimmed" data-testid="packages-empty">
-                {t('list.empty')}
-              </Text>
-            ) : (
-              <PackagesTable items={page.items} />
-            )}
-            <Pager list={list} nextCursor={page.nextCursor} shown={page.items.length} />
-          </Stack>
-        )}
-      </QueryState>
+      </FilterBar>
+      <PagedList query={packages} list={list} empty={t('list.empty')} emptyTestId="packages-empty">
+        {(items) => <PackagesTable items={items} />}
+      </PagedList>
     </Stack>
   );
 }

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useCancelPackage, useClosePackage, type PackageDetail } from '../../api/packages';
 import { useMay } from '../../app/access';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
-import { useConfirm } from './parts';
+import { useNotify } from '../../ui/notify';
 
 const CANCELLABLE = ['draft', 'open', 'funded'];
 
@@ -30,7 +30,7 @@ export function StatusActions({ pkg }: { pkg: PackageDetail }) {
 
 function CloseForm({ pkg }: { pkg: PackageDetail }) {
   const { t } = useTranslation('packages');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const close = useClosePackage();
   const error = formError(close.error);
@@ -54,7 +54,7 @@ function CloseForm({ pkg }: { pkg: PackageDetail }) {
             onClick={() =>
               close.mutate(
                 { pkg },
-                { onSuccess: (done) => confirm(t('close.done', { number: done.number })) },
+                { onSuccess: (done) => notify.success(t('close.done', { number: done.number })) },
               )
             }
           >
@@ -68,7 +68,7 @@ function CloseForm({ pkg }: { pkg: PackageDetail }) {
 
 function CancelForm({ pkg }: { pkg: PackageDetail }) {
   const { t } = useTranslation('packages');
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const cancel = useCancelPackage();
   const [open, setOpen] = useState(false);
@@ -106,7 +106,7 @@ function CancelForm({ pkg }: { pkg: PackageDetail }) {
           if (!valid) return;
           cancel.mutate(
             { pkg, reason: reason.trim() },
-            { onSuccess: (done) => confirm(t('cancel.done', { number: done.number })) },
+            { onSuccess: (done) => notify.success(t('cancel.done', { number: done.number })) },
           );
         }}
       >

@@ -11,15 +11,16 @@ import { useAuthorizePackage, useDisburse, type PackageDetail } from '../../api/
 import { useFormat } from '../../i18n/format';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { MoneyInput } from '../../ui/MoneyInput';
-import { isIsoDay, todayIso } from './funding';
-import { useConfirm } from './parts';
+import { isIsoDay, todayIso } from '../../ui/days';
+import { useNotify } from '../../ui/notify';
+import { FormCard } from '../../ui/FormCard';
 
 const AUTHORIZE_FIELDS = ['reference', 'authorizedOn', 'finalPriceMinor'] as const;
 
 export function AuthorizePanel({ pkg }: { pkg: PackageDetail }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const authorize = useAuthorizePackage();
   const [reference, setReference] = useState('');
@@ -54,92 +55,77 @@ export function AuthorizePanel({ pkg }: { pkg: PackageDetail }) {
   const aboveForm = formError(authorize.error, AUTHORIZE_FIELDS);
 
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="authorize-heading">
-      <form
-        data-testid="authorize-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setReferenceTouched(true);
-          if (!valid || finalPriceMinor === null) return;
-          authorize.mutate(
-            {
-              pkg,
-              body: { reference: reference.trim(), authorizedOn, finalPriceMinor },
-            },
-            {
-              onSuccess: (done) =>
-                confirm(
-                  done.status === 'authorized'
-                    ? t('authorize.done', { number: done.number })
-                    : t('authorize.reopened', { number: done.number }),
-                ),
-            },
-          );
-        }}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4" id="authorize-heading">
-            {t('authorize.heading')}
-          </Title>
-          {aboveForm ? (
-            <Alert color="red" role="alert">
-              {aboveForm}
-            </Alert>
-          ) : null}
-          <Group align="flex-start" wrap="wrap">
-            <TextInput
-              label={t('authorize.reference')}
-              required
-              value={reference}
-              onChange={(event) => setReference(event.currentTarget.value)}
-              onBlur={() => setReferenceTouched(true)}
-              error={referenceError ?? fieldErrorOf(authorize.error, 'reference')}
-              w={260}
-            />
-            <TextInput
-              type="date"
-              label={t('authorize.authorizedOn')}
-              required
-              value={authorizedOn}
-              onChange={(event) => setAuthorizedOn(event.currentTarget.value)}
-              error={dateError ?? fieldErrorOf(authorize.error, 'authorizedOn')}
-              w={200}
-            />
-            <MoneyInput
-              label={t('authorize.finalPrice')}
-              description={t('authorize.finalPriceHint', { price: money(BigInt(pkg.priceMinor)) })}
-              required
-              currency={pkg.currency}
-              valueMinor={finalPriceMinor}
-              onChangeMinor={setFinalPriceMinor}
-              error={fieldErrorOf(authorize.error, 'finalPriceMinor')}
-              w={260}
-            />
-          </Group>
-          {effect ? (
-            <Text
-              size="sm"
-              c={effect.colour}
-              fw={600}
-              aria-live="polite"
-              data-testid="reprice-effect"
-            >
-              {effect.text}
-            </Text>
-          ) : null}
-          <Group>
-            <Button
-              type="submit"
-              data-testid="authorize"
-              disabled={!valid || authorize.isPending}
-              loading={authorize.isPending}
-            >
-              {t('authorize.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <FormCard
+      title={t('authorize.heading')}
+      headingOrder={2}
+      testId="authorize-form"
+      nativeValidation
+      error={aboveForm}
+      onSubmit={() => {
+        setReferenceTouched(true);
+        if (!valid || finalPriceMinor === null) return;
+        authorize.mutate(
+          {
+            pkg,
+            body: { reference: reference.trim(), authorizedOn, finalPriceMinor },
+          },
+          {
+            onSuccess: (done) =>
+              notify.success(
+                done.status === 'authorized'
+                  ? t('authorize.done', { number: done.number })
+                  : t('authorize.reopened', { number: done.number }),
+              ),
+          },
+        );
+      }}
+    >
+      <Group align="flex-start" wrap="wrap">
+        <TextInput
+          label={t('authorize.reference')}
+          required
+          value={reference}
+          onChange={(event) => setReference(event.currentTarget.value)}
+          onBlur={() => setReferenceTouched(true)}
+          error={referenceError ?? fieldErrorOf(authorize.error, 'reference')}
+          w={260}
+        />
+        <TextInput
+          type="date"
+          label={t('authorize.authorizedOn')}
+          required
+          value={authorizedOn}
+          onChange={(event) => setAuthorizedOn(event.currentTarget.value)}
+          error={dateError ?? fieldErrorOf(authorize.error, 'authorizedOn')}
+          w={200}
+        />
+        <MoneyInput
+          label={t('authorize.finalPrice')}
+          description={t('authorize.finalPriceHint', { price: money(BigInt(pkg.priceMinor)) })}
+          required
+          currency={pkg.currency}
+          valueMinor={finalPriceMinor}
+          onChangeMinor={setFinalPriceMinor}
+          error={fieldErrorOf(authorize.error, 'finalPriceMinor')}
+          w={260}
+        />
+      </Group>
+      {effect ? (
+        <Text size="sm" c={effect.colour} fw={600} aria-live="polite" data-testid="reprice-effect">
+          {effect.text}
+        </Text>
+      ) : null}
+      <Group>
+        <Button
+          type="submit"
+          data-testid="authorize"
+          disabled={!valid || authorize.isPending}
+          loading={authorize.isPending}
+        >
+          {t('authorize.submit')}
+        </Button>
+      </Group>
+    </FormCard>
   );
 }
 
@@ -148,7 +134,7 @@ const DISBURSE_FIELDS = ['amountMinor', 'paidOn'] as const;
 export function DisbursePanel({ pkg }: { pkg: PackageDetail }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
-  const confirm = useConfirm();
+  const notify = useNotify();
   const formError = useFormError();
   const disburse = useDisburse();
   const remaining = BigInt(pkg.priceMinor) - BigInt(pkg.disbursedMinor);
@@ -173,7 +159,9 @@ export function DisbursePanel({ pkg }: { pkg: PackageDetail }) {
             { pkg, body: { amountMinor, paidOn } },
             {
               onSuccess: (done) => {
-                confirm(t('disburse.done', { amount: format.money(amountMinor, done.currency) }));
+                notify.success(
+                  t('disburse.done', { amount: format.money(amountMinor, done.currency) }),
+                );
                 const left = BigInt(done.priceMinor) - BigInt(done.disbursedMinor);
                 setAmountMinor(left > 0n ? left.toString() : null);
                 setAmountKey((k) => k + 1);

@@ -110,19 +110,6 @@ export function earmarkEligibility(
   return { eligible: true };
 }
 
-/** Today as `YYYY-MM-DD` (UTC, the server's calendar). */
-export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** True for a real calendar day written `YYYY-MM-DD`. */
-export function isIsoDay(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === text;
-}
-
 /** True for a month written `YYYY-MM`. */
 export function isCycle(text: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(text);

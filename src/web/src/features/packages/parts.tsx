@@ -1,19 +1,15 @@
 /**
  * Small pieces of the package pages: the status badge (text, not colour alone), the funded /
- * price bar with its percentage written out, capability area names in the reader's language,
- * and the confirmation shown after a command succeeded.
+ * price bar with its percentage written out, and capability area names in the reader's language.
  */
-import { Badge, Group, Progress, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Group, Progress, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PackageStatus } from '../../api/packages';
 import { useCapabilityAreas } from '../../api/reference';
 import { useFormat } from '../../i18n/format';
+import { StatusBadge as BaseStatusBadge } from '../../ui/StatusBadge';
 import { percentText, progressValue } from './funding';
-
-/** A badge's label is never cut short in a narrow table column. */
-export const UNCLIPPED = { label: { overflow: 'visible' } } as const;
 
 const STATUS_COLOURS: Record<PackageStatus, string> = {
   draft: 'gray',
@@ -29,9 +25,12 @@ const STATUS_COLOURS: Record<PackageStatus, string> = {
 export function StatusBadge({ status }: { status: PackageStatus }) {
   const { t } = useTranslation('common');
   return (
-    <Badge color={STATUS_COLOURS[status]} variant="dot" styles={UNCLIPPED} data-status={status}>
-      {t(`packageStatus.${status}`)}
-    </Badge>
+    <BaseStatusBadge
+      status={status}
+      label={t(`packageStatus.${status}`)}
+      colours={STATUS_COLOURS}
+      variant="dot"
+    />
   );
 }
 
@@ -79,22 +78,5 @@ export function useAreaName(): (code: string) => string {
     (code: string) =>
       areas.data?.items.find((area) => area.code === code)?.names[format.language] ?? code,
     [areas.data, format.language],
-  );
-}
-
-/** A short green confirmation after a command succeeded. */
-export function useConfirm(): (message: string) => void {
-  const { t } = useTranslation('packages');
-  const dismiss = t('actions.dismiss');
-  return useCallback(
-    (message: string) => {
-      notifications.show({
-        message,
-        color: 'teal',
-        autoClose: 5000,
-        closeButtonProps: { 'aria-label': dismiss, title: dismiss },
-      });
-    },
-    [dismiss],
   );
 }

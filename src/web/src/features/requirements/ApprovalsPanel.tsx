@@ -14,11 +14,11 @@ import {
 import { useMay } from '../../app/access';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../i18n/format';
-import { ConfirmButton } from './ConfirmButton';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ScrollRegion } from './ScrollRegion';
 import { SectionTitle } from './SectionTitle';
 import { signerOf } from './signer';
-import { useNotifySuccess } from './notify';
+import { useNotify } from '../../ui/notify';
 
 function isApprovalRole(role: string): role is ApprovalRole {
   return (APPROVAL_ROLES as readonly string[]).includes(role);
@@ -26,7 +26,7 @@ function isApprovalRole(role: string): role is ApprovalRole {
 
 export function ApprovalsPanel({ list }: { list: RequirementList }) {
   const { t } = useTranslation(['requirements', 'common']);
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const format = useFormat();
   const session = useSession();
   const mayApprove = useMay('requirements.approve');
@@ -110,7 +110,7 @@ export function ApprovalsPanel({ list }: { list: RequirementList }) {
                           buttonProps={{ size: 'xs' }}
                           onConfirm={async () => {
                             const updated = await transition.mutateAsync('approve');
-                            notify(
+                            notify.success(
                               updated.status === 'approved'
                                 ? t('approvals.doneApproved')
                                 : t('approvals.done'),

@@ -11,11 +11,11 @@ import { useSetApprovedQuantity, type RequirementItem } from '../../api/requirem
 import { useFormat } from '../../i18n/format';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { checkApprovedQuantity } from './item-form';
-import { useNotifySuccess } from './notify';
+import { useNotify } from '../../ui/notify';
 
 export function ApprovedQuantityInput({ listId, item }: { listId: string; item: RequirementItem }) {
   const { t } = useTranslation('requirements');
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const format = useFormat();
   const formError = useFormError();
   const save = useSetApprovedQuantity(listId);
@@ -40,7 +40,7 @@ export function ApprovedQuantityInput({ listId, item }: { listId: string; item: 
             item,
             approvedQuantity: Number(text.trim()),
           });
-          notify(
+          notify.success(
             t('validation.saved', {
               item: item.category,
               quantity: format.integer(updated.approvedQuantity ?? 0),

@@ -37,7 +37,7 @@ import {
   checkRequestedQuantity,
   checkText,
 } from './item-form';
-import { useNotifySuccess } from './notify';
+import { useNotify } from '../../ui/notify';
 
 /** The list's money: estimated unit costs are in US dollars (US equipment). */
 export const LIST_CURRENCY = 'USD';
@@ -107,7 +107,7 @@ export function ItemForm({
   onDone: () => void;
 }) {
   const { t } = useTranslation('requirements');
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const format = useFormat();
   const formError = useFormError();
   const areas = useCapabilityAreas();
@@ -161,7 +161,9 @@ export function ItemForm({
         try {
           if (item) await update.mutateAsync({ item, fields });
           else await add.mutateAsync({ ...fields, idempotencyKey: crypto.randomUUID() });
-          notify(t(item ? 'itemForm.updated' : 'itemForm.added', { item: fields.category }));
+          notify.success(
+            t(item ? 'itemForm.updated' : 'itemForm.added', { item: fields.category }),
+          );
           onDone();
         } catch {
           // Shown against its field or above the form.

@@ -48,17 +48,17 @@ import { useFormat } from '../../i18n/format';
 import { useFormError } from '../../ui/form-errors';
 import { Money, RedactedMark, isRedacted } from '../../ui/Money';
 import { ApprovedQuantityInput } from './ApprovedQuantityInput';
-import { ConfirmButton } from './ConfirmButton';
-import { Dialog } from './Dialog';
+import { ConfirmButton } from '../../ui/ConfirmButton';
+import { Dialog } from '../../ui/Dialog';
 import { ItemForm, LIST_CURRENCY } from './ItemForm';
 import { effectiveOrder, moveItem, sameOrder } from './priority-order';
 import { ScrollRegion } from './ScrollRegion';
 import { SectionTitle } from './SectionTitle';
-import { useNotifySuccess } from './notify';
+import { useNotify } from '../../ui/notify';
 
 export function ItemsSection({ list }: { list: RequirementList }) {
   const { t } = useTranslation('requirements');
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const formError = useFormError();
   const mayWrite = useMay('requirements.write');
   const mayValidate = useMay('requirements.validate');
@@ -128,7 +128,7 @@ export function ItemsSection({ list }: { list: RequirementList }) {
                 try {
                   await reorder.mutateAsync(order);
                   setEdited(null);
-                  notify(t('order.saved'));
+                  notify.success(t('order.saved'));
                 } catch {
                   // Shown below.
                 }
@@ -348,7 +348,7 @@ function ItemRow({
   onEdit: () => void;
 }) {
   const { t } = useTranslation('requirements');
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const format = useFormat();
   const areas = useCapabilityAreas();
   const remove = useRemoveRequirementItem(list.id);
@@ -495,7 +495,7 @@ function ItemRow({
               buttonProps={{ size: 'compact-xs', variant: 'light', color: 'red' }}
               onConfirm={async () => {
                 await remove.mutateAsync(item);
-                notify(t('items.deleted', { item: item.category }));
+                notify.success(t('items.deleted', { item: item.category }));
               }}
             />
           </Group>

@@ -18,8 +18,8 @@ import {
   checkText,
   currentCycle,
 } from './item-form';
-import { Dialog } from './Dialog';
-import { useNotifySuccess } from './notify';
+import { Dialog } from '../../ui/Dialog';
+import { useNotify } from '../../ui/notify';
 
 const FIELDS = ['cycle', 'title', 'sourceNote'] as const;
 
@@ -40,7 +40,7 @@ export function NewListButton() {
 
 function NewListForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation('requirements');
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const navigate = useNavigate();
   const formError = useFormError();
   const create = useCreateRequirementList();
@@ -81,7 +81,7 @@ function NewListForm({ onDone }: { onDone: () => void }) {
             sourceNote: values.sourceNote.trim() === '' ? null : values.sourceNote.trim(),
             idempotencyKey: crypto.randomUUID(),
           });
-          notify(t('newList.created', { title: list.title }));
+          notify.success(t('newList.created', { title: list.title }));
           onDone();
           await navigate(`/requirements/${list.id}`);
         } catch {

@@ -24,11 +24,11 @@ import { Money } from '../../ui/Money';
 import { PageHeader } from '../../ui/PageHeader';
 import { QueryState } from '../../ui/QueryState';
 import { ApprovalsPanel } from './ApprovalsPanel';
-import { ConfirmButton } from './ConfirmButton';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 import { HistoryPanel } from './HistoryPanel';
 import { ItemsSection } from './ItemsSection';
 import { StatusBadge } from './StatusBadge';
-import { useNotifySuccess } from './notify';
+import { useNotify } from '../../ui/notify';
 
 export default function RequirementListPage() {
   const { t } = useTranslation('requirements');
@@ -120,7 +120,7 @@ function Facts({ list }: { list: RequirementList }) {
 /** The transitions the user may take from the list's status (approval: in its panel). */
 function WorkflowActions({ list }: { list: RequirementList }) {
   const { t } = useTranslation('requirements');
-  const notify = useNotifySuccess();
+  const notify = useNotify();
   const mayWrite = useMay('requirements.write');
   const mayValidate = useMay('requirements.validate');
   const mayClose = useMay('requirements.close');
@@ -129,7 +129,7 @@ function WorkflowActions({ list }: { list: RequirementList }) {
 
   const run = (action: RequirementListTransition) => async () => {
     await transition.mutateAsync(action);
-    notify(t(`transitions.${action}.done`));
+    notify.success(t(`transitions.${action}.done`));
   };
   const button = (action: RequirementListTransition, extra: { disabled?: boolean } = {}) => (
     <ConfirmButton

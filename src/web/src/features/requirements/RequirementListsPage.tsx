@@ -3,7 +3,7 @@
  * status and cycle in the URL, cursor-paged, each row a link to its list. The recipient may
  * start the draft list of a cycle here.
  */
-import { Anchor, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
@@ -23,11 +23,10 @@ import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { Money } from '../../ui/Money';
 import { PageHeader } from '../../ui/PageHeader';
-import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
 import { checkCycle } from './item-form';
 import { NewListButton } from './NewListButton';
 import { StatusBadge } from './StatusBadge';
+import { PagedList } from '../../ui/ListFrame';
 
 const FILTERS = ['status', 'cycle'] as const;
 
@@ -52,20 +51,15 @@ export default function RequirementListsPage() {
       />
       <Filters search={search} />
       <section aria-label={t('lists.heading')} data-testid="requirement-lists">
-        <QueryState query={lists} height={240}>
-          {(page) => (
-            <>
-              {page.items.length === 0 ? (
-                <Text c="dimmed" data-testid="requirement-lists-empty">
-                  {t('lists.empty')}
-                </Text>
-              ) : (
-                <ListsTable rows={page.items} />
-              )}
-              <Pager list={search} nextCursor={page.nextCursor} shown={page.items.length} />
-            </>
-          )}
-        </QueryState>
+        <PagedList
+          query={lists}
+          list={search}
+          height={240}
+          empty={t('lists.empty')}
+          emptyTestId="requirement-lists-empty"
+        >
+          {(items) => <ListsTable rows={items} />}
+        </PagedList>
       </section>
     </Stack>
   );

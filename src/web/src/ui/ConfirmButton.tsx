@@ -6,8 +6,8 @@
 import { Alert, Button, Group, Stack, Text, type ButtonProps } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useFormError } from '../../ui/form-errors';
 import { Dialog } from './Dialog';
+import { useFormError } from './form-errors';
 
 export function ConfirmButton({
   label,
@@ -18,6 +18,7 @@ export function ConfirmButton({
   testId,
   buttonProps,
   ariaLabel,
+  danger = false,
 }: {
   label: ReactNode;
   title: string;
@@ -25,11 +26,14 @@ export function ConfirmButton({
   confirmLabel: string;
   /** Runs the action; a thrown error stays in the dialog. */
   onConfirm: () => Promise<unknown>;
+  /** The button's test id; its confirm button gets `<testId>-confirm`. */
   testId?: string;
   buttonProps?: ButtonProps;
   ariaLabel?: string;
+  /** The confirm button in red: the action cannot be taken back. */
+  danger?: boolean;
 }) {
-  const { t } = useTranslation('requirements');
+  const { t } = useTranslation('common');
   const formError = useFormError();
   const [opened, setOpened] = useState(false);
   const [pending, setPending] = useState(false);
@@ -63,6 +67,7 @@ export function ConfirmButton({
               {t('actions.cancel')}
             </Button>
             <Button
+              {...(danger ? { color: 'red' } : {})}
               loading={pending}
               data-testid={testId ? `${testId}-confirm` : undefined}
               onClick={async () => {
