@@ -189,6 +189,13 @@ describe('the dashboard, drill-down and public page in the browser', () => {
     await page.waitForURL(/\/analysis\/drill\?figure=funnel\.committed/);
     await page.getByTestId('drill-table').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // "Back" returns to the page the drill-down was opened from, with its basis.
+    await page.goto(`${server.url}/analysis/coverage?currency=EUR`);
+    await page.locator('[data-figure]').first().click();
+    await page.getByTestId('drill-table').waitFor();
+    await page.getByRole('link', { name: 'Back', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/analysis/coverage');
+    expect(new URL(page.url()).searchParams.get('currency')).toBe('EUR');
     expectNoConsoleErrors(console);
   });
 

@@ -8,7 +8,7 @@ import { Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { analysisSearchEntries, useAnalysisOptions } from '../../api/analysis-options';
 import { useDrill, type DrillDown, type DrillRecord } from '../../api/analytics';
 import { useCapabilityAreas } from '../../api/reference';
@@ -27,6 +27,9 @@ export default function DrillPage() {
   const [options] = useAnalysisOptions();
   const figure = search.get('figure');
   const drill = useDrill(figure, options);
+  const navigate = useNavigate();
+  // Opened from a page of the app (not a shared link): "Back" returns there, basis included.
+  const cameFromApp = useLocation().key !== 'default';
   const areas = useCapabilityAreas();
 
   const words = figure
@@ -50,8 +53,16 @@ export default function DrillPage() {
             : undefined
         }
         actions={
-          <Anchor component={Link} to={backSearch ? `/?${backSearch}` : '/'}>
-            {t('back')}
+          <Anchor
+            component={Link}
+            to={backSearch ? `/?${backSearch}` : '/'}
+            onClick={(event: React.MouseEvent) => {
+              if (!cameFromApp) return;
+              event.preventDefault();
+              void navigate(-1);
+            }}
+          >
+            {cameFromApp ? t('backToPrevious') : t('back')}
           </Anchor>
         }
       />
