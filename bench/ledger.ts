@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '4' },
     accounts: { type: 'string', default: '1000' },
     clients: { type: 'string', default: '8' },
-    target: { type: 'string', default: '0.6' },
+    target: { type: 'string', default: '0.7' },
   },
 });
 const ROUND_MS = Number(args.seconds) * 1000;

@@ -29,6 +29,14 @@ export const EUR_RATE = '1';
 /** Significant digits of the display cross rate (`Conversion.rate`). */
 export const CROSS_RATE_SIGNIFICANT_DIGITS = 10;
 
+/** Account code of the FX accounts, one per ledger (`fx:EUR`, `fx:USD`, …). */
+export const FX_ACCOUNT_CODE = 900;
+
+/** The FX account of a ledger. */
+export function fxAccount(currency: string): string {
+  return `fx:${currency}`;
+}
+
 /** One side of a conversion: a currency and its minor-unit exponent. */
 export interface FxCurrency {
   code: string;

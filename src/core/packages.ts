@@ -34,6 +34,9 @@ export const PACKAGE_TRANSITIONS: Record<PackageAction, readonly PackageStatus[]
   cancel: ['draft', 'open', 'funded'],
 };
 
+/** The supplier party: the US authority sells the equipment. */
+export const SUPPLIER_PARTY = 'USA';
+
 export const PACKAGE_ACCOUNT_CODES = { packageFunding: 200, supplierPaid: 300 } as const;
 export const PACKAGE_TRANSFER_CODES = {
   allocation: 2_001,

@@ -19,8 +19,8 @@ import { recordAudit } from './audit-service.js';
 import { convert, type ConvertResult } from './fx-service.js';
 import { createAccount, createTransfersIn } from './ledger-service.js';
 
-/** Account code of the FX accounts, one per ledger (`fx:EUR`, `fx:USD`, …). */
-export const FX_ACCOUNT_CODE = 900;
+import { FX_ACCOUNT_CODE } from '../core/fx.js';
+export { FX_ACCOUNT_CODE };
 
 export interface ConversionInput {
   idempotencyKey: string;

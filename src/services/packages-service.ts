@@ -66,8 +66,8 @@ import { FX_ACCOUNT_CODE, createConversionIn } from './ledger-conversion-service
 import { createAccount, createTransfersIn } from './ledger-service.js';
 
 const LEDGER = systemActor('workflow');
-/** The supplier party: the US authority sells the equipment. */
-export const SUPPLIER_PARTY = 'USA';
+import { SUPPLIER_PARTY } from '../core/packages.js';
+export { SUPPLIER_PARTY };
 
 export interface PackageSummary {
   id: bigint;

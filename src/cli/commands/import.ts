@@ -7,7 +7,6 @@
  * `--dry-run` writes nothing and exits 0 when every row is valid, 2 otherwise; without it, any
  * invalid row fails the import (exit 2, nothing written) unless `--skip-invalid` is given.
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { systemActor } from '../../core/actor.js';
 import { DomainError, isDomainError } from '../../core/errors.js';
@@ -22,6 +21,7 @@ import { importCountryIndicators } from '../../services/imports/indicators-impor
 import { importKielFigures } from '../../services/imports/kiel-import.js';
 import { reportError, withDatabase } from '../context.js';
 import { EXIT_CODES, EXIT_OK } from '../exit-codes.js';
+import { phaseProgressReporter, type PhaseProgressReporter } from '../progress.js';
 
 export function registerImport(program: Command): void {
   const command = program.command('import').description('import reference data and records');
@@ -187,10 +187,7 @@ function contributionSummary(r: ContributionImportResult, engine: string, second
 
 type Labels = Partial<Record<ImportProgress['phase'], string>>;
 
-interface ProgressReporter {
-  update: (p: ImportProgress) => void;
-  stop: () => void;
-}
+type ProgressReporter = PhaseProgressReporter<ImportProgress>;
 
 /** Runs `fn` with a progress reporter and a clock, and always stops the bar. */
 async function timed(
@@ -198,58 +195,10 @@ async function timed(
   fn: (progress: ProgressReporter, seconds: () => string) => Promise<void>,
 ): Promise<void> {
   const startedMs = performance.now();
-  const progress = progressReporter(labels);
+  const progress = phaseProgressReporter<ImportProgress>((phase) => labels[phase] ?? phase);
   try {
     await fn(progress, () => ((performance.now() - startedMs) / 1000).toFixed(1));
   } finally {
     progress.stop();
   }
-}
-
-/**
- * A progress bar on stderr when it is a terminal; otherwise (a log, a pipe) a line at the start
- * of each phase and at every quarter, so logs stay short.
- */
-function progressReporter(labels: Labels): ProgressReporter {
-  const label = (phase: ImportProgress['phase']) => labels[phase] ?? phase;
-  if (process.stderr.isTTY) {
-    let bar: cliProgress.SingleBar | undefined;
-    let phase: ImportProgress['phase'] | undefined;
-    const stop = () => {
-      bar?.stop();
-      bar = undefined;
-    };
-    return {
-      update(p) {
-        if (p.phase !== phase) {
-          stop();
-          phase = p.phase;
-          bar = new cliProgress.SingleBar(
-            {
-              stream: process.stderr,
-              format: `${label(p.phase).padEnd(15)} [{bar}] {percentage}% | {value}/{total}`,
-              hideCursor: true,
-              clearOnComplete: false,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(p.total, p.done);
-        } else {
-          bar?.update(p.done);
-        }
-      },
-      stop,
-    };
-  }
-  let reported = '';
-  return {
-    update(p) {
-      const quarter = p.total === 0 ? 4 : Math.floor((p.done * 4) / p.total);
-      const key = `${p.phase}:${quarter}`;
-      if (key === reported) return;
-      reported = key;
-      process.stderr.write(`${label(p.phase)}: ${p.done}/${p.total} (${quarter * 25}%)\n`);
-    },
-    stop() {},
-  };
 }
