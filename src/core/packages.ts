@@ -126,38 +126,68 @@ export function checkAllocationFitsGap(input: {
   }
 }
 
+/** A contribution's earmarks: capability areas, or one package (never both: a CHECK holds it). */
+export interface Earmarks {
+  capabilityAreas: readonly string[];
+  packageId: bigint | null;
+}
+
+/** Whether earmarks let a contribution fund a package, and why not. */
+export type EarmarkVerdict =
+  | { eligible: true }
+  | { eligible: false; reason: 'package'; packageId: bigint }
+  | { eligible: false; reason: 'areas'; outside: string[] };
+
 /**
- * Earmarks: a contribution earmarked for capability areas funds only packages whose every line
- * is in those areas; one earmarked for a package funds only that package.
+ * THE earmark rule: a contribution earmarked for capability areas funds only packages whose
+ * every line is in those areas (a package without lines is within any earmark); one earmarked
+ * for a package funds only that package; one without earmarks funds any package.
+ *
+ * Held twice, and the two must agree: here (allocation refuses with `checkEarmark`) and in SQL
+ * as `earmarkAllowsPackage` (storage/contributions-repository.ts), the list filter
+ * `GET /contributions?eligibleFor=` — tests/contributions/contribution-filters.test.ts compares
+ * them on both engines.
  */
-export function checkEarmark(
-  earmarks: { capabilityAreas: readonly string[]; packageId: bigint | null },
+export function earmarkVerdict(
+  earmarks: Earmarks,
   target: { packageId: bigint; lineAreas: readonly string[] },
-): void {
+): EarmarkVerdict {
   if (earmarks.packageId !== null && earmarks.packageId !== target.packageId) {
-    throw new DomainError(
-      'EARMARK_MISMATCH',
-      `The contribution is earmarked for package ${earmarks.packageId}.`,
-      {
-        field: 'contributionId',
-        earmarkedPackageId: earmarks.packageId,
-      },
-    );
+    return { eligible: false, reason: 'package', packageId: earmarks.packageId };
   }
   if (earmarks.capabilityAreas.length > 0) {
     const outside = [...new Set(target.lineAreas)].filter(
       (a) => !earmarks.capabilityAreas.includes(a),
     );
-    if (outside.length > 0) {
-      throw new DomainError(
-        'EARMARK_MISMATCH',
-        `The package holds ${outside.join(', ')}, outside the contribution's earmarks.`,
-        {
-          field: 'contributionId',
-          earmarkedAreas: earmarks.capabilityAreas,
-          outside,
-        },
-      );
-    }
+    if (outside.length > 0) return { eligible: false, reason: 'areas', outside };
   }
+  return { eligible: true };
+}
+
+/** `earmarkVerdict`, as the allocation's refusal (`EARMARK_MISMATCH`). */
+export function checkEarmark(
+  earmarks: Earmarks,
+  target: { packageId: bigint; lineAreas: readonly string[] },
+): void {
+  const verdict = earmarkVerdict(earmarks, target);
+  if (verdict.eligible) return;
+  if (verdict.reason === 'package') {
+    throw new DomainError(
+      'EARMARK_MISMATCH',
+      `The contribution is earmarked for package ${verdict.packageId}.`,
+      {
+        field: 'contributionId',
+        earmarkedPackageId: verdict.packageId,
+      },
+    );
+  }
+  throw new DomainError(
+    'EARMARK_MISMATCH',
+    `The package holds ${verdict.outside.join(', ')}, outside the contribution's earmarks.`,
+    {
+      field: 'contributionId',
+      earmarkedAreas: earmarks.capabilityAreas,
+      outside: verdict.outside,
+    },
+  );
 }

@@ -38,7 +38,7 @@ import {
   PACKAGE_ACCOUNT_CODES,
   PACKAGE_TRANSFER_CODES,
   SUPPLIER_PARTY,
-  checkEarmark,
+  earmarkVerdict,
   packageFundingAccount,
   supplierAccount,
 } from './packages.js';
@@ -1054,21 +1054,16 @@ export function planScale(input: ScaleInput): ScaleDataset {
   return out;
 }
 
-/** The allocation service's earmark rule (`checkEarmark`), as a yes or no. */
+/** The allocation service's earmark rule, as a yes or no. */
 function earmarkAllows(
   c: { earmarkAreas: readonly string[]; earmarkPackageId: bigint | null },
   packageId: bigint,
   areas: ReadonlySet<string>,
 ): boolean {
-  try {
-    checkEarmark(
-      { capabilityAreas: c.earmarkAreas, packageId: c.earmarkPackageId },
-      { packageId, lineAreas: [...areas] },
-    );
-    return true;
-  } catch {
-    return false;
-  }
+  return earmarkVerdict(
+    { capabilityAreas: c.earmarkAreas, packageId: c.earmarkPackageId },
+    { packageId, lineAreas: [...areas] },
+  ).eligible;
 }
 
 /** Donor weights: a few large donors and many small ones, as in the real record. */

@@ -140,8 +140,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(createSerializerCompiler({ replacer: jsonReplacer }));
-  // Replies without a response schema (the not-found handler, untyped plugins) keep the bigint rule.
-  app.setReplySerializer(serializeJson);
+  // Replies without a response schema for their status (the not-found handler, untyped plugins)
+  // keep the bigint rule; every other reply is encoded by its route's schema, which also drops
+  // any field the schema does not declare. (Not `setReplySerializer`: Fastify would use it in
+  // place of every route's response schema.)
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    if (!declaresResponse(request.routeOptions.schema?.response, reply.statusCode)) {
+      reply.serializer(serializeJson);
+    }
+    return payload;
+  });
 
   app.addHook('onRoute', declareErrorResponses);
   const apiRoutes: ApiRoute[] = [];
@@ -230,6 +238,14 @@ export function trustProxyFromEnv(value: string | undefined): boolean | string {
 
 function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
   return reply.code(error.status).headers(error.headers).send(error.body);
+}
+
+/** Whether a route's response schemas cover `status` (as Fastify looks them up: 201, 2xx, default). */
+function declaresResponse(response: unknown, status: number): boolean {
+  if (typeof response !== 'object' || response === null) return false;
+  return (
+    String(status) in response || `${String(status)[0]}xx` in response || 'default' in response
+  );
 }
 
 const ERROR_RESPONSE = {

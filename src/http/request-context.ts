@@ -22,6 +22,7 @@ import {
   type IdempotencyClaim,
 } from '../services/idempotency-service.js';
 import type { Database } from '../storage/database.js';
+import { serializeJson } from './json.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -163,9 +164,12 @@ export function requestContextHooks(database: Database, resolveActor: ActorResol
         },
       );
       if (outcome.kind === 'replay') {
+        // The stored answer is already encoded JSON (dates as text): sent as it was, not encoded
+        // again by the route's response schema.
         return reply
           .code(outcome.status)
           .header('idempotent-replayed', 'true')
+          .serializer(serializeJson)
           .send(outcome.response);
       }
       request.idempotencyClaim = outcome.claim;

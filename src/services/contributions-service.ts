@@ -361,11 +361,27 @@ export async function createContributionsIn(
       externalId,
     }),
   );
-  await insertContributions(tx, records, (done) => onProgress?.(done, total));
   const committed = records.filter((r) => r.status === 'committed');
-  const ledger = await commitInBulk(tx, committed, (done) =>
-    onProgress?.(records.length + done, total),
-  );
+  // The contribution rows and the ledger side do not depend on each other: started together,
+  // the ledger's planning (JavaScript) runs while the server inserts contributions (on
+  // PostgreSQL; PGlite runs both in turn). The transaction's one connection runs their
+  // statements one at a time. Both are awaited before anything fails: no statement of either
+  // may outlive the transaction (after an error the server refuses the rest of it anyway).
+  const done = { contributions: 0, commitments: 0 };
+  const report = () => onProgress?.(done.contributions + done.commitments, total);
+  const [inserted, booked] = await Promise.allSettled([
+    insertContributions(tx, records, (n) => {
+      done.contributions = n;
+      report();
+    }),
+    commitInBulk(tx, committed, (n) => {
+      done.commitments = n;
+      report();
+    }),
+  ]);
+  if (inserted.status === 'rejected') throw inserted.reason;
+  if (booked.status === 'rejected') throw booked.reason;
+  const ledger = booked.value;
   return records.map((r) => {
     const booked = ledger.get(r.id);
     return {
@@ -868,6 +884,10 @@ export interface ContributionQuery extends PageRequest {
   capabilityArea?: string | undefined;
   announcedFrom?: string | undefined;
   announcedTo?: string | undefined;
+  /** Only contributions with money not yet allocated (what an allocation may draw on). */
+  available?: boolean | undefined;
+  /** Only contributions whose earmarks let them fund this package (core `earmarkVerdict`). */
+  eligibleFor?: bigint | undefined;
 }
 
 export async function listContributions(
@@ -880,6 +900,9 @@ export async function listContributions(
   const cursor = decodeCursor(query.cursor, 1);
   if (query.announcedFrom !== undefined) requireDate(query.announcedFrom, 'announcedFrom');
   if (query.announcedTo !== undefined) requireDate(query.announcedTo, 'announcedTo');
+  if (query.eligibleFor !== undefined && !(await findPackage(database.kysely, query.eligibleFor))) {
+    throw new DomainError('NOT_FOUND', 'No such package.', { field: 'eligibleFor' });
+  }
   const rows = await listContributionRows(database.kysely, {
     ...query,
     afterId: cursor ? BigInt(cursor[0]!) : undefined,

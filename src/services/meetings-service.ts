@@ -457,9 +457,11 @@ export interface MeetingQuery extends PageRequest {
   kind?: MeetingKind | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** `desc` (default): newest first; `asc`: oldest first. A cursor pages in its own order. */
+  order?: 'asc' | 'desc' | undefined;
 }
 
-/** Meetings, newest first (by date, then id). */
+/** Meetings by date, then id: newest first, or oldest first with `order: 'asc'`. */
 export async function listMeetings(
   database: Database,
   actor: Actor,
@@ -470,6 +472,9 @@ export async function listMeetings(
   const cursor = decodeCursor(query.cursor, 2);
   if (query.from !== undefined) requireDate(query.from, 'from');
   if (query.to !== undefined) requireDate(query.to, 'to');
+  if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc') {
+    throw new DomainError('VALIDATION_FAILED', 'order must be asc or desc.', { field: 'order' });
+  }
   let after: { heldOn: string; id: bigint } | undefined;
   if (cursor) {
     const [heldOn, id] = cursor;
@@ -487,6 +492,7 @@ export async function listMeetings(
     heldFrom: query.from,
     heldTo: query.to,
     after,
+    order: query.order,
     limit,
   });
   const page = toPage(rows, limit, (r) => [r.held_on, r.id.toString()]);

@@ -100,6 +100,8 @@ export interface RequirementListDetail extends RequirementList {
 export interface RequirementListSummary extends RequirementList {
   itemCount: number;
   totals: RequirementTotals;
+  /** The roles that have signed the joint approval (alphabetical); all three once approved. */
+  signedRoles: ApprovalRole[];
 }
 
 export interface VersionCheck {
@@ -376,7 +378,12 @@ export async function listRequirementLists(
   });
   const page = toPage(rows, limit, (row) => [row.list.cycle, String(row.list.id)]);
   return {
-    items: page.items.map((row) => ({ ...row.list, itemCount: row.itemCount, totals: row.totals })),
+    items: page.items.map((row) => ({
+      ...row.list,
+      itemCount: row.itemCount,
+      totals: row.totals,
+      signedRoles: row.signedRoles,
+    })),
     nextCursor: page.nextCursor,
   };
 }

@@ -1,10 +1,12 @@
 /**
- * SQL of FX rates and currencies. Rates are written in bulk — one `INSERT … SELECT FROM
- * unnest(…)` per batch of `FX_UPSERT_BATCH_ROWS` — and an existing row is only rewritten when
- * its rate differs, so a re-import of the same file changes nothing. The same statements run
- * on PGlite and PostgreSQL. Every function takes the Kysely instance or the caller's `Tx`.
+ * SQL of FX rates and currencies. Rates are written in bulk, `FX_UPSERT_BATCH_ROWS` per
+ * statement, each column travelling as ONE comma-joined text parameter split by
+ * `string_to_array` (far cheaper to send and parse than a text array of as many elements); an
+ * existing row is only rewritten when its rate differs, so a re-import of the same file changes
+ * nothing. The same statements run on PGlite and PostgreSQL. Every function takes the Kysely
+ * instance or the caller's `Tx`.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { BASE_CURRENCY, type Currency } from '../core/currency.js';
 import { assert } from '../core/errors.js';
 import { EUR_BASE_SOURCE, EUR_RATE } from '../core/fx.js';
@@ -12,8 +14,11 @@ import type { Schema } from './schema.js';
 
 type Executor = Kysely<Schema>;
 
-/** Rows per upsert statement: large enough to be fast, small enough to bound parameter size. */
-export const FX_UPSERT_BATCH_ROWS = 5_000;
+/** Rows per write statement: large enough to be fast, small enough to bound parameter size. */
+export const FX_UPSERT_BATCH_ROWS = 10_000;
+
+/** Arbitrary constant naming the FX-import lock. */
+const FX_IMPORT_LOCK_KEY = 7_261_102;
 
 export interface FxRateInput {
   currency: string;
@@ -31,7 +36,11 @@ export interface FxUpsertCounts {
 /**
  * Inserts new rates and rewrites existing ones whose rate differs (numerically: "11.809" and
  * "11.8090" are the same rate), stamping `source` on every row it writes. Rows must be unique
- * by (currency, rate_date), and should be sorted by it so concurrent imports lock in one order.
+ * by (currency, rate_date) and sorted by it (asserted): batches then cover disjoint key ranges.
+ *
+ * FX imports are serialised by a transaction-scoped advisory lock (only they write `fx_rate`),
+ * so a batch whose key range holds no row yet is written by a plain INSERT — a first import
+ * pays no conflict handling — and any other batch by `INSERT … ON CONFLICT DO UPDATE`.
  */
 export async function upsertFxRates(
   tx: Executor,
@@ -40,35 +49,66 @@ export async function upsertFxRates(
   onBatch?: (rowsDone: number) => void,
 ): Promise<FxUpsertCounts> {
   const counts: FxUpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  if (rates.length === 0) return counts;
+  await sql`SELECT pg_advisory_xact_lock(${FX_IMPORT_LOCK_KEY}::bigint)`.execute(tx);
   for (let start = 0; start < rates.length; start += FX_UPSERT_BATCH_ROWS) {
     const batch = rates.slice(start, start + FX_UPSERT_BATCH_ROWS);
-    // The outer SELECT does not see the rows its own INSERT wrote (one snapshot for the whole
-    // statement), so a returned row that already EXISTS there was updated, any other inserted.
-    // Rows whose rate is the same are not rewritten and not returned: they are unchanged.
-    const result = await sql<{ inserted: number; updated: number }>`
-      WITH input AS (
-        SELECT * FROM unnest(
-          ${batch.map((r) => r.currency)}::char(3)[],
-          ${batch.map((r) => r.rateDate)}::date[],
-          ${batch.map((r) => r.ratePerEur)}::numeric[]
-        ) AS i (currency, rate_date, rate_per_eur)
-      ), upserted AS (
+    const first = batch[0]!;
+    const last = batch.at(-1)!;
+    const currencies: string[] = [];
+    const dates: string[] = [];
+    const values: string[] = [];
+    let previous: FxRateInput | undefined;
+    for (const r of batch) {
+      // The texts are joined with commas: none may hold one (codes, ISO dates, decimals).
+      assert(
+        !r.currency.includes(',') && !r.rateDate.includes(',') && !r.ratePerEur.includes(','),
+        'an FX rate row holds no comma',
+      );
+      assert(
+        previous === undefined ||
+          previous.currency < r.currency ||
+          (previous.currency === r.currency && previous.rateDate < r.rateDate),
+        'FX rates are unique and sorted by (currency, rate_date)',
+      );
+      previous = r;
+      currencies.push(r.currency);
+      dates.push(r.rateDate);
+      values.push(r.ratePerEur);
+    }
+    const input = sql`unnest(string_to_array(${currencies.join(',')}, ',')::char(3)[],
+                             string_to_array(${dates.join(',')}, ',')::date[],
+                             string_to_array(${values.join(',')}, ',')::numeric[])
+                      AS i (currency, rate_date, rate_per_eur)`;
+    const occupied = await sql<{ occupied: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM fx_rate WHERE ${inKeyRange(first, last)}) AS occupied`.execute(
+      tx,
+    );
+    let row: { inserted: number; updated: number } | undefined;
+    if (!occupied.rows[0]!.occupied) {
+      const result = await sql`
         INSERT INTO fx_rate (currency, rate_date, rate_per_eur, source)
-        SELECT currency, rate_date, rate_per_eur, ${source} FROM input
-        ON CONFLICT (currency, rate_date) DO UPDATE
-          SET rate_per_eur = EXCLUDED.rate_per_eur, source = EXCLUDED.source
-          WHERE fx_rate.rate_per_eur <> EXCLUDED.rate_per_eur
-        RETURNING currency, rate_date
-      ), judged AS (
-        SELECT EXISTS (
-          SELECT 1 FROM fx_rate f WHERE f.currency = u.currency AND f.rate_date = u.rate_date
-        ) AS existed
-        FROM upserted u
-      )
-      SELECT count(*) FILTER (WHERE NOT existed)::int AS inserted,
-             count(*) FILTER (WHERE existed)::int AS updated
-      FROM judged`.execute(tx);
-    const row = result.rows[0];
+        SELECT currency, rate_date, rate_per_eur, ${source} FROM ${input}`.execute(tx);
+      row = { inserted: Number(result.numAffectedRows ?? -1), updated: 0 };
+    } else if (await allSame(tx, input, first, last, batch.length)) {
+      row = { inserted: 0, updated: 0 }; // a re-import: read, compared, nothing to write
+    } else {
+      // `xmax = 0` on a returned row: inserted by this statement; otherwise it was updated.
+      // Rows whose rate is the same are not rewritten and not returned: they are unchanged.
+      const result = await sql<{ inserted: number; updated: number }>`
+        WITH upserted AS (
+          INSERT INTO fx_rate (currency, rate_date, rate_per_eur, source)
+          SELECT currency, rate_date, rate_per_eur, ${source} FROM ${input}
+          ON CONFLICT (currency, rate_date) DO UPDATE
+            SET rate_per_eur = EXCLUDED.rate_per_eur, source = EXCLUDED.source
+            WHERE fx_rate.rate_per_eur <> EXCLUDED.rate_per_eur
+          RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
+               count(*) FILTER (WHERE NOT inserted)::int AS updated
+        FROM upserted`.execute(tx);
+      row = result.rows[0];
+    }
     assert(
       row && row.inserted >= 0 && row.updated >= 0 && row.inserted + row.updated <= batch.length,
       'an upsert batch inserts or updates at most the rows it was given',
@@ -79,6 +119,34 @@ export async function upsertFxRates(
     onBatch?.(start + batch.length);
   }
   return counts;
+}
+
+/**
+ * Whether every row of `input` is stored with the same rate: a read of the batch's key range
+ * (an index range scan, hash-joined to the input; no row is locked). A re-import of the same
+ * file answers yes for every batch and writes nothing — cheaper than an upsert that finds, and
+ * locks, each row only to leave it as it is.
+ */
+async function allSame(
+  tx: Executor,
+  input: RawBuilder<unknown>,
+  first: FxRateInput,
+  last: FxRateInput,
+  rows: number,
+): Promise<boolean> {
+  const result = await sql<{ same: number }>`
+    SELECT count(*)::int AS same
+    FROM ${input}
+    JOIN (SELECT currency, rate_date, rate_per_eur FROM fx_rate
+          WHERE ${inKeyRange(first, last)}) AS f USING (currency, rate_date)
+    WHERE f.rate_per_eur = i.rate_per_eur`.execute(tx);
+  return result.rows[0]!.same === rows;
+}
+
+/** `(currency, rate_date)` from `first` to `last`, inclusive: a range of the primary key. */
+function inKeyRange(first: FxRateInput, last: FxRateInput) {
+  return sql`(currency, rate_date) >= (${first.currency}::char(3), ${first.rateDate}::date)
+    AND (currency, rate_date) <= (${last.currency}::char(3), ${last.rateDate}::date)`;
 }
 
 export interface FxRatePair {

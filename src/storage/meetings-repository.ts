@@ -122,16 +122,19 @@ export interface MeetingFilter {
   heldTo?: string | undefined;
   /** The (held_on, id) of the last row of the previous page. */
   after?: { heldOn: string; id: bigint } | undefined;
+  /** `desc` (default): newest first; `asc`: oldest first (the next meeting: from today, asc). */
+  order?: 'asc' | 'desc' | undefined;
   limit: number;
 }
 
-/** Newest first: by date, then id, both descending; `limit + 1` rows. */
+/** By date, then id, both in `order` (newest first by default); `limit + 1` rows. */
 export async function listMeetings(db: Executor, f: MeetingFilter): Promise<MeetingRow[]> {
+  const order = f.order ?? 'desc';
   let query = db
     .selectFrom('meeting')
     .selectAll()
-    .orderBy('held_on', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('held_on', order)
+    .orderBy('id', order)
     .limit(f.limit + 1);
   if (f.kind) query = query.where('kind', '=', f.kind);
   if (f.heldFrom) query = query.where('held_on', '>=', f.heldFrom);
@@ -139,7 +142,11 @@ export async function listMeetings(db: Executor, f: MeetingFilter): Promise<Meet
   const after = f.after;
   if (after) {
     query = query.where((eb) =>
-      eb(eb.refTuple('held_on', 'id'), '<', eb.tuple(after.heldOn, after.id)),
+      eb(
+        eb.refTuple('held_on', 'id'),
+        order === 'asc' ? '>' : '<',
+        eb.tuple(after.heldOn, after.id),
+      ),
     );
   }
   return query.execute();

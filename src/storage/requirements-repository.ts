@@ -201,6 +201,8 @@ export interface RequirementListSummaryRow {
   list: RequirementList;
   itemCount: number;
   totals: RequirementTotals;
+  /** The roles that have signed its joint approval, in alphabetical order. */
+  signedRoles: ApprovalRole[];
 }
 
 /** A page of lists, newest cycle first, after the cursor `(cycle, id)`; `limit` rows at most. */
@@ -225,6 +227,11 @@ export async function listRequirementListRows(
       sql<string>`coalesce(sum(coalesce(i.approved_quantity, 0)::numeric * i.estimated_unit_cost_usd_minor), 0)`.as(
         'approved_usd_minor',
       ),
+      // One index probe per list of the page (primary key (list_id, role)).
+      sql<ApprovalRole[]>`ARRAY(
+        SELECT a.role FROM requirement_approval a WHERE a.list_id = l.id ORDER BY a.role)`.as(
+        'signed_roles',
+      ),
     ])
     .groupBy('l.id')
     .orderBy('l.cycle', 'desc')
@@ -244,6 +251,7 @@ export async function listRequirementListRows(
       requestedUsdMinor: BigInt(row.requested_usd_minor),
       approvedUsdMinor: BigInt(row.approved_usd_minor),
     },
+    signedRoles: row.signed_roles,
   }));
 }
 

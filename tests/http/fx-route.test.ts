@@ -24,8 +24,8 @@ describe.each(ENGINES)('GET /api/v1/fx/rate on %s', (engine) => {
     t = await openTestDatabase(engine);
     // Friday 2025-10-24 and Monday 2025-10-27: the weekend between has no rate.
     await upsertFxRates(t.database.kysely, ECB_SOURCE, [
-      { currency: 'USD', rateDate: '2025-10-24', ratePerEur: '1.1625' },
       { currency: 'NOK', rateDate: '2025-10-24', ratePerEur: '11.6270' },
+      { currency: 'USD', rateDate: '2025-10-24', ratePerEur: '1.1625' },
       { currency: 'USD', rateDate: '2025-10-27', ratePerEur: '1.1645' },
     ]);
     app = await buildApp({ database: t.database, devActors: true });

@@ -4,6 +4,7 @@
  * the API and its docs on HOST:PORT (default 0.0.0.0:8080) until SIGINT or SIGTERM, then closes
  * the server (letting requests in flight finish) and the database, in that order. An empty
  * database (no contributions, no packages) first gets the demo data, unless PURL_NO_DEMO=1.
+ * PURL_RATE_LIMITS=off lifts the per-client rate limits (for benchmarks only).
  * The web application is built first (Vite, a few seconds) when `src/web/dist` holds none; a
  * failed build is reported and the API is served anyway (the app's pages then say to build it).
  */
@@ -29,7 +30,8 @@ export function registerServe(program: Command): void {
       'start the web application and API (building the app first if it is not built); loads ' +
         'the demo into an empty database ' +
         '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo, ' +
-        'PURL_WEB_DIST for where the built app is, ' +
+        'PURL_WEB_DIST for where the built app is, PURL_RATE_LIMITS=off to lift the rate limits ' +
+        '(benchmarks; never in production), ' +
         'PURL_OIDC_ISSUER, PURL_OIDC_CLIENT_ID, PURL_OIDC_CLIENT_SECRET, PURL_OIDC_REDIRECT_URI, ' +
         'PURL_OIDC_ROLE_CLAIM, PURL_OIDC_PARTY_CLAIM, PURL_OIDC_NAME for sign-in with an OpenID ' +
         'provider)',
@@ -44,6 +46,7 @@ export async function serve(): Promise<void> {
   const host = process.env.HOST || DEFAULT_HOST;
   // Read before anything opens: a half-set OpenID Connect configuration stops the start.
   const oidc = oidcOptionsFromEnv();
+  const rateLimits = rateLimitsFromEnv(process.env.PURL_RATE_LIMITS);
   await buildWebIfMissing();
   const database = await openDatabase();
   let app: App | undefined;
@@ -52,6 +55,7 @@ export async function serve(): Promise<void> {
     app = await buildApp({
       database,
       devActors: process.env.PURL_DEV_ACTORS === '1',
+      rateLimits,
       oidc,
       logger: { level: process.env.LOG_LEVEL || 'info' },
     });
@@ -155,6 +159,24 @@ function stopOnSignal(app: App, database: Database): void {
       });
     });
   }
+}
+
+/**
+ * `PURL_RATE_LIMITS`: unset, empty, `on` or `1` keeps the rate limits of `security.ts`; `off`,
+ * `0` or `false` lifts them (a benchmark sends thousands of requests a second from one client —
+ * never do this on a server others can reach). Anything else stops the start.
+ */
+export function rateLimitsFromEnv(value: string | undefined): false | undefined {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === '' || text === 'on' || text === '1' || text === 'true') return undefined;
+  if (text === 'off' || text === '0' || text === 'false') return false;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `PURL_RATE_LIMITS must be on or off, not "${value}".`,
+    {
+      field: 'PURL_RATE_LIMITS',
+    },
+  );
 }
 
 function parsePort(text: string | undefined): number {

@@ -188,6 +188,21 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
           capabilityArea: z.string().max(40).optional(),
           announcedFrom: isoDate.optional(),
           announcedTo: isoDate.optional(),
+          available: z
+            .enum(['true', 'false'])
+            .transform((value) => value === 'true')
+            .optional()
+            .describe(
+              '`true`: only contributions with money not yet allocated (`availableMinor` > 0), ' +
+                'what an allocation may draw on; `false` (default): no such filter.',
+            ),
+          eligibleFor: bigintString
+            .optional()
+            .describe(
+              'A package id: only contributions whose earmarks let them fund that package ' +
+                '(no earmark, earmarked to it, or earmarked to areas holding every area of ' +
+                'its lines) — the rule an allocation enforces. An unknown package is 404.',
+            ),
         }),
         response: { 200: pageOf(Contribution) },
       },
@@ -203,6 +218,8 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
         capabilityArea: q.capabilityArea,
         announcedFrom: q.announcedFrom,
         announcedTo: q.announcedTo,
+        available: q.available,
+        eligibleFor: q.eligibleFor,
       });
     },
   );

@@ -151,11 +151,18 @@ export const meetingRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
       schema: {
         operationId: 'listMeetings',
         tags,
-        summary: 'Meetings, newest first, filtered by kind and date',
+        summary: 'Meetings by date (newest first, or oldest first), filtered by kind and date',
         querystring: PageQuery.extend({
           kind: z.enum(MEETING_KINDS).optional(),
           from: isoDate.optional().describe('Held on or after.'),
           to: isoDate.optional().describe('Held on or before.'),
+          order: z
+            .enum(['desc', 'asc'])
+            .optional()
+            .describe(
+              '`desc` (default): newest first; `asc`: oldest first — with `from` (today) and ' +
+                '`limit=1`, the next meeting. A cursor pages in the order it was issued with.',
+            ),
         }),
         response: { 200: pageOf(Meeting) },
       },
@@ -168,6 +175,7 @@ export const meetingRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
         kind: q.kind,
         from: q.from,
         to: q.to,
+        order: q.order,
       });
     },
   );

@@ -137,7 +137,13 @@ const RequirementListResponse = z
   .meta({ id: 'RequirementList' });
 
 const RequirementListSummaryResponse = z
-  .object({ ...listFields, itemCount: z.number().int() })
+  .object({
+    ...listFields,
+    itemCount: z.number().int(),
+    signedRoles: z
+      .array(z.enum(APPROVAL_ROLES))
+      .describe('The roles that have signed the joint approval; the third signature approves.'),
+  })
   .meta({ id: 'RequirementListSummary' });
 
 const RequirementListPage = pageOf(RequirementListSummaryResponse).meta({

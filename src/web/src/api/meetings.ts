@@ -44,14 +44,14 @@ export function useNextMeeting() {
   return useQuery({
     queryKey: ['meetings', 'next', todayIso()],
     queryFn: async ({ signal }): Promise<NextMeeting> => {
-      // Newest first: the last item of the upcoming ones is the soonest.
+      // Oldest first from today: the one item is the soonest upcoming meeting.
       const upcoming = await unwrap(
         api.GET('/api/v1/meetings', {
-          params: { query: { from: todayIso(), limit: 100 } },
+          params: { query: { from: todayIso(), order: 'asc', limit: 1 } },
           signal,
         }),
       );
-      const soonest = upcoming.items.at(-1);
+      const soonest = upcoming.items[0];
       if (soonest) return { meeting: soonest, when: 'upcoming' };
       const latest = await unwrap(
         api.GET('/api/v1/meetings', { params: { query: { limit: 1 } }, signal }),

@@ -53,29 +53,34 @@ export function usePackage(id: string | undefined) {
   });
 }
 
-/** Statuses of a contribution that may fund a package (a pledge may not). */
-export const ALLOCATABLE_CONTRIBUTION_STATUSES = ['committed', 'partially_paid', 'paid'] as const;
+/** Contributions shown per page of the allocation panel. */
+export const ALLOCATABLE_PAGE_SIZE = 50;
 
-/** The committed contributions with something left to allocate. */
-export function useAllocatableContributions(enabled: boolean) {
+/**
+ * One page of the contributions an allocation to `packageId` may draw on, newest first: the
+ * server keeps those with money not yet allocated (`available=true`) whose earmarks let them
+ * fund the package (`eligibleFor`, the rule the allocation itself enforces).
+ */
+export function useAllocatableContributions(packageId: string, cursor: string | undefined) {
   return useQuery({
-    queryKey: ['contributions', 'allocatable'],
-    enabled,
-    queryFn: async ({ signal }) => {
-      const lists = await Promise.all(
-        ALLOCATABLE_CONTRIBUTION_STATUSES.map((status) =>
-          allPages((cursor) =>
-            unwrap(
-              api.GET('/api/v1/contributions', {
-                params: { query: { status, limit: 200, ...(cursor ? { cursor } : {}) } },
-                signal,
-              }),
-            ),
-          ),
-        ),
-      );
-      return lists.flat().filter((c) => BigInt(c.availableMinor) > 0n);
-    },
+    queryKey: ['contributions', 'allocatable', packageId, cursor ?? null],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/contributions', {
+          params: {
+            query: {
+              available: 'true',
+              eligibleFor: packageId,
+              limit: ALLOCATABLE_PAGE_SIZE,
+              ...(cursor ? { cursor } : {}),
+            },
+          },
+          signal,
+        }),
+      ),
+    // The page shown stays while the next one loads — never another package's candidates.
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[2] === packageId ? previous : undefined,
   });
 }
 

@@ -748,7 +748,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Meetings, newest first, filtered by kind and date */
+    /** Meetings by date (newest first, or oldest first), filtered by kind and date */
     get: operations['listMeetings'];
     put?: never;
     /** Record a meeting (send Idempotency-Key to make a retry safe) */
@@ -3362,6 +3362,8 @@ export interface components {
         approved: components['schemas']['UsdAmount'];
       };
       itemCount: number;
+      /** @description The roles that have signed the joint approval; the third signature approves. */
+      signedRoles: ('recipient' | 'coordinator' | 'supplier')[];
     };
     RequirementListPage: {
       items: components['schemas']['RequirementListSummary'][];
@@ -4538,6 +4540,10 @@ export interface operations {
         announcedFrom?: string;
         /** @description A date, YYYY-MM-DD. */
         announcedTo?: string;
+        /** @description `true`: only contributions with money not yet allocated (`availableMinor` > 0), what an allocation may draw on; `false` (default): no such filter. */
+        available?: 'true' | 'false';
+        /** @description A package id: only contributions whose earmarks let them fund that package (no earmark, earmarked to it, or earmarked to areas holding every area of its lines) — the rule an allocation enforces. An unknown package is 404. */
+        eligibleFor?: string;
       };
       header?: never;
       path?: never;
@@ -5719,6 +5725,8 @@ export interface operations {
         from?: string;
         /** @description Held on or before. */
         to?: string;
+        /** @description `desc` (default): newest first; `asc`: oldest first — with `from` (today) and `limit=1`, the next meeting. A cursor pages in the order it was issued with. */
+        order?: 'desc' | 'asc';
       };
       header?: never;
       path?: never;

@@ -1,12 +1,14 @@
 /**
  * Allocating to an open package (coordinator): the committed contributions with something left
- * to allocate, each with its donor, currency, available balance, earmarks and whether those let
- * it fund this package (and why not); for the one chosen, an amount in its own currency and a
- * value date, with the funding gap live — now, and after this allocation (exact in the same
- * currency; in another, an estimate at the ECB rate of the value date, saying which rate, day
- * and source). "Allocate the gap" fills the amount that covers the gap when the balance allows.
+ * to allocate whose earmarks let them fund this package — both decided by the server
+ * (`GET /contributions?available=true&eligibleFor=…`, the rule the allocation enforces), a page
+ * at a time — each with its donor, currency, available balance and earmarks; for the one
+ * chosen, an amount in its own currency and a value date, with the funding gap live — now, and
+ * after this allocation (exact in the same currency; in another, an estimate at the ECB rate of
+ * the value date, saying which rate, day and source). "Allocate the gap" fills the amount that
+ * covers the gap when the balance allows.
  */
-import { Alert, Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,30 +20,40 @@ import {
   type Contribution,
   type PackageDetail,
 } from '../../api/packages';
+import { Pager } from '../../ui/Pager';
 import { useFormat } from '../../i18n/format';
 import { DataTable } from '../../ui/DataTable';
 import { fieldErrorOf, useFormError } from '../../ui/form-errors';
 import { Money } from '../../ui/Money';
 import { MoneyInput } from '../../ui/MoneyInput';
 import { QueryState } from '../../ui/QueryState';
-import { amountCovering, convertMinor, earmarkEligibility, type Eligibility } from './funding';
+import { amountCovering, convertMinor } from './funding';
 import { isIsoDay, todayIso } from '../../ui/days';
 import { useAreaName } from './parts';
 import { useNotify } from '../../ui/notify';
-import { UNCLIPPED } from '../../ui/StatusBadge';
 
 interface Candidate {
   contribution: Contribution;
-  eligibility: Eligibility;
 }
 
 export function AllocationPanel({ pkg }: { pkg: PackageDetail }) {
   const { t } = useTranslation('packages');
   const format = useFormat();
   const areaName = useAreaName();
-  const contributions = useAllocatableContributions(true);
+  // The cursors of the pages before the one shown (the first page has none), for this package:
+  // another package starts again at its first page.
+  const [paging, setPaging] = useState<{ packageId: string; cursors: string[] }>({
+    packageId: pkg.id,
+    cursors: [],
+  });
+  const cursors = paging.packageId === pkg.id ? paging.cursors : [];
+  const contributions = useAllocatableContributions(pkg.id, cursors.at(-1));
   const [chosen, setChosen] = useState<string | null>(null);
-  const lineAreas = pkg.lines.map((line) => line.capabilityArea);
+  const pages = {
+    pageNumber: cursors.length + 1,
+    next: (cursor: string) => setPaging({ packageId: pkg.id, cursors: [...cursors, cursor] }),
+    previous: () => setPaging({ packageId: pkg.id, cursors: cursors.slice(0, -1) }),
+  };
 
   const columns = useMemo(
     (): ColumnDef<Candidate, unknown>[] => [
@@ -82,12 +94,6 @@ export function AllocationPanel({ pkg }: { pkg: PackageDetail }) {
         },
       },
       {
-        id: 'eligible',
-        header: t('allocate.eligibility'),
-        accessorFn: (c) => (c.eligibility.eligible ? 0 : 1),
-        cell: ({ row }) => <EligibilityMark eligibility={row.original.eligibility} />,
-      },
-      {
         id: 'choose',
         header: t('lines.actions'),
         enableSorting: false,
@@ -98,7 +104,6 @@ export function AllocationPanel({ pkg }: { pkg: PackageDetail }) {
               size="xs"
               variant={chosen === id ? 'filled' : 'light'}
               aria-pressed={chosen === id}
-              disabled={!row.original.eligibility.eligible}
               aria-label={t('allocate.chooseContribution', {
                 title: row.original.contribution.title,
               })}
@@ -123,14 +128,8 @@ export function AllocationPanel({ pkg }: { pkg: PackageDetail }) {
           {t('allocate.currentGap', { gap: format.money(pkg.gapMinor, pkg.currency) })}
         </Text>
         <QueryState query={contributions} height={160}>
-          {(all) => {
-            const candidates = all.map((contribution) => ({
-              contribution,
-              eligibility: earmarkEligibility(contribution.earmarks, {
-                id: pkg.id,
-                lineAreas,
-              }),
-            }));
+          {(page) => {
+            const candidates = page.items.map((contribution) => ({ contribution }));
             const selected = candidates.find((c) => c.contribution.id === chosen);
             return (
               <Stack gap="sm">
@@ -145,6 +144,9 @@ export function AllocationPanel({ pkg }: { pkg: PackageDetail }) {
                     testId="contributions-table"
                   />
                 )}
+                {pages.pageNumber > 1 || page.nextCursor ? (
+                  <Pager list={pages} nextCursor={page.nextCursor} shown={candidates.length} />
+                ) : null}
                 {selected ? (
                   <AllocationForm
                     key={selected.contribution.id}
@@ -159,31 +161,6 @@ export function AllocationPanel({ pkg }: { pkg: PackageDetail }) {
         </QueryState>
       </Stack>
     </Paper>
-  );
-}
-
-function EligibilityMark({ eligibility }: { eligibility: Eligibility }) {
-  const { t } = useTranslation('packages');
-  const format = useFormat();
-  const areaName = useAreaName();
-  if (eligibility.eligible) {
-    return (
-      <Badge color="teal" variant="dot" styles={UNCLIPPED} data-eligible="true">
-        {t('allocate.eligible')}
-      </Badge>
-    );
-  }
-  const why =
-    eligibility.reason === 'package'
-      ? t('allocate.whyPackage', { id: eligibility.packageId })
-      : t('allocate.whyAreas', { areas: format.list(eligibility.outside.map(areaName)) });
-  return (
-    <Stack gap={2} data-eligible="false">
-      <Badge color="red" variant="dot" styles={UNCLIPPED}>
-        {t('allocate.notEligible')}
-      </Badge>
-      <Text size="xs">{why}</Text>
-    </Stack>
   );
 }
 

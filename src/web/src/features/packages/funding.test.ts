@@ -3,7 +3,6 @@ import {
   amountCovering,
   convertMinor,
   divideRoundHalfEven,
-  earmarkEligibility,
   isCycle,
   percentText,
   progressValue,
@@ -47,29 +46,6 @@ describe('funding arithmetic', () => {
     expect(percentText(2n, 1n)).toBe('200.00');
     expect(progressValue(2n, 1n)).toBe(100);
     expect(progressValue(1n, 4n)).toBe(25);
-  });
-
-  it('applies the earmark rules of the service', () => {
-    const pkg = { id: '7', lineAreas: ['artillery', 'drones', 'artillery'] };
-    expect(earmarkEligibility({ capabilityAreas: [], packageId: null }, pkg)).toEqual({
-      eligible: true,
-    });
-    expect(earmarkEligibility({ capabilityAreas: [], packageId: '7' }, pkg)).toEqual({
-      eligible: true,
-    });
-    expect(earmarkEligibility({ capabilityAreas: [], packageId: '3' }, pkg)).toEqual({
-      eligible: false,
-      reason: 'package',
-      packageId: '3',
-    });
-    expect(earmarkEligibility({ capabilityAreas: ['artillery'], packageId: null }, pkg)).toEqual({
-      eligible: false,
-      reason: 'areas',
-      outside: ['drones'],
-    });
-    expect(
-      earmarkEligibility({ capabilityAreas: ['artillery', 'drones'], packageId: null }, pkg),
-    ).toEqual({ eligible: true });
   });
 
   it('checks cycles', () => {

@@ -2,8 +2,8 @@
  * The arithmetic of the funding panel, exact (bigint minor units, never floats): an amount
  * converted as the server converts it (ECB rates per EUR as exact decimal text, rounded once,
  * half to even — `core/fx.ts`), the smallest amount of a contribution's currency that covers a
- * gap, the share funded, and whether a contribution's earmarks let it fund a package (the rule
- * of `core/packages.ts` `checkEarmark`, so the panel says why before the server refuses).
+ * gap and the share funded. Whether a contribution's earmarks let it fund a package is the
+ * server's to say (`GET /contributions?eligibleFor=`), from the rule the allocation enforces.
  */
 import { minorUnitOf } from '../../i18n/money';
 
@@ -82,32 +82,6 @@ export function percentText(part: bigint, whole: bigint): string {
 export function progressValue(part: bigint, whole: bigint): number {
   const value = Number(percentText(part, whole));
   return Math.max(0, Math.min(100, value));
-}
-
-export type Eligibility =
-  | { eligible: true }
-  | { eligible: false; reason: 'package'; packageId: string }
-  | { eligible: false; reason: 'areas'; outside: string[] };
-
-/**
- * Whether a contribution's earmarks let it fund a package: one earmarked for a package funds
- * only that package; one earmarked for capability areas funds only packages whose every line
- * is in those areas.
- */
-export function earmarkEligibility(
-  earmarks: { capabilityAreas: readonly string[]; packageId: string | null },
-  pkg: { id: string; lineAreas: readonly string[] },
-): Eligibility {
-  if (earmarks.packageId !== null && earmarks.packageId !== pkg.id) {
-    return { eligible: false, reason: 'package', packageId: earmarks.packageId };
-  }
-  if (earmarks.capabilityAreas.length > 0) {
-    const outside = [...new Set(pkg.lineAreas)].filter(
-      (area) => !earmarks.capabilityAreas.includes(area),
-    );
-    if (outside.length > 0) return { eligible: false, reason: 'areas', outside };
-  }
-  return { eligible: true };
 }
 
 /** True for a month written `YYYY-MM`. */

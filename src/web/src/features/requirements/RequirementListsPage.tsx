@@ -4,7 +4,6 @@
  * start the draft list of a cycle here.
  */
 import { Anchor, Button, Group, Select, Stack, TextInput } from '@mantine/core';
-import { useQueries } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +11,6 @@ import { Link } from 'react-router';
 import {
   APPROVAL_ROLES,
   REQUIREMENT_LIST_STATUSES,
-  requirementListQuery,
   useRequirementLists,
   type RequirementListStatus,
   type RequirementListSummary,
@@ -117,31 +115,14 @@ function Filters({ search }: { search: ReturnType<typeof useListSearch<'status' 
 function ListsTable({ rows }: { rows: RequirementListSummary[] }) {
   const { t } = useTranslation('requirements');
   const format = useFormat();
-  // The summaries carry no signatures: a validated list (the one state in which they are
-  // collected) is read in full for its count; approved and closed lists have all three.
-  const validated = rows.filter((row) => row.status === 'validated');
-  const details = useQueries({
-    queries: validated.map((row) => requirementListQuery(row.id)),
-  });
-  // A stable key of the counts, so the columns change only when a count does.
-  const counts = details
-    .map((detail, index) => `${validated[index]!.id}:${detail.data?.approvals.length ?? ''}`)
-    .join(',');
-  const signedOf = useMemo(() => {
-    const map = new Map<string, number>();
-    for (const entry of counts.split(',')) {
-      const [id, count] = entry.split(':');
-      if (id && count) map.set(id, Number(count));
-    }
-    return map;
-  }, [counts]);
-
   const columns = useMemo((): ColumnDef<RequirementListSummary, unknown>[] => {
+    // Signatures are collected on a validated list (the summary lists who signed); an approved
+    // or closed list has all three.
     const signed = (row: RequirementListSummary): number | null =>
       row.status === 'approved' || row.status === 'closed'
         ? APPROVAL_ROLES.length
         : row.status === 'validated'
-          ? (signedOf.get(row.id) ?? null)
+          ? row.signedRoles.length
           : null;
     return [
       {
@@ -215,7 +196,7 @@ function ListsTable({ rows }: { rows: RequirementListSummary[] }) {
         cell: ({ row }) => format.dateTime(row.original.updatedAt),
       },
     ];
-  }, [t, format, signedOf]);
+  }, [t, format]);
 
   return (
     <DataTable
