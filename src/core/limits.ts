@@ -51,6 +51,15 @@ export const LIMITS = {
   drillRecordsMax: 5_000,
   /** Rows of one CSV or XLSX export. */
   exportRowsMax: 1_000_000,
+  /**
+   * Analysis results kept in memory per server process (`services/analytics/result-cache.ts`),
+   * least recently used first out; each is valid for one data version of one database.
+   */
+  analyticsCacheEntriesMax: 256,
+  /** Estimated bytes of all the analysis results kept (an entry larger than this is not kept). */
+  analyticsCacheBytesMax: 64 * 1_048_576,
+  /** (currency, year) sets of ECB rates kept in memory for the analyses' converter, per process. */
+  analyticsRateYearsMax: 2_000,
   /** Milliseconds the PDF renderer may take for one briefing. */
   briefingRenderTimeoutMs: 60_000,
 } as const;

@@ -18,6 +18,7 @@
  *   price — so the receipts of a line add up to the funnel's delivered value of that line.
  */
 import { sql } from 'kysely';
+import { packedRows } from './analytics-repository.js';
 import type { Database } from './database.js';
 import type { ContributionStatus, PackageStatus } from './schema-funding.js';
 import type { Tx } from './transaction.js';
@@ -200,16 +201,26 @@ export async function listPayments(
 ): Promise<PaymentRow[]> {
   if (filter.contributionIds !== undefined && filter.contributionIds.length === 0) return [];
   const ids = filter.contributionIds;
-  const result = await sql<PaymentRow>`
-    SELECT p.id, p.contribution_id AS "contributionId", c.donor_party_id AS "donorPartyId",
-           c.currency, p.amount_minor AS "amountMinor", p.paid_on AS "paidOn"
-    FROM contribution_payment p
-    JOIN contribution c ON c.id = p.contribution_id
-    WHERE p.paid_on <= ${filter.to}::date
-      ${filter.from === undefined ? sql`` : sql`AND p.paid_on >= ${filter.from}::date`}
-      ${ids === undefined ? sql`` : sql`AND p.contribution_id IN (${sql.join(ids)})`}
-    ORDER BY p.paid_on, p.id`.execute(db);
-  return result.rows;
+  return packedRows<PaymentRow>(
+    db,
+    sql`
+      SELECT p.id, p.contribution_id AS "contributionId", c.donor_party_id AS "donorPartyId",
+             c.currency, p.amount_minor AS "amountMinor", p.paid_on AS "paidOn"
+      FROM contribution_payment p
+      JOIN contribution c ON c.id = p.contribution_id
+      WHERE p.paid_on <= ${filter.to}::date
+        ${filter.from === undefined ? sql`` : sql`AND p.paid_on >= ${filter.from}::date`}
+        ${ids === undefined ? sql`` : sql`AND p.contribution_id IN (${sql.join(ids)})`}`,
+    {
+      id: 'bigint',
+      contributionId: 'bigint',
+      donorPartyId: 'code',
+      currency: 'code',
+      amountMinor: 'bigint',
+      paidOn: 'date',
+    },
+    sql`s."paidOn", s.id`,
+  );
 }
 
 export interface ReceiptValueRow {
@@ -243,15 +254,18 @@ export async function listReceiptValues(
       SELECT DISTINCT package_id FROM allocation
       WHERE status <> 'voided' AND contribution_id IN (${sql.join(contributionIds)})
     ),
+    unusable AS (
+      SELECT d.receipt_id, sum(d.quantity) AS quantity
+      FROM discrepancy d WHERE d.kind IN ('damaged', 'wrong_item')
+      GROUP BY d.receipt_id
+    ),
     good AS (
       SELECT r.id, r.package_line_id, r.received_on,
-             (r.received_quantity - coalesce((
-               SELECT sum(d.quantity) FROM discrepancy d
-               WHERE d.receipt_id = r.id AND d.kind IN ('damaged', 'wrong_item')), 0))::bigint
-               AS quantity
+             (r.received_quantity - coalesce(u.quantity, 0))::bigint AS quantity
       FROM receipt r
       JOIN package_line pl ON pl.id = r.package_line_id
       JOIN packages ON packages.package_id = pl.package_id
+      LEFT JOIN unusable u ON u.receipt_id = r.id
     ),
     counted AS (
       SELECT g.id, g.package_line_id, g.received_on, pl.package_id, pl.unit_price_minor,
@@ -317,15 +331,25 @@ export async function listCommittedContributions(
   db: Executor,
   filter: { from?: string | undefined; to: string },
 ): Promise<CommittedContributionRow[]> {
-  const result = await sql<CommittedContributionRow>`
-    SELECT c.id, c.donor_party_id AS "donorPartyId", c.title, c.currency,
-           c.committed_minor AS "committedMinor", c.committed_on AS "committedOn"
-    FROM contribution c
-    WHERE c.committed_on IS NOT NULL AND c.committed_minor > 0
-      AND c.committed_on <= ${filter.to}::date
-      ${filter.from === undefined ? sql`` : sql`AND c.committed_on >= ${filter.from}::date`}
-    ORDER BY c.donor_party_id, c.id`.execute(db);
-  return result.rows;
+  return packedRows<CommittedContributionRow>(
+    db,
+    sql`
+      SELECT c.id, c.donor_party_id AS "donorPartyId", c.title, c.currency,
+             c.committed_minor AS "committedMinor", c.committed_on AS "committedOn"
+      FROM contribution c
+      WHERE c.committed_on IS NOT NULL AND c.committed_minor > 0
+        AND c.committed_on <= ${filter.to}::date
+        ${filter.from === undefined ? sql`` : sql`AND c.committed_on >= ${filter.from}::date`}`,
+    {
+      id: 'bigint',
+      donorPartyId: 'code',
+      title: 'text',
+      currency: 'code',
+      committedMinor: 'bigint',
+      committedOn: 'date',
+    },
+    sql`s."donorPartyId", s.id`,
+  );
 }
 
 export interface PartyNameRow {

@@ -267,90 +267,96 @@ export async function getBurdenSharing(
   actor: Actor,
   options: AnalyticsOptions,
 ): Promise<BurdenSharing> {
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    const records = upTo(await loadStageRecords(tx, 'committed'), context.options.asOf);
-    const reporting = await openFor(tx, context, records);
-    const usd =
-      context.options.currency === 'USD'
-        ? reporting
-        : await openFor(
-            tx,
-            { ...context, options: { ...context.options, currency: 'USD' } },
-            records,
-          );
-    const donors = sumDonors(records, reporting, usd);
-    const parties = [...donors.keys()].sort();
-    const [gdp, population, names] = [
-      await indicatorTable(tx, 'gdp_usd', parties),
-      await indicatorTable(tx, 'population', parties),
-      new Map((await listPartyNames(tx)).map((p) => [p.id, p])),
-    ];
-    let total = 0n;
-    for (const sums of donors.values()) total += sums.committedMinor;
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      const records = upTo(await loadStageRecords(tx, 'committed', false), context.options.asOf);
+      const reporting = await openFor(tx, context, records);
+      const usd =
+        context.options.currency === 'USD'
+          ? reporting
+          : await openFor(
+              tx,
+              { ...context, options: { ...context.options, currency: 'USD' } },
+              records,
+            );
+      const donors = sumDonors(records, reporting, usd);
+      const parties = [...donors.keys()].sort();
+      const [gdp, population, names] = [
+        await indicatorTable(tx, 'gdp_usd', parties),
+        await indicatorTable(tx, 'population', parties),
+        new Map((await listPartyNames(tx)).map((p) => [p.id, p])),
+      ];
+      let total = 0n;
+      for (const sums of donors.values()) total += sums.committedMinor;
 
-    const partial = parties.map((partyId) => {
-      const sums = donors.get(partyId)!;
-      const gdpShare = indicatorShare(gdp.get(partyId), sums.usdByYear, 'GDP', 'purl import gdp');
-      const perHead = indicatorShare(
-        population.get(partyId),
-        sums.reportedByYear,
-        'population',
-        'purl import population',
+      const partial = parties.map((partyId) => {
+        const sums = donors.get(partyId)!;
+        const gdpShare = indicatorShare(gdp.get(partyId), sums.usdByYear, 'GDP', 'purl import gdp');
+        const perHead = indicatorShare(
+          population.get(partyId),
+          sums.reportedByYear,
+          'population',
+          'purl import population',
+        );
+        // % of GDP: USD minor / 100 / GDP × 100 = the fraction itself; per capita: minor / 100.
+        const percentOfGdp = gdpShare.fraction
+          ? ratioText(gdpShare.fraction.n, gdpShare.fraction.d, PERCENT_OF_GDP_DECIMALS)
+          : null;
+        const perCapita = perHead.fraction
+          ? ratioText(perHead.fraction.n, perHead.fraction.d * 100n, PER_CAPITA_DECIMALS)
+          : null;
+        const party = names.get(partyId);
+        return {
+          row: {
+            partyId,
+            names: { en: party?.en ?? partyId, fr: party?.fr ?? partyId, uk: party?.uk ?? partyId },
+            contributions: sums.records.length,
+            committedMinor: sums.committedMinor,
+            committedUsdMinor: sums.committedUsdMinor,
+            shareOfTotal: percentText(sums.committedMinor, total),
+            percentOfGdp,
+            gdpYear: gdpShare.latestYear,
+            gdpFallback: gdpShare.fallback,
+            gdpYears: gdpShare.years,
+            gdpMissing: gdpShare.missing,
+            perCapita,
+            populationYear: perHead.latestYear,
+            populationFallback: perHead.fallback,
+            populationYears: perHead.years,
+            perCapitaMissing: perHead.missing,
+            figures: { committed: figureKey('burden', 'committed', partyId) },
+          },
+          gdpFraction: gdpShare.fraction,
+        };
+      });
+      const byCommitted = ranks(
+        partial.map((p) => p.row.committedMinor),
+        (a, b) => (a < b ? -1 : a > b ? 1 : 0),
       );
-      // % of GDP: USD minor / 100 / GDP × 100 = the fraction itself; per capita: minor / 100.
-      const percentOfGdp = gdpShare.fraction
-        ? ratioText(gdpShare.fraction.n, gdpShare.fraction.d, PERCENT_OF_GDP_DECIMALS)
-        : null;
-      const perCapita = perHead.fraction
-        ? ratioText(perHead.fraction.n, perHead.fraction.d * 100n, PER_CAPITA_DECIMALS)
-        : null;
-      const party = names.get(partyId);
+      const byGdp = ranks(
+        partial.map((p) => p.gdpFraction),
+        compare,
+      );
+      const rows: BurdenSharingRow[] = partial.map((p, i) => ({
+        ...p.row,
+        rankByCommitted: byCommitted[i]!,
+        rankByPercentOfGdp: byGdp[i] ?? null,
+      }));
+      rows.sort(
+        (a, b) => a.rankByCommitted - b.rankByCommitted || a.partyId.localeCompare(b.partyId),
+      );
       return {
-        row: {
-          partyId,
-          names: { en: party?.en ?? partyId, fr: party?.fr ?? partyId, uk: party?.uk ?? partyId },
-          contributions: sums.records.length,
-          committedMinor: sums.committedMinor,
-          committedUsdMinor: sums.committedUsdMinor,
-          shareOfTotal: percentText(sums.committedMinor, total),
-          percentOfGdp,
-          gdpYear: gdpShare.latestYear,
-          gdpFallback: gdpShare.fallback,
-          gdpYears: gdpShare.years,
-          gdpMissing: gdpShare.missing,
-          perCapita,
-          populationYear: perHead.latestYear,
-          populationFallback: perHead.fallback,
-          populationYears: perHead.years,
-          perCapitaMissing: perHead.missing,
-          figures: { committed: figureKey('burden', 'committed', partyId) },
-        },
-        gdpFraction: gdpShare.fraction,
+        basis: reporting.basis(),
+        totalCommittedMinor: total,
+        donors: rows,
+        figures: { totalCommitted: figureKey('burden', 'committed') },
       };
-    });
-    const byCommitted = ranks(
-      partial.map((p) => p.row.committedMinor),
-      (a, b) => (a < b ? -1 : a > b ? 1 : 0),
-    );
-    const byGdp = ranks(
-      partial.map((p) => p.gdpFraction),
-      compare,
-    );
-    const rows: BurdenSharingRow[] = partial.map((p, i) => ({
-      ...p.row,
-      rankByCommitted: byCommitted[i]!,
-      rankByPercentOfGdp: byGdp[i] ?? null,
-    }));
-    rows.sort(
-      (a, b) => a.rankByCommitted - b.rankByCommitted || a.partyId.localeCompare(b.partyId),
-    );
-    return {
-      basis: reporting.basis(),
-      totalCommittedMinor: total,
-      donors: rows,
-      figures: { totalCommitted: figureKey('burden', 'committed') },
-    };
-  });
+    },
+    { analysis: 'burden' },
+  );
 }
 
 /** `burden.committed` (every donor) or `burden.committed:<party>`. */

@@ -435,7 +435,13 @@ export async function getKielContext(
 ): Promise<KielContext> {
   authorize(actor, 'analytics.read');
   const year = checkKielYear(options.year);
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    return (await computeKielContext(tx, { ...context.options, year })).result;
-  });
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      return (await computeKielContext(tx, { ...context.options, year })).result;
+    },
+    { analysis: 'context', inputs: [year] },
+  );
 }

@@ -46,6 +46,7 @@ import {
   listRequirementItems,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
+import { splitByWeights } from '../../core/split.js';
 import type { Tx } from '../../storage/transaction.js';
 import type { Names } from './burden.js';
 import {
@@ -168,12 +169,21 @@ async function itemRecords(tx: Tx): Promise<CellRecord[]> {
   return cells;
 }
 
+/** An allocated record and the (cycle, area) groups of its package it is split over. */
+interface FundedSplit {
+  allocation: SourceRecord;
+  groups: { cycle: string; area: string }[];
+  /** The groups' line values (a package of lines priced 0: 1 each). */
+  weights: bigint[];
+}
+
 /**
- * Packaged line values, and each allocated record split over its package's (cycle, area)
- * groups by their line value.
+ * Packaged line values, and each allocated record with the (cycle, area) groups of its package
+ * it is split over by their line value.
  */
-async function packageRecords(tx: Tx): Promise<CellRecord[]> {
+async function packageRecords(tx: Tx): Promise<{ cells: CellRecord[]; splits: FundedSplit[] }> {
   const cells: CellRecord[] = [];
+  const splits: FundedSplit[] = [];
   // package → its (cycle, area) groups in order, with their line value
   const groups = new Map<bigint, { cycle: string; area: string; valueMinor: bigint }[]>();
   for (const line of await listPackageLines(tx)) {
@@ -205,15 +215,27 @@ async function packageRecords(tx: Tx): Promise<CellRecord[]> {
   for (const list of groups.values()) {
     list.sort((a, b) => a.cycle.localeCompare(b.cycle) || a.area.localeCompare(b.area));
   }
+  // Weights: the groups' line values; a package of lines priced 0 is split evenly.
+  const weightsOf = new Map(
+    [...groups].map(([id, list]) => [
+      id,
+      list.some((g) => g.valueMinor > 0n) ? list.map((g) => g.valueMinor) : list.map(() => 1n),
+    ]),
+  );
   for (const allocation of await loadStageRecords(tx, 'allocated')) {
     const list = groups.get(allocation.packageId ?? -1n);
     if (!list) continue; // a package without lines has no area to count against
-    // Weights: the groups' line values; a package of lines priced 0 is split evenly.
-    const weights = list.some((g) => g.valueMinor > 0n)
-      ? list.map((g) => g.valueMinor)
-      : list.map(() => 1n);
+    splits.push({ allocation, groups: list, weights: weightsOf.get(allocation.packageId!)! });
+  }
+  return { cells, splits };
+}
+
+/** Each split as one `funded` record per group of non-zero weight (a `share` of the whole). */
+function shareCells(splits: readonly FundedSplit[]): CellRecord[] {
+  const cells: CellRecord[] = [];
+  for (const { allocation, groups, weights } of splits) {
     const whole = `${allocation.amountMinor < 0n ? 'surplus' : 'allocation'}:${allocation.id}`;
-    list.forEach((group, index) => {
+    groups.forEach((group, index) => {
       if (weights[index] === 0n) return;
       cells.push({
         measure: 'funded',
@@ -240,14 +262,36 @@ async function deliveredRecords(tx: Tx): Promise<CellRecord[]> {
   }));
 }
 
-/** Every coverage record up to `asOf` within `range`. */
-async function loadCells(tx: Tx, asOf: string, range: MonthRange): Promise<CellRecord[]> {
-  const cells = [
-    ...(await itemRecords(tx)),
-    ...(await packageRecords(tx)),
-    ...(await deliveredRecords(tx)),
+/**
+ * Every coverage record up to `asOf` within `range`: the funded shares as records (drill-downs),
+ * or — `splits: true`, for the figures — left whole with their groups, so each allocation is
+ * converted and split once instead of once per share.
+ */
+async function loadCells(
+  tx: Tx,
+  asOf: string,
+  range: MonthRange,
+): Promise<{ cells: CellRecord[]; splits: FundedSplit[] }> {
+  const { cells: packaged, splits } = await packageRecords(tx);
+  const cells = [...(await itemRecords(tx)), ...packaged, ...(await deliveredRecords(tx))];
+  const keep = (c: { cycle: string; record: SourceRecord }) =>
+    c.record.date <= asOf && inMonthRange(c.cycle, range);
+  return {
+    cells: cells.filter(keep),
+    splits: splits.filter(
+      (s) =>
+        s.allocation.date <= asOf &&
+        s.groups.some((g, i) => s.weights[i] !== 0n && inMonthRange(g.cycle, range)),
+    ),
+  };
+}
+
+async function loadShareCells(tx: Tx, asOf: string, range: MonthRange): Promise<CellRecord[]> {
+  const { cells, splits } = await loadCells(tx, asOf, range);
+  return [
+    ...cells,
+    ...shareCells(splits).filter((c) => c.record.date <= asOf && inMonthRange(c.cycle, range)),
   ];
-  return cells.filter((c) => c.record.date <= asOf && inMonthRange(c.cycle, range));
 }
 
 function figuresOf(
@@ -281,59 +325,84 @@ export async function getCoverage(
   actor: Actor,
   options: CoverageOptions,
 ): Promise<Coverage> {
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    const range = checkRange(options);
-    const cells = await loadCells(tx, context.options.asOf, range);
-    const reporting = await openFor(
-      tx,
-      context,
-      cells.map((c) => c.record),
-    );
-    const byCell = new Map<
-      string,
-      { cycle: string; area: string; sums: Record<CoverageMeasure, bigint> }
-    >();
-    const totals = zeroSums();
-    for (const c of cells) {
-      const id = `${c.cycle}|${c.area}`;
-      let cell = byCell.get(id);
-      if (!cell) byCell.set(id, (cell = { cycle: c.cycle, area: c.area, sums: zeroSums() }));
-      const amount = sumReported(reporting, [c.record]);
-      cell.sums[c.measure] += amount;
-      totals[c.measure] += amount;
-    }
-    const areas = await listCapabilityAreaNames(tx);
-    const order = new Map(areas.map((a, i) => [a.id, i]));
-    const names = new Map(areas.map((a) => [a.id, a]));
-    const rows = [...byCell.values()]
-      .sort(
-        (a, b) =>
-          a.cycle.localeCompare(b.cycle) ||
-          (order.get(a.area) ?? 0) - (order.get(b.area) ?? 0) ||
-          a.area.localeCompare(b.area),
-      )
-      .map((cell): CoverageRow => {
-        const area = names.get(cell.area);
-        return {
-          cycle: cell.cycle,
-          capabilityArea: cell.area,
-          areaNames: {
-            en: area?.en ?? cell.area,
-            fr: area?.fr ?? cell.area,
-            uk: area?.uk ?? cell.area,
-          },
-          ...figuresOf(cell.sums, (m) => figureKey('coverage', m, cell.cycle, cell.area)),
-        };
-      });
-    const rangeDims = range.from === null && range.to === null ? [] : [monthRangeText(range)];
-    return {
-      basis: reporting.basis(),
-      cycleFrom: range.from,
-      cycleTo: range.to,
-      rows,
-      totals: figuresOf(totals, (m) => figureKey('coverage', m, ...rangeDims)),
-    };
-  });
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      const range = checkRange(options);
+      const { cells, splits } = await loadCells(tx, context.options.asOf, range);
+      const reporting = await openFor(tx, context, [
+        ...cells.map((c) => c.record),
+        ...splits.map((s) => s.allocation),
+      ]);
+      const byCell = new Map<
+        string,
+        { cycle: string; area: string; sums: Record<CoverageMeasure, bigint> }
+      >();
+      const totals = zeroSums();
+      for (const c of cells) {
+        const id = `${c.cycle}|${c.area}`;
+        let cell = byCell.get(id);
+        if (!cell) byCell.set(id, (cell = { cycle: c.cycle, area: c.area, sums: zeroSums() }));
+        const amount = sumReported(reporting, [c.record]);
+        cell.sums[c.measure] += amount;
+        totals[c.measure] += amount;
+      }
+      // Each allocation converted whole and split once over its groups (the parts `reported`
+      // gives each share of it).
+      for (const { allocation, groups, weights } of splits) {
+        const whole = reporting.convert(
+          allocation.amountMinor,
+          allocation.currency,
+          allocation.date,
+        ).amountMinor;
+        const parts = splitByWeights(whole, weights);
+        groups.forEach((group, index) => {
+          if (weights[index] === 0n || !inMonthRange(group.cycle, range)) return;
+          const id = `${group.cycle}|${group.area}`;
+          let cell = byCell.get(id);
+          if (!cell) {
+            byCell.set(id, (cell = { cycle: group.cycle, area: group.area, sums: zeroSums() }));
+          }
+          cell.sums.funded += parts[index]!;
+          totals.funded += parts[index]!;
+        });
+      }
+      const areas = await listCapabilityAreaNames(tx);
+      const order = new Map(areas.map((a, i) => [a.id, i]));
+      const names = new Map(areas.map((a) => [a.id, a]));
+      const rows = [...byCell.values()]
+        .sort(
+          (a, b) =>
+            a.cycle.localeCompare(b.cycle) ||
+            (order.get(a.area) ?? 0) - (order.get(b.area) ?? 0) ||
+            a.area.localeCompare(b.area),
+        )
+        .map((cell): CoverageRow => {
+          const area = names.get(cell.area);
+          return {
+            cycle: cell.cycle,
+            capabilityArea: cell.area,
+            areaNames: {
+              en: area?.en ?? cell.area,
+              fr: area?.fr ?? cell.area,
+              uk: area?.uk ?? cell.area,
+            },
+            ...figuresOf(cell.sums, (m) => figureKey('coverage', m, cell.cycle, cell.area)),
+          };
+        });
+      const rangeDims = range.from === null && range.to === null ? [] : [monthRangeText(range)];
+      return {
+        basis: reporting.basis(),
+        cycleFrom: range.from,
+        cycleTo: range.to,
+        rows,
+        totals: figuresOf(totals, (m) => figureKey('coverage', m, ...rangeDims)),
+      };
+    },
+    { analysis: 'coverage', inputs: [options.cycleFrom, options.cycleTo] },
+  );
 }
 
 /** `coverage.<measure>[:<cycle>[:<area>] | :<from>_<to>]`. */
@@ -363,7 +432,7 @@ export async function drillCoverage(
       'takes a cycle and a capability area (coverage.funded:2025-08:air_defence), a cycle, or a range of cycles (2025-06_2025-09).',
     );
   }
-  const cells = (await loadCells(tx, context.options.asOf, range)).filter(
+  const cells = (await loadShareCells(tx, context.options.asOf, range)).filter(
     (c) => c.measure === measure && (area === undefined || c.area === area),
   );
   const records = upTo(

@@ -134,7 +134,10 @@ export async function drillDelivery(
   const figure = [`${parsed.analysis}.${parsed.measure}`, ...parsed.dimensions].join(':');
   const { measure, dimensions } = parsed;
   const snapshot = <T>(fn: (tx: Tx, options: CheckedOptions) => Promise<T>) =>
-    runAnalysis(database, actor, options, (tx, context) => fn(tx, context.options));
+    runAnalysis(database, actor, options, (tx, context) => fn(tx, context.options), {
+      analysis: 'drill',
+      inputs: [figure],
+    });
 
   switch (parsed.analysis) {
     case 'leadTimes': {

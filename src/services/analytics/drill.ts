@@ -47,7 +47,10 @@ export async function drillFigure(
   const key = parseFigureKey(figure);
   const funding = FUNDING_DRILLS[key.analysis];
   if (funding)
-    return runAnalysis(database, actor, options, (tx, context) => funding(tx, context, key));
+    return runAnalysis(database, actor, options, (tx, context) => funding(tx, context, key), {
+      analysis: 'drill',
+      inputs: [figure],
+    });
   if (DELIVERY_ANALYSES.has(key.analysis)) return drillDelivery(database, actor, options, key);
   throw badFigure(
     key,

@@ -22,6 +22,7 @@
 import type { Actor } from '../../core/actor.js';
 import {
   checkAnalyticsOptions,
+  type AnalyticsBasis,
   type AnalyticsOptions,
   type DrillDown,
   type DrillRecord,
@@ -34,10 +35,15 @@ import { LIMITS } from '../../core/limits.js';
 import { authorize } from '../../core/policy.js';
 import { dependsOnParties, maySeeRestricted } from '../../core/redaction.js';
 import { splitByWeights } from '../../core/split.js';
-import { listItemsFundedBy, listPackagesFundedBy } from '../../storage/analytics-repository.js';
+import {
+  listItemsFundedBy,
+  listPackagesFundedBy,
+  readDataVersion,
+} from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import { inTransaction, type Tx } from '../../storage/transaction.js';
 import { openReporting, todayUtc, type ReportedAmount, type Reporting } from './reporting.js';
+import { analysisResults, databaseIdOf } from './result-cache.js';
 
 /** What a reader must be allowed to see to get a record in full (`null`: every reader). */
 export type Restriction =
@@ -74,7 +80,11 @@ export interface Share {
 }
 
 /** Options after checking, with `asOf` fixed. */
-export type CheckedOptions = AnalyticsOptions & { asOf: string };
+export type CheckedOptions = AnalyticsOptions & {
+  asOf: string;
+  /** The database's id in this process (result-cache.ts): the converter's rates are cached by it. */
+  databaseId?: number | undefined;
+};
 
 export interface AnalysisContext {
   actor: Actor;
@@ -82,19 +92,82 @@ export interface AnalysisContext {
 }
 
 /**
+ * What names a result in the cache (result-cache.ts) besides the checked options and the
+ * reader's scope: the analysis, and every other input it takes (a figure key, a range, a
+ * meeting id…), in a fixed order.
+ */
+export interface CacheName {
+  analysis: string;
+  inputs?: readonly unknown[];
+}
+
+/**
  * Access check, options check, then `fn` in one REPEATABLE READ snapshot: every figure of one
  * response is computed from the same state of the database.
+ *
+ * With `cache`, the result is kept (result-cache.ts) under the database's data version read in
+ * the same snapshot, the analysis and its inputs, the checked options (`asOf` resolved) and the
+ * reader's role and party; a later call finding the same version gets it back with
+ * `basis.generatedAt` stamped again. A hit costs one statement (the version).
  */
 export async function runAnalysis<T>(
   database: Database,
   actor: Actor,
   options: AnalyticsOptions,
   fn: (tx: Tx, context: AnalysisContext) => Promise<T>,
+  cache?: CacheName,
 ): Promise<T> {
   authorize(actor, 'analytics.read');
   const checked = checkAnalyticsOptions(options);
-  const context = { actor, options: { ...checked, asOf: checked.asOf ?? todayUtc() } };
-  return inTransaction(database, (tx) => fn(tx, context), { isolation: 'repeatable read' });
+  const id = databaseIdOf(database);
+  const context = {
+    actor,
+    options: { ...checked, asOf: checked.asOf ?? todayUtc(), databaseId: id },
+  };
+  if (!cache) {
+    return inTransaction(database, (tx) => fn(tx, context), { isolation: 'repeatable read' });
+  }
+  const key = cacheKeyOf(cache, context);
+  // A hit needs no snapshot: the entry was computed from this very version.
+  const seen = await readDataVersion(database.kysely);
+  const hit = analysisResults.get(id, seen, key);
+  if (hit !== undefined) return restamped(hit as T);
+  return inTransaction(
+    database,
+    async (tx) => {
+      const version = await readDataVersion(tx); // first statement: the snapshot's version
+      const again = version === seen ? undefined : analysisResults.get(id, version, key);
+      if (again !== undefined) return restamped(again as T);
+      return analysisResults.set(id, version, key, await fn(tx, context));
+    },
+    { isolation: 'repeatable read' },
+  );
+}
+
+function cacheKeyOf(cache: CacheName, context: AnalysisContext): string {
+  const { currency, rateMode, rateDate, asOf } = context.options;
+  const { role, partyId } = context.actor;
+  return JSON.stringify(
+    [
+      cache.analysis,
+      role,
+      partyId ?? null,
+      currency,
+      rateMode,
+      rateDate ?? null,
+      asOf,
+      ...(cache.inputs ?? []),
+    ],
+    (_, value: unknown) =>
+      typeof value === 'bigint' ? `${value}n` : value === undefined ? null : value,
+  );
+}
+
+/** A cached result for this reader: the same figures, `basis.generatedAt` of this response. */
+function restamped<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || !('basis' in value)) return value;
+  const basis = (value as { basis: AnalyticsBasis }).basis;
+  return { ...value, basis: { ...basis, generatedAt: new Date().toISOString() } };
 }
 
 /** The records dated on or before `asOf`. */
@@ -130,9 +203,16 @@ export interface Reported {
   rateDate: string;
 }
 
-const wholes = new WeakMap<Reporting, Map<string, ReportedAmount>>();
+/** A whole converted once, and both of its splits (original and converted), made once. */
+interface Whole {
+  converted: ReportedAmount;
+  originalParts: bigint[];
+  parts: bigint[];
+}
 
-/** Converts a record (a share: its whole once per reporting, then its part of each). */
+const wholes = new WeakMap<Reporting, Map<string, Whole>>();
+
+/** Converts a record (a share: its whole once per reporting, split once, then its part). */
 export function reported(reporting: Reporting, r: SourceRecord): Reported {
   if (!r.share) {
     const c = reporting.convert(r.amountMinor, r.currency, r.date);
@@ -140,15 +220,22 @@ export function reported(reporting: Reporting, r: SourceRecord): Reported {
   }
   let cache = wholes.get(reporting);
   if (!cache) wholes.set(reporting, (cache = new Map()));
-  let whole = cache.get(r.share.whole);
-  if (!whole)
-    cache.set(r.share.whole, (whole = reporting.convert(r.amountMinor, r.currency, r.date)));
   const { weights, index } = r.share;
+  let whole = cache.get(r.share.whole);
+  if (!whole) {
+    const converted = reporting.convert(r.amountMinor, r.currency, r.date);
+    whole = {
+      converted,
+      originalParts: splitByWeights(r.amountMinor, weights),
+      parts: splitByWeights(converted.amountMinor, weights),
+    };
+    cache.set(r.share.whole, whole);
+  }
   return {
-    originalAmountMinor: splitByWeights(r.amountMinor, weights)[index]!,
-    amountMinor: splitByWeights(whole.amountMinor, weights)[index]!,
-    rate: whole.rate,
-    rateDate: whole.rateDate,
+    originalAmountMinor: whole.originalParts[index]!,
+    amountMinor: whole.parts[index]!,
+    rate: whole.converted.rate,
+    rateDate: whole.converted.rateDate,
   };
 }
 

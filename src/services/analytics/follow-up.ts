@@ -421,7 +421,13 @@ export async function getFollowUp(
   meetingId: bigint,
   options: AnalyticsOptions,
 ): Promise<FollowUp> {
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    return (await computeFollowUp(tx, actor, meetingId, context.options)).result;
-  });
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      return (await computeFollowUp(tx, actor, meetingId, context.options)).result;
+    },
+    { analysis: 'followUp', inputs: [meetingId] },
+  );
 }

@@ -147,15 +147,22 @@ export function receiptRecord(row: ReceiptValueRow): SourceRecord {
   };
 }
 
-/** Every record of a stage (all dates: callers keep those up to `asOf`). */
-export async function loadStageRecords(tx: Tx, stage: FunnelStage): Promise<SourceRecord[]> {
+/**
+ * Every record of a stage (all dates: callers keep those up to `asOf`). `labels: false` leaves
+ * the labels empty: a figure sums amounts, only a drill-down shows labels.
+ */
+export async function loadStageRecords(
+  tx: Tx,
+  stage: FunnelStage,
+  labels = true,
+): Promise<SourceRecord[]> {
   switch (stage) {
     case 'pledged':
     case 'committed':
       return (await listContributionAmounts(tx, stage)).map((c) => ({
         kind: 'contribution',
         id: c.id,
-        label: `${contributionLabel(c.partyId, c.id)} — ${c.title}`,
+        label: labels ? `${contributionLabel(c.partyId, c.id)} — ${c.title}` : '',
         date: c.valueDate,
         partyId: c.partyId,
         packageId: null,
@@ -169,7 +176,7 @@ export async function loadStageRecords(tx: Tx, stage: FunnelStage): Promise<Sour
       return (await listPayments(tx)).map((p) => ({
         kind: 'payment',
         id: p.id,
-        label: `Payment ${p.id} of ${contributionLabel(p.partyId, p.contributionId)}`,
+        label: labels ? `Payment ${p.id} of ${contributionLabel(p.partyId, p.contributionId)}` : '',
         date: p.valueDate,
         partyId: p.partyId,
         packageId: null,
@@ -183,9 +190,11 @@ export async function loadStageRecords(tx: Tx, stage: FunnelStage): Promise<Sour
       return (await listAllocationAmounts(tx)).map((a) => ({
         kind: 'allocation',
         id: a.id,
-        label: a.surplus
-          ? `Surplus of ${a.packageNumber} returned to ${contributionLabel(a.partyId, a.contributionId)} (allocation ${a.id})`
-          : `Allocation ${a.id}: ${contributionLabel(a.partyId, a.contributionId)} → ${a.packageNumber}`,
+        label: !labels
+          ? ''
+          : a.surplus
+            ? `Surplus of ${a.packageNumber} returned to ${contributionLabel(a.partyId, a.contributionId)} (allocation ${a.id})`
+            : `Allocation ${a.id}: ${contributionLabel(a.partyId, a.contributionId)} → ${a.packageNumber}`,
         date: a.valueDate,
         partyId: a.partyId,
         packageId: a.packageId,
@@ -199,7 +208,7 @@ export async function loadStageRecords(tx: Tx, stage: FunnelStage): Promise<Sour
       return (await listAuthorisedPackages(tx)).map((p) => ({
         kind: 'package',
         id: p.id,
-        label: `${p.number} authorised`,
+        label: labels ? `${p.number} authorised` : '',
         date: p.valueDate,
         partyId: null,
         packageId: p.id,
@@ -213,7 +222,9 @@ export async function loadStageRecords(tx: Tx, stage: FunnelStage): Promise<Sour
       return (await listDisbursements(tx)).map((d) => ({
         kind: 'disbursement',
         id: d.transferId,
-        label: `Payment to the supplier for ${d.packageNumber} (transfer ${d.transferId})`,
+        label: labels
+          ? `Payment to the supplier for ${d.packageNumber} (transfer ${d.transferId})`
+          : '',
         date: d.valueDate,
         partyId: null,
         packageId: d.packageId,
@@ -230,7 +241,7 @@ export async function loadStageRecords(tx: Tx, stage: FunnelStage): Promise<Sour
 
 async function loadAllStages(tx: Tx): Promise<Map<FunnelStage, SourceRecord[]>> {
   const stages = new Map<FunnelStage, SourceRecord[]>();
-  for (const stage of FUNNEL_STAGES) stages.set(stage, await loadStageRecords(tx, stage));
+  for (const stage of FUNNEL_STAGES) stages.set(stage, await loadStageRecords(tx, stage, false));
   return stages;
 }
 
@@ -241,37 +252,43 @@ export async function getFunnel(
   actor: Actor,
   options: AnalyticsOptions,
 ): Promise<Funnel> {
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    const all = await loadAllStages(tx);
-    const { asOf } = context.options;
-    const current = new Map([...all].map(([stage, records]) => [stage, upTo(records, asOf)]));
-    const reporting = await openFor(tx, context, [...current.values()].flat());
-    const amounts = new Map(
-      [...current].map(([stage, records]) => [stage, sumReported(reporting, records)]),
-    );
-    const committed = amounts.get('committed') ?? 0n;
-    const stages = FUNNEL_STAGES.map((stage): FunnelStageFigure => {
-      const records = current.get(stage) ?? [];
-      const amountMinor = amounts.get(stage) ?? 0n;
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      const all = await loadAllStages(tx);
+      const { asOf } = context.options;
+      const current = new Map([...all].map(([stage, records]) => [stage, upTo(records, asOf)]));
+      const reporting = await openFor(tx, context, [...current.values()].flat());
+      const amounts = new Map(
+        [...current].map(([stage, records]) => [stage, sumReported(reporting, records)]),
+      );
+      const committed = amounts.get('committed') ?? 0n;
+      const stages = FUNNEL_STAGES.map((stage): FunnelStageFigure => {
+        const records = current.get(stage) ?? [];
+        const amountMinor = amounts.get(stage) ?? 0n;
+        return {
+          stage,
+          amountMinor,
+          records: records.length,
+          funding: stage !== 'pledged',
+          percentOfCommitted: percentText(amountMinor, committed),
+          byCurrency: sumByCurrency(records).map((c) => ({
+            ...c,
+            figure: figureKey('funnel', stage, c.currency),
+          })),
+          figures: { amount: figureKey('funnel', stage) },
+        };
+      });
       return {
-        stage,
-        amountMinor,
-        records: records.length,
-        funding: stage !== 'pledged',
-        percentOfCommitted: percentText(amountMinor, committed),
-        byCurrency: sumByCurrency(records).map((c) => ({
-          ...c,
-          figure: figureKey('funnel', stage, c.currency),
-        })),
-        figures: { amount: figureKey('funnel', stage) },
+        basis: reporting.basis(),
+        stages,
+        reconciliation: await reconcile(tx, all),
       };
-    });
-    return {
-      basis: reporting.basis(),
-      stages,
-      reconciliation: await reconcile(tx, all),
-    };
-  });
+    },
+    { analysis: 'funnel' },
+  );
 }
 
 const LEDGER_ACCOUNTS: Record<ReconciledStage, (currency: string) => string> = {

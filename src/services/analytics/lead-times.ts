@@ -350,7 +350,13 @@ export async function getLeadTimes(
 ): Promise<LeadTimes> {
   authorize(actor, 'analytics.read');
   const stalledAfterDays = checkStalledAfterDays(options.stalledAfterDays);
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    return (await computeLeadTimes(tx, { ...context.options, stalledAfterDays })).result;
-  });
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      return (await computeLeadTimes(tx, { ...context.options, stalledAfterDays })).result;
+    },
+    { analysis: 'leadTimes', inputs: [stalledAfterDays] },
+  );
 }

@@ -163,11 +163,11 @@ interface Converted {
   amountMinor: bigint;
 }
 
-async function loadRecords(tx: Tx, asOf: string): Promise<Records> {
+async function loadRecords(tx: Tx, asOf: string, labels = true): Promise<Records> {
   return {
-    committed: upTo(await loadStageRecords(tx, 'committed'), asOf),
-    paid: upTo(await loadStageRecords(tx, 'paid'), asOf),
-    delivered: upTo(await loadStageRecords(tx, 'delivered'), asOf),
+    committed: upTo(await loadStageRecords(tx, 'committed', labels), asOf),
+    paid: upTo(await loadStageRecords(tx, 'paid', labels), asOf),
+    delivered: upTo(await loadStageRecords(tx, 'delivered', labels), asOf),
   };
 }
 
@@ -176,66 +176,78 @@ export async function getPace(
   actor: Actor,
   options: PaceOptions,
 ): Promise<Pace> {
-  return runAnalysis(database, actor, options, async (tx, context) => {
-    const targetGiven = checkAmount(options.targetPerMonthMinor, 'targetPerMonthMinor');
-    const goalGiven = checkAmount(options.goalMinor, 'goalMinor');
-    const { asOf } = context.options;
-    const records = await loadRecords(tx, asOf);
-    const all = [...records.committed, ...records.paid, ...records.delivered];
-    const reporting = await openFor(tx, context, all, { currencies: ['USD'], from: asOf });
-    // The default target and goal: at the rate of asOf, or of the latest earlier day with rates.
-    const defaultsDay = reporting.today;
-    const setting = (given: bigint | undefined, defaultUsdMinor: bigint): PaceAmountSetting => {
-      if (given !== undefined) {
-        return { amountMinor: given, source: 'given', defaultUsdMinor, rateDate: null, rate: null };
-      }
-      const converted = reporting.convert(defaultUsdMinor, 'USD', defaultsDay);
-      const inUsd = context.options.currency === 'USD';
-      return {
-        amountMinor: converted.amountMinor,
-        source: 'default',
-        defaultUsdMinor,
-        rateDate: inUsd ? null : converted.rateDate,
-        rate: inUsd ? null : converted.rate,
+  return runAnalysis(
+    database,
+    actor,
+    options,
+    async (tx, context) => {
+      const targetGiven = checkAmount(options.targetPerMonthMinor, 'targetPerMonthMinor');
+      const goalGiven = checkAmount(options.goalMinor, 'goalMinor');
+      const { asOf } = context.options;
+      const records = await loadRecords(tx, asOf, false);
+      const all = [...records.committed, ...records.paid, ...records.delivered];
+      const reporting = await openFor(tx, context, all, { currencies: ['USD'], from: asOf });
+      // The default target and goal: at the rate of asOf, or of the latest earlier day with rates.
+      const defaultsDay = reporting.today;
+      const setting = (given: bigint | undefined, defaultUsdMinor: bigint): PaceAmountSetting => {
+        if (given !== undefined) {
+          return {
+            amountMinor: given,
+            source: 'given',
+            defaultUsdMinor,
+            rateDate: null,
+            rate: null,
+          };
+        }
+        const converted = reporting.convert(defaultUsdMinor, 'USD', defaultsDay);
+        const inUsd = context.options.currency === 'USD';
+        return {
+          amountMinor: converted.amountMinor,
+          source: 'default',
+          defaultUsdMinor,
+          rateDate: inUsd ? null : converted.rateDate,
+          rate: inUsd ? null : converted.rate,
+        };
       };
-    };
-    const target = setting(targetGiven, DEFAULT_TARGET_PER_MONTH_USD_MINOR);
-    const goal = setting(goalGiven, DEFAULT_GOAL_USD_MINOR);
+      const target = setting(targetGiven, DEFAULT_TARGET_PER_MONTH_USD_MINOR);
+      const goal = setting(goalGiven, DEFAULT_GOAL_USD_MINOR);
 
-    // Each record converted once; month → measure → Σ.
-    const converted = {} as Record<PaceMeasure, Converted[]>;
-    const monthly = new Map<string, Record<PaceMeasure, bigint>>();
-    for (const measure of PACE_MEASURES) {
-      converted[measure] = records[measure].map((r) => ({
-        id: r.id,
-        date: r.date,
-        amountMinor: reported(reporting, r).amountMinor,
-      }));
-      for (const r of converted[measure]) {
-        const month = monthOf(r.date);
-        let sums = monthly.get(month);
-        if (!sums) monthly.set(month, (sums = { committed: 0n, paid: 0n, delivered: 0n }));
-        sums[measure] += r.amountMinor;
+      // Each record converted once; month → measure → Σ.
+      const converted = {} as Record<PaceMeasure, Converted[]>;
+      const monthly = new Map<string, Record<PaceMeasure, bigint>>();
+      for (const measure of PACE_MEASURES) {
+        converted[measure] = records[measure].map((r) => ({
+          id: r.id,
+          date: r.date,
+          amountMinor: reported(reporting, r).amountMinor,
+        }));
+        for (const r of converted[measure]) {
+          const month = monthOf(r.date);
+          let sums = monthly.get(month);
+          if (!sums) monthly.set(month, (sums = { committed: 0n, paid: 0n, delivered: 0n }));
+          sums[measure] += r.amountMinor;
+        }
       }
-    }
-    const lastMonth = monthOf(asOf);
-    const firstMonth = [...monthly.keys()].sort()[0] ?? lastMonth;
-    const months = buildMonths(
-      monthsFrom(firstMonth, lastMonth),
-      monthly,
-      target.amountMinor,
-      asOf,
-    );
-    const pace = paceOf(months);
-    return {
-      basis: reporting.basis(),
-      target,
-      goal,
-      months,
-      pace,
-      projection: project(converted.committed, goal.amountMinor, pace, asOf),
-    };
-  });
+      const lastMonth = monthOf(asOf);
+      const firstMonth = [...monthly.keys()].sort()[0] ?? lastMonth;
+      const months = buildMonths(
+        monthsFrom(firstMonth, lastMonth),
+        monthly,
+        target.amountMinor,
+        asOf,
+      );
+      const pace = paceOf(months);
+      return {
+        basis: reporting.basis(),
+        target,
+        goal,
+        months,
+        pace,
+        projection: project(converted.committed, goal.amountMinor, pace, asOf),
+      };
+    },
+    { analysis: 'pace', inputs: [options.targetPerMonthMinor, options.goalMinor] },
+  );
 }
 
 function buildMonths(

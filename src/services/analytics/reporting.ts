@@ -26,8 +26,9 @@ import {
   tryParseRate,
 } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
-import { findLatestRateDate, listCurrencies, listFxRates } from '../../storage/fx-repository.js';
+import { listCurrencies } from '../../storage/fx-repository.js';
 import type { Tx } from '../../storage/transaction.js';
+import { latestRateDay as latestRateDayOf, loadRates } from './rate-cache.js';
 
 export interface ReportedAmount {
   /** In the reporting currency. */
@@ -82,13 +83,14 @@ export function todayUtc(now: Date = new Date()): string {
 
 export async function openReporting(
   tx: Tx,
-  options: AnalyticsOptions,
+  /** `databaseId` (set by `runAnalysis`): the rates are read through rate-cache.ts. */
+  options: AnalyticsOptions & { databaseId?: number | undefined },
   scope: ReportingScope,
   now: Date = new Date(),
 ): Promise<Reporting> {
   const asOf = options.asOf ?? todayUtc(now);
   const target = options.currency;
-  const latestRateDay = (await findLatestRateDate(tx, asOf)) ?? null;
+  const latestRateDay = await latestRateDayOf(tx, options.databaseId, asOf);
   const today = latestRateDay !== null && latestRateDay < asOf ? latestRateDay : asOf;
   let rateDate: string | null = null;
   if (options.rateMode === 'fixed') {
@@ -108,17 +110,10 @@ export async function openReporting(
   const latest = scope.to > today ? scope.to : today;
   const from = addDays(rateDate ?? earliest, -LIMITS.fxCarryForwardDaysMax);
   const to = rateDate ?? latest;
-  // currency → day → rate per EUR
-  const rates = new Map<string, Map<string, string>>();
-  const sources = new Set<string>();
-  for (const row of from <= to ? await listFxRates(tx, [...codes], from, to) : []) {
-    let days = rates.get(row.currency);
-    if (!days) rates.set(row.currency, (days = new Map()));
-    days.set(row.rateDate, row.ratePerEur);
-    sources.add(row.source);
-  }
+  const rates = await loadRates(tx, options.databaseId, [...codes], from, to);
+  const sources = rates.sources;
   const ratePerEur = (currency: string, day: string): string | undefined =>
-    currency === BASE_CURRENCY ? EUR_RATE : rates.get(currency)?.get(day);
+    currency === BASE_CURRENCY ? EUR_RATE : rates.ratePerEur(currency, day);
 
   let conversions = 0;
   let fellBackCount = 0;
