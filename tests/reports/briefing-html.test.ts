@@ -4,8 +4,9 @@
  * its typography, long lists are capped with a line saying how many more there are, and the
  * header and footer carry the page numbers and the synthetic-data notice.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ECB_SOURCE } from '../../src/core/fx.js';
+import { loadChartLibrary } from '../../src/services/reports/briefing-charts.js';
 import {
   BRIEFING_ANNOUNCEMENTS_MAX,
   BRIEFING_STALLED_MAX,
@@ -150,6 +151,8 @@ function stalled(count: number): BriefingStalledPackage[] {
 }
 
 describe('the briefing HTML', () => {
+  beforeAll(loadChartLibrary);
+
   it('holds every section and three charts, self-contained (no script, no external resource)', () => {
     const doc = briefingHtml(model('en'));
     expect(doc.title).toBe('Meeting briefing — 31st meeting of the Ukraine Defense Contact Group');

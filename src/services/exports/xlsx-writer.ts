@@ -19,7 +19,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import type { ExportColumn } from '../../core/export-table.js';
 import {
   limitRows,
@@ -159,6 +158,8 @@ async function writeWorkbook(
   counter: ReturnType<typeof byteCounter>,
   options: WriteOptions,
 ): Promise<number> {
+  // Loaded on first use: exceljs costs ≈ 0.8 s and ≈ 30 MB at start-up otherwise.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: counter,
     useStyles: true,

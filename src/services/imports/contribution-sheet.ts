@@ -9,7 +9,6 @@
  * is refused); formulas by their cached result; rich text and hyperlinks by their text. A cell
  * that cannot be read is reported against its row and column, not guessed at.
  */
-import ExcelJS from 'exceljs';
 import { extname } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 import { readCsvTable, type CsvRow } from './csv-table.js';
@@ -47,6 +46,8 @@ export async function readSheet(file: ImportFile): Promise<Sheet> {
 }
 
 async function readXlsx(file: ImportFile): Promise<{ header: SheetRow; rows: SheetRow[] }> {
+  // Loaded on first use (see xlsx-writer.ts).
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own `Buffer` (an ArrayBuffer); it reads a Node Buffer.

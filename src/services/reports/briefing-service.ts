@@ -54,6 +54,7 @@ import { todayUtc } from '../analytics/reporting.js';
 import { getMeeting, listMeetings, type Meeting, type MeetingDetail } from '../meetings-service.js';
 import { listCapabilityAreas, listParties } from '../reference-service.js';
 import { BRIEFING_LANGUAGES, type BriefingLanguage } from './briefing-format.js';
+import { loadChartLibrary } from './briefing-charts.js';
 import { briefingHtml } from './briefing-html.js';
 import type {
   BriefingCoverageRow,
@@ -98,6 +99,7 @@ export async function renderBriefing(
 ): Promise<RenderedBriefing> {
   authorize(actor, 'reports.read');
   const model = await buildBriefingModel(database, actor, request);
+  await loadChartLibrary();
   const document = briefingHtml(model);
   const pdf = await renderPdf(document.html, document);
   return {

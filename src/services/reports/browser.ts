@@ -22,7 +22,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DomainError } from '../../core/errors.js';
 import { LIMITS } from '../../core/limits.js';
 
@@ -130,6 +130,8 @@ export function sharedBrowser(): Promise<Browser> {
 
 async function launchBrowser(): Promise<Browser> {
   const location = await locateChromium();
+  // Loaded on first use: playwright-core costs ≈ 1 s and ≈ 90 MB at start-up otherwise.
+  const { chromium } = await import('playwright-core');
   try {
     return await chromium.launch({
       executablePath: location.executablePath,
