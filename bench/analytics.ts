@@ -16,7 +16,7 @@
  * A database given with --pg-url or --pglite-dir must hold the scale data set already; it
  * receives one pledge per round (do not point it at a database others must not see change).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,7 @@ import { analysisResults } from '../src/services/analytics/result-cache.js';
 import { loadScaleDemo } from '../src/services/demo/scale.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
-import { machineFacts, machineLine, tableLine } from './support/machine.js';
+import { machineFacts, machineLine, tableLine, writeBenchResults } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -345,27 +345,18 @@ for (const s of summary) {
 }
 console.log(machineLine(machine));
 
-const out = new URL('./results/', import.meta.url);
-await mkdir(out, { recursive: true });
-await writeFile(
-  new URL('analytics.json', out),
-  JSON.stringify(
-    {
-      benchmark: 'analytics',
-      started: started.toISOString(),
-      settings: {
-        scale: SCALE,
-        rounds: ROUNDS,
-        warmRunsPerRound: Math.ceil(RUNS / ROUNDS),
-        options: OPTIONS,
-        pgUrlGiven: args['pg-url'] !== undefined,
-        pgliteDirGiven: args['pglite-dir'] !== undefined,
-      },
-      machine,
-      cache: analysisResults.stats(),
-      results: summary,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+await writeBenchResults('analytics', {
+  benchmark: 'analytics',
+  started: started.toISOString(),
+  settings: {
+    scale: SCALE,
+    rounds: ROUNDS,
+    warmRunsPerRound: Math.ceil(RUNS / ROUNDS),
+    options: OPTIONS,
+    pgUrlGiven: args['pg-url'] !== undefined,
+    pgliteDirGiven: args['pglite-dir'] !== undefined,
+  },
+  machine,
+  cache: analysisResults.stats(),
+  results: summary,
+});

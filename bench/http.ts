@@ -13,7 +13,6 @@
  *                         [--connections 10] [--scale N] [--log-level info] [--cpu-prof DIR]
  *                         [--only NAME]  (the endpoints whose name or path contains NAME)
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import {
@@ -22,7 +21,13 @@ import {
   stopPostgresCluster,
   type BenchEngine,
 } from './support/databases.js';
-import { machineFacts, machineLine, median, tableLine } from './support/machine.js';
+import {
+  machineFacts,
+  machineLine,
+  median,
+  tableLine,
+  writeBenchResults,
+} from './support/machine.js';
 import {
   cpuTimeMs,
   startBareServer,
@@ -363,30 +368,21 @@ for (const e of failures) {
   console.log(`WARNING: ${e.endpoint}: ${e.failures} failed requests (non-2xx, errors, timeouts)`);
 }
 
-const out = new URL('./results/', import.meta.url);
-await mkdir(out, { recursive: true });
-await writeFile(
-  new URL('http.json', out),
-  JSON.stringify(
-    {
-      benchmark: 'http',
-      started: started.toISOString(),
-      settings: {
-        roundSeconds: SECONDS,
-        rounds: ROUNDS,
-        connections: CONNECTIONS,
-        warmupSeconds: WARMUP_SECONDS,
-        scale: SCALE ?? null,
-        logLevel: args['log-level'],
-        rateLimits: 'off (PURL_RATE_LIMITS=off)',
-        signedInAs: `${DEMO_USER.email} (session cookie + X-CSRF-Token)`,
-        floor: 'bare Fastify 5, one route per endpoint answering the same bytes from a string',
-      },
-      machine,
-      results,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+await writeBenchResults('http', {
+  benchmark: 'http',
+  started: started.toISOString(),
+  settings: {
+    roundSeconds: SECONDS,
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    scale: SCALE ?? null,
+    logLevel: args['log-level'],
+    rateLimits: 'off (PURL_RATE_LIMITS=off)',
+    signedInAs: `${DEMO_USER.email} (session cookie + X-CSRF-Token)`,
+    floor: 'bare Fastify 5, one route per endpoint answering the same bytes from a string',
+  },
+  machine,
+  results,
+});
 if (failures.length > 0) process.exitCode = 1;

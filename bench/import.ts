@@ -21,7 +21,7 @@
  *   npx tsx bench/import.ts [--runs 3] [--rows 100000] [--engines pglite,postgres]
  *                           [--only ecb,gdp,population,contributions] [--seed 7]
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,6 +50,7 @@ import {
 } from '../src/services/imports/indicators-import.js';
 import { openDatabase, type Database, type Engine } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
+import { writeBenchResults } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -679,26 +680,17 @@ console.log(
     'the machine is shared: other processes load it, so absolute seconds vary; the ratio less so.',
 );
 
-const out = new URL('./results/', import.meta.url);
-await mkdir(out, { recursive: true });
-await writeFile(
-  new URL('import.json', out),
-  JSON.stringify(
-    {
-      benchmark: 'import',
-      started: started.toISOString(),
-      settings: {
-        runs: RUNS,
-        contributionRows: CONTRIBUTION_ROWS,
-        seed: SEED,
-        sharedData: SHARED,
-        engines: ENGINES,
-      },
-      note: 'Shared 2-core machine: other processes load it. Targets are absolute (median).',
-      machine,
-      results,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+await writeBenchResults('import', {
+  benchmark: 'import',
+  started: started.toISOString(),
+  settings: {
+    runs: RUNS,
+    contributionRows: CONTRIBUTION_ROWS,
+    seed: SEED,
+    sharedData: SHARED,
+    engines: ENGINES,
+  },
+  note: 'Shared 2-core machine: other processes load it. Targets are absolute (median).',
+  machine,
+  results,
+});

@@ -8,7 +8,7 @@
  *
  *   npm run bench            (or: npx tsx bench/ledger.ts --seconds 3 --rounds 4)
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { canonicalJson } from '../src/core/canonical-json.js';
 import { createAccount, createTransfers, verifyLedger } from '../src/services/ledger-service.js';
 import { openDatabase, type Database, type RawConnection } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
+import { writeBenchResults } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -376,20 +377,11 @@ console.log(
   `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
 );
 
-const out = new URL('./results/', import.meta.url);
-await mkdir(out, { recursive: true });
-await writeFile(
-  new URL('ledger.json', out),
-  JSON.stringify(
-    {
-      benchmark: 'ledger',
-      started: started.toISOString(),
-      settings: { roundSeconds: ROUND_MS / 1000, rounds: ROUNDS, accountsPerSide: ACCOUNTS },
-      machine,
-      results,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+await writeBenchResults('ledger', {
+  benchmark: 'ledger',
+  started: started.toISOString(),
+  settings: { roundSeconds: ROUND_MS / 1000, rounds: ROUNDS, accountsPerSide: ACCOUNTS },
+  machine,
+  results,
+});
 if (results.some((r) => !r.verified)) process.exitCode = 1;

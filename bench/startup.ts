@@ -19,7 +19,7 @@
  * `--database-url` measures (b) on a PostgreSQL database that already holds the data (loading
  * scale 1 takes many minutes on a busy 2-core machine): `purl demo load --scale 1` into it first.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,13 @@ import {
   stopPostgresCluster,
   type DemoDatabase,
 } from './support/databases.js';
-import { machineFacts, machineLine, median, tableLine } from './support/machine.js';
+import {
+  machineFacts,
+  machineLine,
+  median,
+  tableLine,
+  writeBenchResults,
+} from './support/machine.js';
 import {
   peakRssBytes,
   rssBytes,
@@ -310,26 +316,17 @@ if (memory) {
 }
 console.log(machineLine(machine));
 
-const out = new URL('./results/', import.meta.url);
-await mkdir(out, { recursive: true });
-await writeFile(
-  new URL('startup.json', out),
-  JSON.stringify(
-    {
-      benchmark: 'startup',
-      started: started.toISOString(),
-      settings: {
-        attempts: ATTEMPTS,
-        scale: SCALE ?? null,
-        driveSeconds: DRIVE_MS / 1000,
-        clients: CLIENTS,
-      },
-      machine,
-      coldStart: cold,
-      peakMemory: memory,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+await writeBenchResults('startup', {
+  benchmark: 'startup',
+  started: started.toISOString(),
+  settings: {
+    attempts: ATTEMPTS,
+    scale: SCALE ?? null,
+    driveSeconds: DRIVE_MS / 1000,
+    clients: CLIENTS,
+  },
+  machine,
+  coldStart: cold,
+  peakMemory: memory,
+});
 if (memory && memory.failures.length > 0) process.exitCode = 1;

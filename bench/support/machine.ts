@@ -2,6 +2,7 @@
  * The facts about the machine a benchmark ran on, written beside its figures: the machine is
  * shared, so the load average at the start is part of the record.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface MachineFacts {
@@ -42,4 +43,14 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Writes a benchmark's figures to `bench/results/NAME.json` (pretty JSON, one final newline). */
+export async function writeBenchResults(
+  name: string,
+  figures: Record<string, unknown>,
+): Promise<void> {
+  const out = new URL('../results/', import.meta.url);
+  await mkdir(out, { recursive: true });
+  await writeFile(new URL(`${name}.json`, out), JSON.stringify(figures, null, 2) + '\n');
 }

@@ -212,6 +212,21 @@ export async function findAccountsByReferences(
   return new Map(rows.map((row) => [row.reference, toAccount(row)]));
 }
 
+/** The accounts whose reference starts with one of these prefixes (`fx:`, `fund:`, …). */
+export async function findAccountsByPrefixes(
+  db: Executor,
+  prefixes: readonly string[],
+): Promise<Account[]> {
+  if (prefixes.length === 0) return [];
+  const rows = await db
+    .selectFrom('ledger_account')
+    .select(ACCOUNT_COLUMNS)
+    .where((eb) => eb.or(prefixes.map((p) => eb('reference', 'like', `${p}%`))))
+    .orderBy('id')
+    .execute();
+  return rows.map(toAccount);
+}
+
 export async function findAccountByReference(
   db: Executor,
   reference: string,

@@ -10,6 +10,7 @@ import type { ScaleDataset, ScaleStart } from '../core/scale.js';
 import { SCALE_NOTE } from '../core/scale.js';
 import { toJsonValue } from '../core/canonical-json.js';
 import type { Database } from './database.js';
+import { findAccountsByPrefixes } from './ledger-repository.js';
 import type { Tx } from './transaction.js';
 
 type Executor = Tx | Database['kysely'];
@@ -531,35 +532,9 @@ export async function listRatesFrom(
   return r.rows;
 }
 
-/** The shared accounts (fund cash, FX, supplier, donor commitments) that exist, by reference. */
+/** The shared accounts (fund cash, FX, supplier, donor commitments) that exist. */
 export async function listSharedAccounts(db: Executor): Promise<Account[]> {
-  const r = await sql<{
-    id: bigint;
-    ledger: string;
-    code: number;
-    reference: string;
-    debits_must_not_exceed_credits: boolean;
-    credits_must_not_exceed_debits: boolean;
-    debits_pending: bigint;
-    debits_posted: bigint;
-    credits_pending: bigint;
-    credits_posted: bigint;
-  }>`
-    SELECT * FROM ledger_account
-    WHERE reference LIKE 'fund:%' OR reference LIKE 'fx:%' OR reference LIKE 'supplier:%'
-       OR reference LIKE 'donor:%'`.execute(db);
-  return r.rows.map((row) => ({
-    id: BigInt(row.id),
-    ledger: row.ledger,
-    code: Number(row.code),
-    reference: row.reference,
-    debitsMustNotExceedCredits: row.debits_must_not_exceed_credits,
-    creditsMustNotExceedDebits: row.credits_must_not_exceed_debits,
-    debitsPendingMinor: BigInt(row.debits_pending),
-    debitsPostedMinor: BigInt(row.debits_posted),
-    creditsPendingMinor: BigInt(row.credits_pending),
-    creditsPostedMinor: BigInt(row.credits_posted),
-  }));
+  return findAccountsByPrefixes(db, ['fund:', 'fx:', 'supplier:', 'donor:']);
 }
 
 /** Fresh planner statistics after a bulk load. */
