@@ -24,7 +24,7 @@ import {
   donorCommitmentsAccount,
   fundCashAccount,
 } from './contributions.js';
-import { FX_ACCOUNT_CODE, addDays, convertAmount, fxAccount } from './fx.js';
+import { FX_ACCOUNT_CODE, addDays, convertAmount, daysBetween, fxAccount } from './fx.js';
 import {
   planTransfers,
   type Account,
@@ -514,7 +514,7 @@ export function planScale(input: ScaleInput): ScaleDataset {
       committedOn,
     );
     // Payments: in full after a year, part of it before; in one to eight tranches.
-    const age = daysBetweenDays(committedOn, now);
+    const age = daysBetween(committedOn, now);
     const paid = age > 365 ? committed : age < 20 ? 0n : (committed * BigInt(int(0, 100))) / 100n;
     let payments = 0;
     if (paid > 0n) {
@@ -1074,10 +1074,6 @@ function donorWeightsOf(donors: readonly ScaleDonor[], rng: RandomGenerator): nu
 function monthAfter(cycle: string): string {
   const [y, m] = cycle.split('-').map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-}
-
-function daysBetweenDays(a: string, b: string): number {
-  return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 }
 
 const minDay = (a: string, b: string) => (a < b ? a : b);
