@@ -31,6 +31,8 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 /** `last_seen_at` is written at most this often, so most authenticated reads write nothing. */
 export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000;
+/** An API token's `last_used_at` moves at most this often. */
+export const API_TOKEN_TOUCH_INTERVAL_MS = 60 * 1000;
 
 export const API_TOKEN_PREFIX = 'purl_tok_';
 export const API_TOKEN_DAYS_MIN = 1;
@@ -207,6 +209,11 @@ export function sessionState(session: SessionTimes, now: Date): SessionState {
 /** Whether a request at `now` should move `last_seen_at` (at most once a minute). */
 export function shouldTouchSession(lastSeenAt: Date, now: Date): boolean {
   return now.getTime() - lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS;
+}
+
+/** Whether a request at `now` should move a token's `last_used_at` (at most once a minute). */
+export function shouldTouchApiToken(lastUsedAt: Date | null, now: Date): boolean {
+  return lastUsedAt === null || now.getTime() - lastUsedAt.getTime() >= API_TOKEN_TOUCH_INTERVAL_MS;
 }
 
 export function apiTokenExpiresAt(now: Date, days: number, field = 'expiresInDays'): Date {

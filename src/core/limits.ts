@@ -60,6 +60,17 @@ export const LIMITS = {
   analyticsCacheBytesMax: 64 * 1_048_576,
   /** (currency, year) sets of ECB rates kept in memory for the analyses' converter, per process. */
   analyticsRateYearsMax: 2_000,
+  /**
+   * Answers of read routes kept in memory per server process (`http/read-cache.ts`), per reader
+   * and URL, least recently used first out; each is valid until the data may have changed.
+   */
+  readCacheEntriesMax: 2_000,
+  /** Bytes of all the read answers kept. */
+  readCacheBytesMax: 32 * 1_048_576,
+  /** Bytes of one read answer kept (a larger one is answered, not kept). */
+  readCacheEntryBytesMax: 1_048_576,
+  /** Sessions and API tokens known valid kept in memory per server process. */
+  credentialCacheEntriesMax: 10_000,
   /** Milliseconds the PDF renderer may take for one briefing. */
   briefingRenderTimeoutMs: 60_000,
 } as const;

@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -26,6 +27,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { LIMITS } from '../core/limits.js';
+import { followChanges } from '../services/freshness-service.js';
+import { credentialCache } from '../services/identity-service.js';
 import { createRelyingParty, type OidcOptions } from '../services/oidc-service.js';
 import type { Database } from '../storage/database.js';
 import { notFoundError, toHttpError, type HttpError } from './errors.js';
@@ -48,6 +51,7 @@ import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
+import { readCache } from './read-cache.js';
 import { actorResolver, requestContextHooks } from './request-context.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
 import {
@@ -100,6 +104,11 @@ export interface BuildAppOptions extends AppDependencies {
    * `oidcOptionsFromEnv()` (`PURL_OIDC_*`); the app never reads those variables itself.
    */
   oidc?: OidcOptions | undefined;
+  /**
+   * Keep known-valid credentials and the answers of read routes in memory, dropped whenever the
+   * database announces a change (default `true`; `PURL_READ_CACHE=off` for `purl serve`).
+   */
+  readCache?: boolean;
 }
 
 export type App = FastifyInstance<
@@ -117,6 +126,26 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * One log line per request, when it completes, with the request (method, URL, client) and the
+ * answer (status, time) — instead of Fastify's two (incoming, completed): half the logging cost
+ * of a request served from memory, and one line to read per request.
+ */
+class OneLineLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
+}
+
 /** A client may name its request (for tracing across services) if the name is short and plain. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -131,7 +160,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     trustProxy,
     bodyLimit: LIMITS.httpBodyBytesMax,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new OneLineLogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
@@ -160,15 +189,28 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await registerSecurity(app, { rateLimits });
   // Parses cookies in its own onRequest hook, registered before ours so the session is readable.
   await app.register(fastifyCookie);
+  // What this process may keep in memory (credentials, read answers) and for how long: until the
+  // database says something changed (see services/freshness-service.ts).
+  const freshness = options.readCache === false ? undefined : await followChanges(options.database);
+  if (freshness) app.addHook('onClose', () => freshness.stop());
   const context = requestContextHooks(
     options.database,
-    actorResolver(options.database, { devActors, now }),
+    actorResolver(options.database, {
+      devActors,
+      now,
+      credentials: freshness && credentialCache(freshness),
+    }),
   );
   app.addHook('onRequest', context.onRequest);
   // After the actor is known: a write signed in by the session cookie needs its CSRF token.
   app.addHook('onRequest', csrfCheck({ devActors }));
   app.addHook('preHandler', context.preHandler);
   app.addHook('onSend', context.onSend);
+  if (freshness) {
+    const answers = readCache(freshness, now);
+    app.addHook('preHandler', answers.preHandler);
+    app.addHook('onSend', answers.onSend);
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

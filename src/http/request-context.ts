@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { ROLES, type Actor, type Role } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
 import { LIMITS } from '../core/limits.js';
-import { authenticate } from '../services/identity-service.js';
+import { authenticate, type CredentialCache } from '../services/identity-service.js';
 import {
   claimIdempotencyKey,
   settleIdempotencyKey,
@@ -77,7 +77,7 @@ export type ActorResolver = (request: FastifyRequest) => Promise<Actor | undefin
 /** Resolves the actor from a session or API token (and, when allowed, the dev header first). */
 export function actorResolver(
   database: Database,
-  options: { devActors: boolean; now: () => Date },
+  options: { devActors: boolean; now: () => Date; credentials?: CredentialCache | undefined },
 ): ActorResolver {
   return async (request) => {
     if (options.devActors) {
@@ -86,7 +86,7 @@ export function actorResolver(
     }
     const secret = presentedSecret(request);
     if (!secret) return undefined;
-    return (await authenticate(database, secret, options.now()))?.actor;
+    return (await authenticate(database, secret, options.now(), options.credentials))?.actor;
   };
 }
 

@@ -31,6 +31,7 @@ import {
   sessionEndsAt,
   sessionExpiresAt,
   sessionState,
+  shouldTouchApiToken,
   shouldTouchSession,
   signedInUserOf,
   tokenState,
@@ -47,8 +48,10 @@ import {
   type Page,
   type PageRequest,
 } from '../core/pagination.js';
+import { LIMITS } from '../core/limits.js';
 import { allowedOperations, authorize, type Operation } from '../core/policy.js';
 import type { Database } from '../storage/database.js';
+import type { Freshness } from './freshness-service.js';
 import {
   findApiTokenBySecret,
   findApiTokenOfUser,
@@ -560,6 +563,30 @@ export interface Authentication {
 }
 
 /**
+ * Credentials found valid, kept in memory by a server process so most requests do not read the
+ * database to know who is asking. An entry is served only while its identity stamp is current
+ * (no session or token revoked or expired, no user changed, by any process since it was read:
+ * `freshness-service.ts`) and its own times still make it active; the touches still happen.
+ */
+export interface CredentialCache {
+  readonly freshness: Freshness;
+  readonly entries: Map<string, KnownCredential>;
+}
+
+interface KnownCredential {
+  authentication: Authentication;
+  id: bigint;
+  expiresAt: Date;
+  /** A session's `last_seen_at`, a token's `last_used_at`, as this process last wrote or read. */
+  lastUsedAt: Date | null;
+  stamp: number;
+}
+
+export function credentialCache(freshness: Freshness): CredentialCache {
+  return { freshness, entries: new Map() };
+}
+
+/**
  * The actor a session id or API token stands for, or `undefined` when it is unknown, revoked,
  * expired (absolute or idle), or its user is disabled. Moves the session's `last_seen_at`
  * (sliding idle expiry) at most once a minute, so most requests only read.
@@ -568,29 +595,119 @@ export async function authenticate(
   database: Database,
   secret: string,
   now = new Date(),
+  cache?: CredentialCache,
 ): Promise<Authentication | undefined> {
   const kind = classifySecret(secret);
-  if (kind === 'session') {
-    const found = await findSessionBySecret(database.kysely, hashSecret(secret));
-    if (!found || found.user.disabled) return undefined;
-    const { session, user } = found;
-    if (sessionState(sessionTimes(session), now) !== 'active') return undefined;
-    if (shouldTouchSession(session.last_seen_at, now)) {
-      await touchSession(database.kysely, session.id, now);
+  if (kind !== 'session' && kind !== 'api_token') return undefined;
+  const secretHash = hashSecret(secret);
+  if (cache) {
+    const known = await knownCredential(database, cache, secretHash, now);
+    if (known) return known;
+  }
+  // Taken before reading: a revocation committed meanwhile makes this stamp stale at once.
+  const stamp = cache?.freshness.stamp('identity');
+  const found =
+    kind === 'session'
+      ? await validSession(database, secretHash, now)
+      : await validApiToken(database, secretHash, now);
+  if (!found) return undefined;
+  if (cache && stamp !== undefined) {
+    if (cache.entries.size >= LIMITS.credentialCacheEntriesMax) {
+      const oldest = cache.entries.keys().next();
+      if (!oldest.done) cache.entries.delete(oldest.value);
     }
-    return { actor: actorOfUser(user), kind, userId: user.id };
+    cache.entries.set(secretHash, { ...found, stamp });
   }
-  if (kind === 'api_token') {
-    const found = await findApiTokenBySecret(database.kysely, hashSecret(secret));
-    if (!found || found.user.disabled) return undefined;
-    const { token, user } = found;
-    if (tokenState(tokenTimes(token), now) !== 'active') return undefined;
-    // A token acts as its user's role and party at creation: if those changed, it lapses.
-    if (token.role !== user.role || token.party_id !== user.party_id) return undefined;
+  return found.authentication;
+}
+
+async function knownCredential(
+  database: Database,
+  cache: CredentialCache,
+  secretHash: string,
+  now: Date,
+): Promise<Authentication | undefined> {
+  const known = cache.entries.get(secretHash);
+  if (!known) return undefined;
+  cache.entries.delete(secretHash);
+  const { kind } = known.authentication;
+  const active =
+    kind === 'session'
+      ? sessionState(
+          { lastSeenAt: known.lastUsedAt ?? now, expiresAt: known.expiresAt, revokedAt: null },
+          now,
+        ) === 'active'
+      : tokenState({ expiresAt: known.expiresAt, revokedAt: null }, now) === 'active';
+  // Not active as far as this process knows: the database decides (another process may have
+  // moved the session's last_seen_at).
+  if (!active || !cache.freshness.isCurrent('identity', known.stamp)) return undefined;
+  if (kind === 'session' && shouldTouchSession(known.lastUsedAt ?? now, now)) {
+    await touchSession(database.kysely, known.id, now);
+    known.lastUsedAt = now;
+  } else if (kind === 'api_token' && shouldTouchApiToken(known.lastUsedAt, now)) {
+    await touchApiToken(database.kysely, known.id, now);
+    known.lastUsedAt = now;
+  }
+  cache.entries.set(secretHash, known); // most recently used last
+  return known.authentication;
+}
+
+type FoundCredential = Omit<KnownCredential, 'stamp'>;
+
+async function validSession(
+  database: Database,
+  secretHash: string,
+  now: Date,
+): Promise<FoundCredential | undefined> {
+  const found = await findSessionBySecret(database.kysely, secretHash);
+  if (!found || found.user.disabled) return undefined;
+  const { session, user } = found;
+  if (sessionState(sessionTimes(session), now) !== 'active') return undefined;
+  let lastUsedAt = session.last_seen_at;
+  if (shouldTouchSession(session.last_seen_at, now)) {
+    await touchSession(database.kysely, session.id, now);
+    lastUsedAt = now;
+  }
+  return {
+    authentication: frozen({ actor: actorOfUser(user), kind: 'session', userId: user.id }),
+    id: session.id,
+    expiresAt: session.expires_at,
+    lastUsedAt,
+  };
+}
+
+async function validApiToken(
+  database: Database,
+  secretHash: string,
+  now: Date,
+): Promise<FoundCredential | undefined> {
+  const found = await findApiTokenBySecret(database.kysely, secretHash);
+  if (!found || found.user.disabled) return undefined;
+  const { token, user } = found;
+  if (tokenState(tokenTimes(token), now) !== 'active') return undefined;
+  // A token acts as its user's role and party at creation: if those changed, it lapses.
+  if (token.role !== user.role || token.party_id !== user.party_id) return undefined;
+  let lastUsedAt = token.last_used_at;
+  if (shouldTouchApiToken(token.last_used_at, now)) {
     await touchApiToken(database.kysely, token.id, now);
-    return { actor: actorOfUser(user, token.id, token.read_only), kind, userId: user.id };
+    lastUsedAt = now;
   }
-  return undefined;
+  return {
+    authentication: frozen({
+      actor: actorOfUser(user, token.id, token.read_only),
+      kind: 'api_token',
+      userId: user.id,
+    }),
+    id: token.id,
+    expiresAt: token.expires_at,
+    lastUsedAt,
+  };
+}
+
+/** One authentication may serve many requests: nobody may change it in place. */
+function frozen(authentication: Authentication): Authentication {
+  Object.freeze(authentication.actor);
+  return Object.freeze(authentication);
 }
 
 function sessionTimes(row: SessionRow) {

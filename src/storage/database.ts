@@ -27,8 +27,24 @@ export interface Database {
   readonly kysely: Kysely<Schema>;
   /** Borrows one connection for the duration of `fn` (exclusive on PGlite). */
   withConnection<T>(fn: (connection: RawConnection) => Promise<T>): Promise<T>;
+  /**
+   * Receives the NOTIFY messages of `channel`, committed by any connection, until the returned
+   * function is called. PostgreSQL: on a connection of its own, reconnecting (with back-off)
+   * after it is lost; `status(false)` says messages may have been missed since. PGlite: in
+   * process, never down.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+export interface ListenHandlers {
+  message(payload: string): void;
+  /** `true` once listening (again); `false` when the connection is lost. */
+  status(listening: boolean): void;
+}
+
+/** Reconnection delays of a lost listening connection: doubled from the first to the last. */
+export const LISTEN_RETRY_MS = { first: 100, last: 5_000 } as const;
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string; default `DATABASE_URL`. */
@@ -87,6 +103,26 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
         release();
       }
     },
+    async listen(channel, handlers) {
+      // Under the mutex: PGlite is one connection, and a LISTEN sent inside someone's open
+      // transaction would be undone by its rollback.
+      const release = await mutex.acquire();
+      let unlisten: () => Promise<void>;
+      try {
+        unlisten = await pglite.listen(channel, handlers.message);
+      } finally {
+        release();
+      }
+      handlers.status(true);
+      return async () => {
+        const again = await mutex.acquire();
+        try {
+          if (!pglite.closed) await unlisten();
+        } finally {
+          again();
+        }
+      };
+    },
     async close() {
       // Wait for the current borrower, close, and let queued ones through: they fail fast
       // on the closed instance instead of waiting forever.
@@ -138,8 +174,71 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
     async close() {
       await pool.end();
     },
+  };
+}
+
+/** `LISTEN` on a connection of its own, re-established after a loss until stopped. */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  handlers: ListenHandlers,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay: number = LISTEN_RETRY_MS.first;
+  const quoted = `"${channel.replaceAll('"', '""')}"`;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      next.removeAllListeners('notification');
+      void next.end().catch(() => undefined);
+      if (client === next) client = undefined;
+      if (stopped) return;
+      handlers.status(false);
+      retry = setTimeout(() => {
+        retry = undefined;
+        void connect().catch(() => undefined);
+      }, delay);
+      retry.unref();
+      delay = Math.min(delay * 2, LISTEN_RETRY_MS.last);
+    };
+    next.on('error', onLost);
+    next.on('end', onLost);
+    next.on('notification', (message) => {
+      if (message.channel === channel) handlers.message(message.payload ?? '');
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${quoted}`);
+    } catch (error) {
+      onLost();
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
+    client = next;
+    delay = LISTEN_RETRY_MS.first;
+    handlers.status(true);
+  };
+
+  // A first failure is not thrown: it is reported as `status(false)` and retried like a loss.
+  await connect().catch(() => undefined);
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const current = client;
+    client = undefined;
+    if (current) await current.end().catch(() => undefined);
   };
 }

@@ -237,17 +237,13 @@ export async function findApiTokenBySecret(
 }
 
 /** Records a use of a token at most once a minute (same rule as sessions). */
+/** Moves `last_used_at` forward (never back: two servers may touch one token at once). */
 export async function touchApiToken(db: Executor, id: bigint, now: Date): Promise<void> {
   await db
     .updateTable('api_token')
     .set({ last_used_at: now })
     .where('id', '=', id)
-    .where((eb) =>
-      eb.or([
-        eb('last_used_at', 'is', null),
-        eb('last_used_at', '<', new Date(now.getTime() - 60_000)),
-      ]),
-    )
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now)]))
     .execute();
 }
 

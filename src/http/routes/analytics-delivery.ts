@@ -257,6 +257,7 @@ export const analyticsDeliveryRoutes: FastifyPluginAsyncZod<AppDependencies> = a
   app.get(
     '/analytics/lead-times',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getLeadTimes',
         tags,
@@ -271,6 +272,7 @@ export const analyticsDeliveryRoutes: FastifyPluginAsyncZod<AppDependencies> = a
   app.get(
     '/analytics/meetings/:id/follow-up',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getAnalyticsFollowUp',
         tags,
@@ -286,6 +288,7 @@ export const analyticsDeliveryRoutes: FastifyPluginAsyncZod<AppDependencies> = a
   app.get(
     '/analytics/context',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getKielContext',
         tags,

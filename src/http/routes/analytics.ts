@@ -276,6 +276,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/analytics/funnel',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getFunnel',
         tags,
@@ -290,6 +291,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/analytics/burden-sharing',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getBurdenSharing',
         tags,
@@ -304,6 +306,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/analytics/coverage',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getCoverage',
         tags,
@@ -328,6 +331,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/analytics/pace',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getPace',
         tags,
@@ -358,6 +362,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/analytics/drill',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'drillFigure',
         tags,

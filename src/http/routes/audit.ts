@@ -106,6 +106,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, {
   app.get(
     '/audit/events',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listAuditEvents',
         tags,
@@ -132,6 +133,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, {
   app.get(
     '/audit/events/:id',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getAuditEvent',
         tags,

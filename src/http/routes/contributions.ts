@@ -177,6 +177,7 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
   app.get(
     '/contributions',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listContributions',
         tags,
@@ -246,6 +247,7 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
   app.get(
     '/contributions/:id',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getContribution',
         tags,
@@ -260,6 +262,7 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
   app.get(
     '/contributions/:id/flow',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getContributionFlow',
         tags,

@@ -81,6 +81,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app
   app.get(
     '/packages/:id/deliveries',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getDeliveries',
         tags,

@@ -29,6 +29,7 @@ export const fxRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { da
   app.get(
     '/fx/rate',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getFxRate',
         tags: ['reference'],

@@ -148,6 +148,7 @@ export const meetingRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
   app.get(
     '/meetings',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listMeetings',
         tags,
@@ -202,6 +203,7 @@ export const meetingRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
   app.get(
     '/meetings/:id',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getMeeting',
         tags,
@@ -238,6 +240,7 @@ export const meetingRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
   app.get(
     '/meetings/:id/follow-up',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getMeetingFollowUp',
         tags,

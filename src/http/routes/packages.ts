@@ -102,6 +102,7 @@ export const packageRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
   app.get(
     '/packages',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listPackages',
         tags,
@@ -158,6 +159,7 @@ export const packageRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
   app.get(
     '/packages/:id',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getPackage',
         tags,

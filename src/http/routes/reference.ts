@@ -136,6 +136,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/parties',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listParties',
         tags: TAGS,
@@ -153,6 +154,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/parties/:id',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getParty',
         tags: TAGS,
@@ -189,6 +191,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/capability-areas',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listCapabilityAreas',
         tags: TAGS,

@@ -246,6 +246,7 @@ export const requirementRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/requirement-lists',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listRequirementLists',
         tags: TAGS,
@@ -282,6 +283,7 @@ export const requirementRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/requirement-lists/approved-items',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'listApprovedRequirementItems',
         tags: TAGS,
@@ -320,6 +322,7 @@ export const requirementRoutes: FastifyPluginAsyncZod<AppDependencies> = async (
   app.get(
     '/requirement-lists/:id',
     {
+      config: { readCache: true },
       schema: {
         operationId: 'getRequirementList',
         tags: TAGS,

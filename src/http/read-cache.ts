@@ -1,0 +1,120 @@
+/**
+ * Answers of read routes kept in memory, so a reader asking again what nothing has changed gets
+ * the same bytes without a database round trip, a query or an encoding. A route opts in with
+ * `config: { readCache: true }` (a GET whose answer depends only on the reader and the URL).
+ *
+ * - Per reader: the key is the acting user or token, its role, party and read-only flag, and the
+ *   URL with its query — one reader never gets another's answer (redaction differs by reader).
+ * - Fresh: an answer is kept with the data stamp taken before its route read anything, and is
+ *   served only while that stamp is current (`services/freshness-service.ts`): any change
+ *   committed by any process, and any write through this process (noted here before its client
+ *   sees the answer), ends it; so does midnight UTC (answers "as of today").
+ * - Bounded: `LIMITS.readCacheEntriesMax`, `readCacheBytesMax`, `readCacheEntryBytesMax`; least
+ *   recently used first out. Only 200 answers are kept; errors are computed every time.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../core/actor.js';
+import { LIMITS } from '../core/limits.js';
+import type { Freshness } from '../services/freshness-service.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Keep this GET route's answers in memory per reader and URL (see `http/read-cache.ts`). */
+    readCache?: boolean;
+  }
+  interface FastifyRequest {
+    readCacheMiss?: { key: string; stamp: number; day: string };
+  }
+}
+
+interface KeptAnswer {
+  body: string;
+  bytes: number;
+  etag: string | undefined;
+  stamp: number;
+  /** The UTC day it was computed on: "today" (analyses, rates as of today) moves at midnight. */
+  day: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** Writes under these paths can end a credential or change who may see what. */
+const IDENTITY_PATHS = /^\/api\/v1\/(?:auth|users)(?:\/|$|\?)/;
+
+function readerKey(actor: Actor): string {
+  return `${actor.id}|${actor.role}|${actor.partyId ?? ''}|${actor.readOnly === true ? 'r' : 'w'}`;
+}
+
+export interface ReadCache {
+  preHandler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+  onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown>;
+  /** Answers kept now and their bytes (for tests and diagnostics). */
+  size(): { entries: number; bytes: number };
+}
+
+export function readCache(freshness: Freshness, now: () => Date = () => new Date()): ReadCache {
+  const today = () => now().toISOString().slice(0, 10);
+  const kept = new Map<string, KeptAnswer>();
+  let bytes = 0;
+  const forget = (key: string, answer: KeptAnswer) => {
+    kept.delete(key);
+    bytes -= answer.bytes;
+  };
+  const keep = (key: string, answer: KeptAnswer) => {
+    const previous = kept.get(key);
+    if (previous) forget(key, previous);
+    while (
+      kept.size > 0 &&
+      (kept.size >= LIMITS.readCacheEntriesMax || bytes + answer.bytes > LIMITS.readCacheBytesMax)
+    ) {
+      const [oldestKey, oldest] = kept.entries().next().value as [string, KeptAnswer];
+      forget(oldestKey, oldest);
+    }
+    kept.set(key, answer);
+    bytes += answer.bytes;
+  };
+
+  return {
+    async preHandler(request, reply) {
+      if (request.method !== 'GET' || request.routeOptions.config?.readCache !== true) return;
+      const actor = request.actor;
+      if (!actor) return;
+      const key = `${readerKey(actor)}\n${request.url}`;
+      const answer = kept.get(key);
+      if (answer) {
+        forget(key, answer);
+        if (freshness.isCurrent('data', answer.stamp) && answer.day === today()) {
+          keep(key, answer); // most recently used last
+          if (answer.etag !== undefined) reply.header('etag', answer.etag);
+          return reply.header('content-type', JSON_TYPE).send(answer.body);
+        }
+      }
+      // Taken before the route reads: a change committed meanwhile makes it stale at once.
+      const stamp = freshness.stamp('data');
+      if (stamp !== undefined) request.readCacheMiss = { key, stamp, day: today() };
+      return undefined;
+    },
+    async onSend(request, reply, payload) {
+      if (!SAFE_METHODS.has(request.method)) {
+        // After the write committed, before its client can ask again.
+        freshness.noteWrite(IDENTITY_PATHS.test(request.url) ? 'identity' : 'data');
+        return payload;
+      }
+      const miss = request.readCacheMiss;
+      if (!miss || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      const answerBytes = Buffer.byteLength(payload);
+      if (answerBytes > LIMITS.readCacheEntryBytesMax) return payload;
+      if (!freshness.isCurrent('data', miss.stamp)) return payload;
+      const etag = reply.getHeader('etag');
+      keep(miss.key, {
+        body: payload,
+        bytes: answerBytes,
+        etag: typeof etag === 'string' ? etag : undefined,
+        stamp: miss.stamp,
+        day: miss.day,
+      });
+      return payload;
+    },
+    size: () => ({ entries: kept.size, bytes }),
+  };
+}
