@@ -2,10 +2,11 @@
  * Whether what a server process keeps in memory (read answers, known-valid credentials) may
  * still be served. Each kind of knowledge has an epoch that moves whenever the database may have
  * changed under it:
- * - a change committed by any process (PostgreSQL NOTIFY on its own connection, PGlite in
- *   process: `storage/changes.ts`);
- * - a write of this process, noted by the caller before its client sees the answer — so a client
- *   always reads its own writes, even before the notification comes back;
+ * - a change committed by any process (`storage/changes.ts`: PostgreSQL NOTIFY, PGlite in
+ *   process). This process hears its own before the write resolves (PGlite delivers in process;
+ *   on PostgreSQL the committing pooled connection listens too), so it always reads its writes;
+ * - a write through this process's HTTP API, noted again by the read cache before its client
+ *   sees the answer (belt and braces);
  * - the notification connection lost, or found again (messages may have been missed between):
  *   while it is lost there is no stamp, so nothing is kept or served from memory.
  *

@@ -154,12 +154,44 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
   const safeUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+  // The channels this process listens to are also listened to by every pooled connection it
+  // uses: PostgreSQL sends a session's own notifications before the ReadyForQuery of its COMMIT,
+  // so this process knows of its own changes before any of its writes resolves, whatever path
+  // made them. (Other processes' changes come through `listen`'s own connection.)
+  const channels = new Map<string, Set<(payload: string) => void>>();
+  const joined = new WeakMap<pg.PoolClient, Set<string>>();
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    let listening = joined.get(client);
+    if (!listening) {
+      listening = new Set();
+      joined.set(client, listening);
+      client.on('notification', (message) => {
+        for (const deliver of channels.get(message.channel) ?? []) deliver(message.payload ?? '');
+      });
+    }
+    try {
+      for (const channel of channels.keys()) {
+        if (listening.has(channel)) continue;
+        await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+        listening.add(channel);
+      }
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    return client;
+  };
+
   return {
     engine: 'postgres',
     location: safeUrl,
-    kysely: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }),
+    kysely: new Kysely<Schema>({
+      dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }),
+    }),
     async withConnection(fn) {
-      const client = await pool.connect();
+      const client = await connect();
       try {
         return await fn({
           async query<R>(text: string, params: readonly unknown[] = []) {
@@ -174,11 +206,24 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
-    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
+    async listen(channel, handlers) {
+      const deliveries = channels.get(channel) ?? new Set();
+      channels.set(channel, deliveries);
+      deliveries.add(handlers.message);
+      const stop = await listenPostgres(url, channel, handlers);
+      return async () => {
+        deliveries.delete(handlers.message);
+        await stop();
+      };
+    },
     async close() {
       await pool.end();
     },
   };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** `LISTEN` on a connection of its own, re-established after a loss until stopped. */
@@ -191,7 +236,6 @@ async function listenPostgres(
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   let delay: number = LISTEN_RETRY_MS.first;
-  const quoted = `"${channel.replaceAll('"', '""')}"`;
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url });
@@ -218,7 +262,7 @@ async function listenPostgres(
     });
     try {
       await next.connect();
-      await next.query(`LISTEN ${quoted}`);
+      await next.query(`LISTEN ${quoteIdentifier(channel)}`);
     } catch (error) {
       onLost();
       throw error;
