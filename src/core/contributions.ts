@@ -11,6 +11,7 @@
  * cancellations carry a reason and never go below what is already allocated or paid.
  */
 import { DomainError } from './errors.js';
+import type { AccountFlags } from './ledger.js';
 import { LIMITS } from './limits.js';
 
 export const CONTRIBUTION_STATUSES = [
@@ -57,6 +58,69 @@ export function donorCommitmentsAccount(partyId: string, currency: string) {
 
 export function fundCashAccount(currency: string) {
   return `fund:${currency}:cash`;
+}
+
+/** A ledger account as the funding workflows open it: reference, ledger, code and flags. */
+export interface FundingAccountSpec extends AccountFlags {
+  reference: string;
+  ledger: string;
+  code: number;
+}
+
+const NO_FLAGS: AccountFlags = {
+  debitsMustNotExceedCredits: false,
+  creditsMustNotExceedDebits: false,
+};
+
+/**
+ * The two accounts of a committed contribution, in its currency's ledger — the one definition
+ * of their flags, for the commands, the bulk import and the scale generator alike:
+ * - receivable (what the donor still owes): credits never exceed debits — nothing is paid or
+ *   reduced beyond what was committed;
+ * - available (committed, not yet allocated): no overdraft — nothing is allocated beyond it.
+ */
+export function contributionAccountSpecs(
+  id: bigint,
+  currency: string,
+): { receivable: FundingAccountSpec; available: FundingAccountSpec } {
+  const names = contributionAccounts(id);
+  return {
+    receivable: {
+      reference: names.receivable,
+      ledger: currency,
+      code: ACCOUNT_CODES.contributionReceivable,
+      debitsMustNotExceedCredits: false,
+      creditsMustNotExceedDebits: true,
+    },
+    available: {
+      reference: names.available,
+      ledger: currency,
+      code: ACCOUNT_CODES.contributionAvailable,
+      debitsMustNotExceedCredits: true,
+      creditsMustNotExceedDebits: false,
+    },
+  };
+}
+
+/** The accounts every commitment of a donor in a currency shares: its commitments, the fund's cash. */
+export function donorFundingAccountSpecs(
+  partyId: string,
+  currency: string,
+): { donorCommitments: FundingAccountSpec; fundCash: FundingAccountSpec } {
+  return {
+    donorCommitments: {
+      reference: donorCommitmentsAccount(partyId, currency),
+      ledger: currency,
+      code: ACCOUNT_CODES.donorCommitments,
+      ...NO_FLAGS,
+    },
+    fundCash: {
+      reference: fundCashAccount(currency),
+      ledger: currency,
+      code: ACCOUNT_CODES.fundCash,
+      ...NO_FLAGS,
+    },
+  };
 }
 
 export function checkTransition(status: ContributionStatus, action: ContributionAction): void {

@@ -18,11 +18,10 @@ import type { Actor } from './actor.js';
 import { auditContent, auditHash, type AuditEventContent } from './audit.js';
 import { toJsonValue } from './canonical-json.js';
 import {
-  ACCOUNT_CODES,
   TRANSFER_CODES,
-  contributionAccounts,
-  donorCommitmentsAccount,
-  fundCashAccount,
+  contributionAccountSpecs,
+  donorFundingAccountSpecs,
+  type FundingAccountSpec,
 } from './contributions.js';
 import { FX_ACCOUNT_CODE, addDays, convertAmount, daysBetween, fxAccount } from './fx.js';
 import {
@@ -475,31 +474,17 @@ export function planScale(input: ScaleInput): ScaleDataset {
       earmark.packageId !== null
         ? amountMinor
         : ((amountMinor * factor) / 100n / round + 1n) * round;
-    const names = contributionAccounts(id);
-    const receivable = account(
-      names.receivable,
-      donor.currency,
-      ACCOUNT_CODES.contributionReceivable,
-      {
-        debitsMustNotExceedCredits: false,
-        creditsMustNotExceedDebits: true,
-      },
-    );
-    const available = account(
-      names.available,
-      donor.currency,
-      ACCOUNT_CODES.contributionAvailable,
-      {
-        debitsMustNotExceedCredits: true,
-        creditsMustNotExceedDebits: false,
-      },
-    );
-    account(
-      donorCommitmentsAccount(donor.id, donor.currency),
-      donor.currency,
-      ACCOUNT_CODES.donorCommitments,
-    );
-    const cash = account(fundCashAccount(donor.currency), donor.currency, ACCOUNT_CODES.fundCash);
+    const specs = contributionAccountSpecs(id, donor.currency);
+    const shared = donorFundingAccountSpecs(donor.id, donor.currency);
+    const openAccount = (spec: FundingAccountSpec) =>
+      account(spec.reference, spec.ledger, spec.code, {
+        debitsMustNotExceedCredits: spec.debitsMustNotExceedCredits,
+        creditsMustNotExceedDebits: spec.creditsMustNotExceedDebits,
+      });
+    const receivable = openAccount(specs.receivable);
+    const available = openAccount(specs.available);
+    openAccount(shared.donorCommitments);
+    const cash = openAccount(shared.fundCash);
     move(
       [
         {

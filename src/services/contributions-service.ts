@@ -8,16 +8,16 @@
  */
 import type { Actor } from '../core/actor.js';
 import {
-  ACCOUNT_CODES,
   TRANSFER_CODES,
   checkPositiveAmount,
   checkReason,
   checkReduction,
   checkTransition,
+  contributionAccountSpecs,
   contributionAccounts,
-  donorCommitmentsAccount,
-  fundCashAccount,
+  donorFundingAccountSpecs,
   statusAfterPayment,
+  type FundingAccountSpec,
   type ContributionStatus,
 } from '../core/contributions.js';
 import { systemActor } from '../core/actor.js';
@@ -28,7 +28,6 @@ import {
   checkBatch,
   planTransfers,
   type Account,
-  type AccountFlags,
   type TransferInput,
 } from '../core/ledger.js';
 import { LIMITS } from '../core/limits.js';
@@ -458,28 +457,16 @@ async function commitInBulk(
 
   const ids = await reserveAccountIds(tx, 2 * committed.length);
   const opened = committed.flatMap((r, i): Account[] => {
-    const names = contributionAccounts(r.id);
-    const account = (id: bigint, reference: string, code: number, flags: AccountFlags) => ({
+    const specs = contributionAccountSpecs(r.id, r.currency);
+    const account = (id: bigint, spec: FundingAccountSpec): Account => ({
       id,
-      ledger: r.currency,
-      code,
-      reference,
-      ...flags,
+      ...spec,
       debitsPendingMinor: 0n,
       debitsPostedMinor: 0n,
       creditsPendingMinor: 0n,
       creditsPostedMinor: 0n,
     });
-    return [
-      account(ids[2 * i]!, names.receivable, ACCOUNT_CODES.contributionReceivable, {
-        debitsMustNotExceedCredits: false,
-        creditsMustNotExceedDebits: true,
-      }),
-      account(ids[2 * i + 1]!, names.available, ACCOUNT_CODES.contributionAvailable, {
-        debitsMustNotExceedCredits: true,
-        creditsMustNotExceedDebits: false,
-      }),
-    ];
+    return [account(ids[2 * i]!, specs.receivable), account(ids[2 * i + 1]!, specs.available)];
   });
   const inputs: TransferInput[] = committed.map((r, i) => ({
     kind: 'posted',
@@ -521,22 +508,10 @@ async function ensureSharedAccounts(
   committed: readonly NewContributionRecord[],
 ): Promise<void> {
   const wanted = new Map<string, NewAccount>();
-  const flags = { debitsMustNotExceedCredits: false, creditsMustNotExceedDebits: false };
   for (const r of committed) {
-    const donor = donorCommitmentsAccount(r.donorPartyId, r.currency);
-    const cash = fundCashAccount(r.currency);
-    wanted.set(donor, {
-      reference: donor,
-      ledger: r.currency,
-      code: ACCOUNT_CODES.donorCommitments,
-      ...flags,
-    });
-    wanted.set(cash, {
-      reference: cash,
-      ledger: r.currency,
-      code: ACCOUNT_CODES.fundCash,
-      ...flags,
-    });
+    const { donorCommitments, fundCash } = donorFundingAccountSpecs(r.donorPartyId, r.currency);
+    wanted.set(donorCommitments.reference, donorCommitments);
+    wanted.set(fundCash.reference, fundCash);
   }
   const accounts = await insertAccounts(tx, [...wanted.values()]);
   for (const [reference, spec] of wanted) {
@@ -592,50 +567,13 @@ async function command(
 }
 
 async function ensureAccounts(database: Database, tx: Tx, row: ContributionRow) {
-  const names = contributionAccounts(row.id);
+  const specs = contributionAccountSpecs(row.id, row.currency);
+  const shared = donorFundingAccountSpecs(row.donor_party_id, row.currency);
   const [receivable, available, donor, cash] = [
-    await createAccount(
-      database,
-      LEDGER,
-      {
-        reference: names.receivable,
-        ledger: row.currency,
-        code: ACCOUNT_CODES.contributionReceivable,
-        creditsMustNotExceedDebits: true,
-      },
-      tx,
-    ),
-    await createAccount(
-      database,
-      LEDGER,
-      {
-        reference: names.available,
-        ledger: row.currency,
-        code: ACCOUNT_CODES.contributionAvailable,
-        debitsMustNotExceedCredits: true,
-      },
-      tx,
-    ),
-    await createAccount(
-      database,
-      LEDGER,
-      {
-        reference: donorCommitmentsAccount(row.donor_party_id, row.currency),
-        ledger: row.currency,
-        code: ACCOUNT_CODES.donorCommitments,
-      },
-      tx,
-    ),
-    await createAccount(
-      database,
-      LEDGER,
-      {
-        reference: fundCashAccount(row.currency),
-        ledger: row.currency,
-        code: ACCOUNT_CODES.fundCash,
-      },
-      tx,
-    ),
+    await createAccount(database, LEDGER, specs.receivable, tx),
+    await createAccount(database, LEDGER, specs.available, tx),
+    await createAccount(database, LEDGER, shared.donorCommitments, tx),
+    await createAccount(database, LEDGER, shared.fundCash, tx),
   ];
   return { receivable, available, donor, cash };
 }

@@ -5,25 +5,63 @@
  */
 import { sql } from 'kysely';
 import type { AuditEventContent, StoredAuditEvent } from '../core/audit.js';
-import { canonicalJson, toJsonValue } from '../core/canonical-json.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { Database } from './database.js';
 import type { Tx } from './transaction.js';
+
+/**
+ * The event's canonical JSON (`canonicalJson(content)`, what the hash covers) in five pieces:
+ * `head + after + middle + before + tail`. Each payload is encoded once and sent once: the same
+ * text is the jsonb column's value (canonical JSON is JSON; jsonb keeps the same value whatever
+ * the key order) and, between the small pieces, the hashed text. An import's event lists every
+ * row it created (about 12 MB for 100,000 rows): encoding it three times and sending it twice
+ * cost seconds. The keys are written in canonicalJson's order (code point), which a test holds
+ * against `canonicalJson(content)`.
+ */
+export function auditEventPieces(content: AuditEventContent): {
+  head: string;
+  after: string;
+  middle: string;
+  before: string;
+  tail: string;
+} {
+  const json = (value: unknown) => canonicalJson(value);
+  return {
+    head: `{"action":${json(content.action)},"actor":${json(content.actor)},"after":`,
+    after: json(content.after),
+    middle: `,"at":${json(content.at)},"before":`,
+    before: json(content.before),
+    tail:
+      `,"entity":${json(content.entity)},"entityId":${json(content.entityId)},` +
+      `"role":${json(content.role)}}`,
+  };
+}
 
 export async function appendAuditEvent(
   tx: Tx,
   content: AuditEventContent,
 ): Promise<{ id: bigint; hash: string }> {
-  const canonical = canonicalJson(content);
+  // An absent payload is recorded as JSON null, as `auditContent` gives it; canonicalJson would
+  // leave the key out of the hashed text, so such content is normalised first.
+  const pieces = auditEventPieces({
+    ...content,
+    before: content.before === undefined ? null : content.before,
+    after: content.after === undefined ? null : content.after,
+  });
   const result = await sql<{ id: bigint; hash: string }>`
     WITH head AS (
       SELECT last_id, last_hash FROM audit_head WHERE singleton FOR UPDATE
+    ), payload AS (
+      SELECT ${pieces.before}::text AS before, ${pieces.after}::text AS after
     ), event AS (
       INSERT INTO audit_event (id, at, actor, role, entity, entity_id, action, before, after, prev_hash, hash)
       SELECT head.last_id + 1, ${content.at}::timestamptz, ${content.actor}, ${content.role}, ${content.entity},
-             ${content.entityId}, ${content.action}, ${JSON.stringify(toJsonValue(content.before))}::jsonb,
-             ${JSON.stringify(toJsonValue(content.after))}::jsonb, head.last_hash,
-             encode(sha256(convert_to(head.last_hash || ${canonical}, 'UTF8')), 'hex')
-      FROM head
+             ${content.entityId}, ${content.action}, payload.before::jsonb, payload.after::jsonb,
+             head.last_hash,
+             encode(sha256(convert_to(head.last_hash || ${pieces.head}::text || payload.after
+                                      || ${pieces.middle}::text || payload.before
+                                      || ${pieces.tail}::text, 'UTF8')), 'hex')
+      FROM head, payload
       RETURNING id, hash
     )
     UPDATE audit_head SET last_id = event.id, last_hash = event.hash

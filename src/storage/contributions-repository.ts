@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import { assert } from '../core/errors.js';
 import type { Database } from './database.js';
-import { reserveIdentityValues } from './ledger-repository.js';
+import { bulkColumn, reserveIdentityValues, runBulkStatements } from './ledger-repository.js';
 import type {
   ContributionTable,
   ContributionPaymentTable,
@@ -234,57 +234,64 @@ export async function reserveContributionIds(tx: Tx, count: number): Promise<big
  * party ids, codes, amounts, dates, `;`-joined area codes) travel as ONE comma-joined text each,
  * split by `string_to_array` (an empty element is NULL) — much cheaper for both drivers to send
  * and for the server to parse than a text array of as many elements; free text (title, notes,
- * external id) travels as text arrays.
+ * external id) travels the same way when no value holds a comma, else as a text array
+ * (`bulkColumn`).
  */
 export async function insertContributions(
   tx: Tx,
   rows: readonly NewContributionRecord[],
   onBatch?: (rowsDone: number) => void,
 ): Promise<void> {
-  for (let start = 0; start < rows.length; start += CONTRIBUTION_BULK_ROWS) {
-    const batch = rows.slice(start, start + CONTRIBUTION_BULK_ROWS);
-    const column = <T>(pick: (r: NewContributionRecord) => T) => batch.map(pick);
-    /** The values comma-joined and split back into a `type` array; null is an empty element. */
-    const joined = (type: string, pick: (r: NewContributionRecord) => string | bigint | null) => {
-      const texts = batch.map((r) => {
-        const value = pick(r);
-        if (value === null) return '';
-        const text = String(value);
-        assert(text !== '' && !text.includes(','), 'a joined value is not empty, has no comma');
-        return text;
-      });
-      return sql`string_to_array(${texts.join(',')}, ',', '')::${sql.raw(type)}[]`;
-    };
-    await sql`
-      INSERT INTO contribution (id, donor_party_id, currency, status, pledged_minor,
-                                committed_minor, announced_on, committed_on, earmark_areas,
-                                earmark_package_id, title, internal_note, source_note, synthetic,
-                                external_id)
-      OVERRIDING SYSTEM VALUE
-      SELECT id, donor, currency, status, pledged, committed, announced_on, committed_on,
-             CASE WHEN areas IS NULL THEN '{}'::text[] ELSE string_to_array(areas, ';') END,
-             package_id, title, internal_note, source_note, synthetic, external_id
-      FROM unnest(
-        ${joined('int8', (r) => r.id)},
-        ${joined('text', (r) => r.donorPartyId)},
-        ${joined('char(3)', (r) => r.currency)},
-        ${joined('text', (r) => r.status)},
-        ${joined('int8', (r) => r.pledgedMinor)},
-        ${joined('int8', (r) => r.committedMinor)},
-        ${joined('date', (r) => r.announcedOn)},
-        ${joined('date', (r) => r.committedOn)},
-        ${joined('text', (r) => (r.earmarkAreas.length > 0 ? r.earmarkAreas.join(';') : null))},
-        ${joined('int8', (r) => r.earmarkPackageId)},
-        ${column((r) => r.title)}::text[],
-        ${column((r) => r.internalNote)}::text[],
-        ${column((r) => r.sourceNote)}::text[],
-        ${joined('boolean', (r) => (r.synthetic ? 't' : 'f'))},
-        ${column((r) => r.externalId)}::text[]
-      ) AS i (id, donor, currency, status, pledged, committed, announced_on, committed_on, areas,
-              package_id, title, internal_note, source_note, synthetic, external_id)
-      ORDER BY id`.execute(tx);
-    onBatch?.(start + batch.length);
-  }
+  // Each statement is built while the server runs the one before (`runBulkStatements`).
+  await runBulkStatements(
+    tx,
+    rows.length,
+    (start, end) => contributionsStatement(rows.slice(start, end)),
+    { rowsPer: CONTRIBUTION_BULK_ROWS, ...(onBatch ? { onRows: onBatch } : {}) },
+  );
+}
+
+/** One `INSERT … SELECT FROM unnest(…)` of a batch (see `insertContributions`). */
+function contributionsStatement(batch: readonly NewContributionRecord[]) {
+  /** The values comma-joined and split back into a `type` array; null is an empty element. */
+  const joined = (type: string, pick: (r: NewContributionRecord) => string | bigint | null) => {
+    const texts = batch.map((r) => {
+      const value = pick(r);
+      if (value === null) return '';
+      const text = String(value);
+      assert(text !== '' && !text.includes(','), 'a joined value is not empty, has no comma');
+      return text;
+    });
+    return sql`string_to_array(${texts.join(',')}, ',', '')::${sql.raw(type)}[]`;
+  };
+  return sql`
+    INSERT INTO contribution (id, donor_party_id, currency, status, pledged_minor,
+                              committed_minor, announced_on, committed_on, earmark_areas,
+                              earmark_package_id, title, internal_note, source_note, synthetic,
+                              external_id)
+    OVERRIDING SYSTEM VALUE
+    SELECT id, donor, currency, status, pledged, committed, announced_on, committed_on,
+           CASE WHEN areas IS NULL THEN '{}'::text[] ELSE string_to_array(areas, ';') END,
+           package_id, title, internal_note, source_note, synthetic, external_id
+    FROM unnest(
+      ${joined('int8', (r) => r.id)},
+      ${joined('text', (r) => r.donorPartyId)},
+      ${joined('char(3)', (r) => r.currency)},
+      ${joined('text', (r) => r.status)},
+      ${joined('int8', (r) => r.pledgedMinor)},
+      ${joined('int8', (r) => r.committedMinor)},
+      ${joined('date', (r) => r.announcedOn)},
+      ${joined('date', (r) => r.committedOn)},
+      ${joined('text', (r) => (r.earmarkAreas.length > 0 ? r.earmarkAreas.join(';') : null))},
+      ${joined('int8', (r) => r.earmarkPackageId)},
+      ${bulkColumn(batch, 'text', (r) => r.title)},
+      ${bulkColumn(batch, 'text', (r) => r.internalNote)},
+      ${bulkColumn(batch, 'text', (r) => r.sourceNote)},
+      ${joined('boolean', (r) => (r.synthetic ? 't' : 'f'))},
+      ${bulkColumn(batch, 'text', (r) => r.externalId)}
+    ) AS i (id, donor, currency, status, pledged, committed, announced_on, committed_on, areas,
+            package_id, title, internal_note, source_note, synthetic, external_id)
+    ORDER BY id`;
 }
 
 /** A contribution found by an import's duplicate checks: what it was created with. */
@@ -321,6 +328,32 @@ function toKeyMatch(row: {
 const KEY_COLUMNS = sql`c.id, c.donor_party_id, c.external_id, c.title, c.currency, c.pledged_minor,
   c.announced_on`;
 
+/**
+ * Of these donors, which have any contribution recorded, and which have one recorded with an
+ * external id: an import looks its rows up only among those (the first import of a donor's file
+ * then sends no keys at all). One index probe per donor.
+ */
+export async function donorsWithContributions(
+  db: Executor,
+  partyIds: readonly string[],
+): Promise<{ any: Set<string>; withExternalId: Set<string> }> {
+  const found = { any: new Set<string>(), withExternalId: new Set<string>() };
+  for (let start = 0; start < partyIds.length; start += CONTRIBUTION_BULK_ROWS) {
+    const result = await sql<{ donor: string; with_external_id: boolean }>`
+      SELECT d.donor,
+             EXISTS (SELECT 1 FROM contribution c
+                     WHERE c.donor_party_id = d.donor AND c.external_id IS NOT NULL)
+               AS with_external_id
+      FROM unnest(${partyIds.slice(start, start + CONTRIBUTION_BULK_ROWS)}::text[]) AS d (donor)
+      WHERE EXISTS (SELECT 1 FROM contribution c WHERE c.donor_party_id = d.donor)`.execute(db);
+    for (const r of result.rows) {
+      found.any.add(r.donor);
+      if (r.with_external_id) found.withExternalId.add(r.donor);
+    }
+  }
+  return found;
+}
+
 /** The contributions holding any of these (donor, external id) pairs. */
 export async function findContributionsByExternalIds(
   db: Executor,
@@ -332,8 +365,8 @@ export async function findContributionsByExternalIds(
     const result = await sql<Parameters<typeof toKeyMatch>[0]>`
       SELECT ${KEY_COLUMNS}
       FROM contribution c
-      JOIN unnest(${batch.map((k) => k.donorPartyId)}::text[],
-                  ${batch.map((k) => k.externalId)}::text[]) AS k (donor, external_id)
+      JOIN unnest(${bulkColumn(batch, 'text', (k) => k.donorPartyId)},
+                  ${bulkColumn(batch, 'text', (k) => k.externalId)}) AS k (donor, external_id)
         ON c.donor_party_id = k.donor AND c.external_id = k.external_id`.execute(db);
     found.push(...result.rows.map(toKeyMatch));
   }

@@ -386,7 +386,7 @@ export async function insertTransfersAndApply(
  */
 export async function reserveIdentityValues(
   tx: Tx,
-  table: 'ledger_account' | 'contribution',
+  table: 'ledger_account' | 'ledger_transfer' | 'contribution',
   count: number,
 ): Promise<bigint[]> {
   if (count === 0) return [];
@@ -414,61 +414,110 @@ function texts<T>(rows: readonly T[], pick: (row: T) => unknown): (string | null
 }
 
 /**
+ * One column of a bulk `unnest` statement as a `type[]`: the values comma-joined into ONE text,
+ * split by `string_to_array` (an empty element is NULL), when no value is empty or holds a comma
+ * — much cheaper for both drivers to send and for the server to parse than a text array of as
+ * many elements (PGlite quotes and escapes each element in JavaScript) — else a text array.
+ * Free text (a title, an external id) mostly takes the cheap way and stays correct otherwise.
+ */
+export function bulkColumn<T>(rows: readonly T[], type: string, pick: (row: T) => unknown) {
+  const values = texts(rows, pick);
+  // One lone NULL would join to '', which splits into no element at all.
+  const joinable =
+    (values.length > 1 || values[0] !== null) &&
+    values.every((v) => v === null || (v !== '' && !v.includes(',')));
+  return joinable
+    ? sql`string_to_array(${values.map((v) => v ?? '').join(',')}, ',', '')::${sql.raw(type)}[]`
+    : sql`${values}::${sql.raw(type)}[]`;
+}
+
+/**
+ * Runs the statements of a bulk write over `total` rows, `LEDGER_BULK_ROWS` (or `rowsPer`) each,
+ * one at a time, each built (`statement(start, end)`, JavaScript) while the server runs the one
+ * before: on PostgreSQL the two overlap. No statement outlives the call, even when building the
+ * next one throws. `onRows` after each statement with the rows done.
+ */
+export async function runBulkStatements(
+  tx: Tx,
+  total: number,
+  statement: (start: number, end: number) => { execute(tx: Tx): Promise<unknown> },
+  options: { rowsPer?: number; onRows?: (done: number) => void } = {},
+): Promise<void> {
+  const rowsPer = options.rowsPer ?? LEDGER_BULK_ROWS;
+  let running: Promise<unknown> = Promise.resolve();
+  try {
+    for (let start = 0; start < total; start += rowsPer) {
+      const end = Math.min(start + rowsPer, total);
+      const next = statement(start, end);
+      await running;
+      running = next.execute(tx).then(() => options.onRows?.(end));
+    }
+  } catch (error) {
+    await running.catch(() => undefined);
+    throw error;
+  }
+  await running;
+}
+
+/**
  * Inserts new accounts with their reserved ids and the balances their first transfers give them
  * (the caller inserts those transfers in the same transaction with `insertUnlinkedTransfers`),
  * `LEDGER_BULK_ROWS` per statement — so a bulk writer never updates the rows it just wrote. The
  * balance CHECKs hold on these values as on any update.
  */
 export async function insertOpenedAccounts(tx: Tx, accounts: readonly Account[]): Promise<void> {
-  for (let start = 0; start < accounts.length; start += LEDGER_BULK_ROWS) {
-    const a = accounts.slice(start, start + LEDGER_BULK_ROWS);
-    await sql`
+  await runBulkStatements(tx, accounts.length, (start, end) => {
+    const a = accounts.slice(start, end);
+    return sql`
       INSERT INTO ledger_account (id, ledger, code, reference, debits_must_not_exceed_credits,
                                   credits_must_not_exceed_debits, debits_pending, debits_posted,
                                   credits_pending, credits_posted)
       OVERRIDING SYSTEM VALUE
       SELECT * FROM unnest(
-        ${texts(a, (x) => x.id)}::int8[], ${texts(a, (x) => x.ledger)}::char(3)[],
-        ${texts(a, (x) => x.code)}::int[], ${texts(a, (x) => x.reference)}::text[],
-        ${a.map((x) => x.debitsMustNotExceedCredits)}::boolean[],
-        ${a.map((x) => x.creditsMustNotExceedDebits)}::boolean[],
-        ${texts(a, (x) => x.debitsPendingMinor)}::int8[], ${texts(a, (x) => x.debitsPostedMinor)}::int8[],
-        ${texts(a, (x) => x.creditsPendingMinor)}::int8[], ${texts(a, (x) => x.creditsPostedMinor)}::int8[]
-      )`.execute(tx);
-  }
+        ${bulkColumn(a, 'int8', (x) => x.id)}, ${bulkColumn(a, 'char(3)', (x) => x.ledger)},
+        ${bulkColumn(a, 'int', (x) => x.code)}, ${bulkColumn(a, 'text', (x) => x.reference)},
+        ${bulkColumn(a, 'boolean', (x) => (x.debitsMustNotExceedCredits ? 't' : 'f'))},
+        ${bulkColumn(a, 'boolean', (x) => (x.creditsMustNotExceedDebits ? 't' : 'f'))},
+        ${bulkColumn(a, 'int8', (x) => x.debitsPendingMinor)},
+        ${bulkColumn(a, 'int8', (x) => x.debitsPostedMinor)},
+        ${bulkColumn(a, 'int8', (x) => x.creditsPendingMinor)},
+        ${bulkColumn(a, 'int8', (x) => x.creditsPostedMinor)}
+      )`;
+  });
 }
 
 /**
  * Writes many planned, unlinked transfers (no batch id: each stands alone, as if written one by
- * one), one `unnest` statement per `LEDGER_BULK_ROWS` — far fewer parameters than a VALUES list.
- * Balances are not touched: the accounts were opened with them (`insertOpenedAccounts`). Returns
- * the new ids in input order.
+ * one), one `unnest` statement per `LEDGER_BULK_ROWS`. Their ids are drawn from the sequence
+ * first (as `reserveIdentityValues`), so nothing needs to come back. Balances are not touched:
+ * the accounts were opened with them (`insertOpenedAccounts`). Returns the new ids in input
+ * order.
  */
 export async function insertUnlinkedTransfers(
   tx: Tx,
   planned: readonly PlannedTransfer[],
 ): Promise<bigint[]> {
-  const ids: bigint[] = [];
-  for (let start = 0; start < planned.length; start += LEDGER_BULK_ROWS) {
-    const t = planned.slice(start, start + LEDGER_BULK_ROWS);
-    const result = await sql<{ id: bigint; idempotency_key: string }>`
-      INSERT INTO ledger_transfer (idempotency_key, payload_hash, ledger, kind, debit_account_id,
-                                   credit_account_id, amount, code, pending_id, reverses_id, memo)
-      SELECT key, hash, ledger, kind, debit, credit, amount, code, pending, reverses, memo
-      FROM unnest(
-        ${texts(t, (x) => x.idempotencyKey)}::text[], ${texts(t, (x) => x.payloadHash)}::text[],
-        ${texts(t, (x) => x.ledger)}::char(3)[], ${texts(t, (x) => x.kind)}::text[],
-        ${texts(t, (x) => x.debitAccountId)}::int8[], ${texts(t, (x) => x.creditAccountId)}::int8[],
-        ${texts(t, (x) => x.amountMinor)}::int8[], ${texts(t, (x) => x.code)}::int[],
-        ${texts(t, (x) => x.pendingId)}::int8[], ${texts(t, (x) => x.reversesId)}::int8[],
-        ${texts(t, (x) => x.memo)}::text[]
-      ) WITH ORDINALITY AS i (key, hash, ledger, kind, debit, credit, amount, code, pending,
-                              reverses, memo, ordinal)
-      ORDER BY ordinal
-      RETURNING id, idempotency_key`.execute(tx);
-    const byKey = new Map(result.rows.map((r) => [r.idempotency_key, r.id]));
-    for (const transfer of t) ids.push(byKey.get(transfer.idempotencyKey)!);
-  }
+  const ids = await reserveIdentityValues(tx, 'ledger_transfer', planned.length);
+  await runBulkStatements(tx, planned.length, (start, end) => {
+    const t = planned.slice(start, end);
+    const id = ids.slice(start, end);
+    return sql`
+      INSERT INTO ledger_transfer (id, idempotency_key, payload_hash, ledger, kind,
+                                   debit_account_id, credit_account_id, amount, code, pending_id,
+                                   reverses_id, memo)
+      OVERRIDING SYSTEM VALUE
+      SELECT * FROM unnest(
+        ${bulkColumn(id, 'int8', (x) => x)},
+        ${bulkColumn(t, 'text', (x) => x.idempotencyKey)},
+        ${bulkColumn(t, 'text', (x) => x.payloadHash)},
+        ${bulkColumn(t, 'char(3)', (x) => x.ledger)}, ${bulkColumn(t, 'text', (x) => x.kind)},
+        ${bulkColumn(t, 'int8', (x) => x.debitAccountId)},
+        ${bulkColumn(t, 'int8', (x) => x.creditAccountId)},
+        ${bulkColumn(t, 'int8', (x) => x.amountMinor)}, ${bulkColumn(t, 'int', (x) => x.code)},
+        ${bulkColumn(t, 'int8', (x) => x.pendingId)}, ${bulkColumn(t, 'int8', (x) => x.reversesId)},
+        ${bulkColumn(t, 'text', (x) => x.memo)}
+      )`;
+  });
   return ids;
 }
 

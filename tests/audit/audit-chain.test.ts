@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/actor.js';
+import { auditContent, auditHash, GENESIS_HASH } from '../../src/core/audit.js';
+import { canonicalJson, toJsonValue } from '../../src/core/canonical-json.js';
 import { recordAudit, verifyAudit } from '../../src/services/audit-service.js';
+import { auditEventPieces } from '../../src/storage/audit-repository.js';
 import { inTransaction } from '../../src/storage/transaction.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
 
@@ -17,6 +20,36 @@ async function tamper(t: TestDatabase, statement: string) {
     await sql`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`.execute(db);
   }
 }
+
+/** Payloads whose encodings could differ: key order, numeric keys, escapes, bigint, Date, holes. */
+const AWKWARD = {
+  zeta: 1,
+  '10': 'ten',
+  '9': 'nine',
+  Ünïcode: 'événement — подія 🚀 "quoted" \\ back\nslash',
+  amountMinor: 12345678901234567890n,
+  at: new Date('2026-11-28T12:00:00.000Z'),
+  list: [1, undefined, null, 2.5, -0, 'x'],
+  nested: { b: { d: [], c: {} }, a: null, skipped: undefined },
+};
+
+describe('audit event pieces', () => {
+  it('join into exactly the canonical JSON the hash covers', () => {
+    for (const [before, after] of [
+      [null, AWKWARD],
+      [AWKWARD, null],
+      [{ contributions: { columns: ['id'], rows: [[1n], [2n]] } }, AWKWARD],
+    ]) {
+      const content = auditContent(
+        actor,
+        { entity: 'probe', entityId: 'é"1', action: 'x', before, after },
+        new Date(),
+      );
+      const p = auditEventPieces(content);
+      expect(p.head + p.after + p.middle + p.before + p.tail).toBe(canonicalJson(content));
+    }
+  });
+});
 
 describe.each(ENGINES)('audit chain on %s', (engine) => {
   let t: TestDatabase;
@@ -89,6 +122,30 @@ describe.each(ENGINES)('audit chain on %s', (engine) => {
     expect(result.ok).toBe(false);
     const reordered = result.problems.filter((p) => p.problem === 'reordered').map((p) => p.id);
     expect(reordered).toEqual([2n, 3n]);
+  });
+
+  it('stores awkward payloads as their JSON values, and hashes them as verify does', async () => {
+    const at = new Date('2026-11-28T12:00:00.000Z');
+    const input = {
+      entity: 'probe',
+      entityId: null,
+      action: 'awkward',
+      before: AWKWARD,
+      after: { a: AWKWARD },
+    };
+    const { hash } = await inTransaction(t.database, (tx) => recordAudit(tx, actor, input, at));
+    const row = (
+      await sql<{ before: unknown; after: unknown; prev_hash: string; hash: string }>`
+        SELECT before, after, prev_hash, hash FROM audit_event WHERE action = 'awkward'`.execute(
+        t.database.kysely,
+      )
+    ).rows[0]!;
+    expect(row.before).toEqual(toJsonValue(AWKWARD));
+    expect(row.after).toEqual(toJsonValue({ a: AWKWARD }));
+    expect(row.hash).toBe(hash);
+    expect(hash).toBe(auditHash(row.prev_hash, auditContent(actor, input, at)));
+    expect(row.prev_hash).not.toBe(GENESIS_HASH);
+    expect(await verifyAudit(t.database, actor)).toEqual({ ok: true, events: 7, problems: [] });
   });
 
   it('keeps chaining after concurrent writers: ids gapless, chain valid', async () => {

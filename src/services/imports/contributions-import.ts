@@ -35,6 +35,7 @@ import { formatAmount, parseAmount, tryParseDecimal } from '../../core/money.js'
 import { checkPositiveAmount } from '../../core/contributions.js';
 import { authorize } from '../../core/policy.js';
 import {
+  donorsWithContributions,
   findContributionsByExternalIds,
   findContributionsByNaturalKeys,
   lockContributionImports,
@@ -571,8 +572,16 @@ async function dropRecorded(
   candidates: readonly CandidateRow[],
   errors: ContributionImportRowError[],
 ): Promise<{ fresh: CandidateRow[]; alreadyImported: number }> {
-  const withId = candidates.filter((c) => c.entry.externalId !== null);
-  const withoutId = candidates.filter((c) => c.entry.externalId === null);
+  // Only donors with contributions recorded can have a row recorded (a first import asks nothing).
+  const donors = await donorsWithContributions(tx, [
+    ...new Set(candidates.map((c) => c.entry.donorPartyId)),
+  ]);
+  const withId = candidates.filter(
+    (c) => c.entry.externalId !== null && donors.withExternalId.has(c.entry.donorPartyId),
+  );
+  const withoutId = candidates.filter(
+    (c) => c.entry.externalId === null && donors.any.has(c.entry.donorPartyId),
+  );
   const recordedById = new Map(
     (
       await findContributionsByExternalIds(
