@@ -7,10 +7,14 @@
  * Rounds alternate ours/floor per endpoint so machine noise hits both alike. Signed in as the
  * demo coordinator with the session cookie (and its CSRF token), as the web application is.
  * The server runs with `PURL_RATE_LIMITS=off` (one client sends thousands of requests a second)
- * and its default log level (`info`: one line per request, to a pipe).
+ * and its default log level (`info`: one line per request, to a pipe). The same URL is asked
+ * again and again with no write in between, so reads are answered by the read cache (see
+ * ARCHITECTURE.md, "HTTP"); `--read-cache off` (PURL_READ_CACHE=off) measures every read
+ * computed from the database, as the first read after a write is.
  *
  *   npx tsx bench/http.ts [--engine pglite|postgres|both] [--seconds 5] [--rounds 2]
  *                         [--connections 10] [--scale N] [--log-level info] [--cpu-prof DIR]
+ *                         [--read-cache on|off]
  *                         [--only NAME]  (the endpoints whose name or path contains NAME)
  */
 import { parseArgs } from 'node:util';
@@ -45,6 +49,7 @@ const { values: args } = parseArgs({
     scale: { type: 'string' },
     target: { type: 'string', default: '0.4' },
     'log-level': { type: 'string', default: 'info' },
+    'read-cache': { type: 'string', default: 'on' },
     'cpu-prof': { type: 'string' },
     only: { type: 'string' },
   },
@@ -243,6 +248,7 @@ async function measureEngine(engine: BenchEngine): Promise<EngineResult> {
         ...database.env,
         PURL_NO_DEMO: '1',
         PURL_RATE_LIMITS: 'off',
+        PURL_READ_CACHE: args['read-cache'],
         LOG_LEVEL: args['log-level'],
       },
       ...(args['cpu-prof']
@@ -379,6 +385,7 @@ await writeBenchResults('http', {
     scale: SCALE ?? null,
     logLevel: args['log-level'],
     rateLimits: 'off (PURL_RATE_LIMITS=off)',
+    readCache: args['read-cache'] === 'off' ? 'off (PURL_READ_CACHE=off)' : 'on',
     signedInAs: `${DEMO_USER.email} (session cookie + X-CSRF-Token)`,
     floor: 'bare Fastify 5, one route per endpoint answering the same bytes from a string',
   },

@@ -9,7 +9,8 @@
  * holds other data, or a demo load that was interrupted, it refuses (`DUPLICATE`) naming what
  * is there — the demo never mixes with real records. Two loads started together (two servers
  * on one empty PostgreSQL): the first write is the 2025-08 requirement list, unique per cycle,
- * so the second load stops there with nothing of its own written (the ECB import is idempotent).
+ * so the second load stops there with nothing of its own written (the ECB import and the demo
+ * users, created meanwhile, are idempotent: each user is created by one of the two loads).
  * The World Bank GDP and population files beside the ECB file are imported too when present
  * (burden sharing per GDP and per capita needs them; the imports are idempotent as well).
  */
@@ -22,6 +23,7 @@ import type { Page } from '../core/pagination.js';
 import type { ApprovalRole } from '../core/requirements.js';
 import { splitByWeights } from '../core/split.js';
 import type { Database } from '../storage/database.js';
+import { countDemoRecords } from '../storage/demo-repository.js';
 import {
   commitContribution,
   createContribution,
@@ -243,28 +245,12 @@ export async function holdsNoFunding(database: Database): Promise<boolean> {
   return contributions.items.length === 0 && packages.items.length === 0;
 }
 
-/** Counts every record of the four kinds the demo writes, and the demo's own among them. */
+/**
+ * Counts every record of the four kinds the demo writes, and the demo's own among them (one
+ * statement: a database at scale holds tens of thousands of them).
+ */
 export async function inspectDemo(database: Database): Promise<DemoInspection> {
-  const actor = DEMO_ACTOR;
-  const limit = 200;
-  const [contributions, packages, lists, meetings] = await Promise.all([
-    everyPage((cursor) => listContributions(database, actor, { limit, cursor })),
-    everyPage((cursor) => listPackages(database, actor, { limit, cursor })),
-    everyPage((cursor) => listRequirementLists(database, actor, { limit, cursor })),
-    everyPage((cursor) => listMeetings(database, actor, { limit, cursor })),
-  ]);
-  const counts: DemoCounts = {
-    contributions: contributions.length,
-    packages: packages.length,
-    requirementLists: lists.length,
-    meetings: meetings.length,
-  };
-  const demo: DemoCounts = {
-    contributions: contributions.filter(isDemo).length,
-    packages: packages.filter(isDemo).length,
-    requirementLists: lists.filter(isDemo).length,
-    meetings: meetings.filter(isDemo).length,
-  };
+  const { all: counts, tagged: demo } = await countDemoRecords(database.kysely, DEMO_TAG);
   const kinds = Object.keys(counts) as (keyof DemoCounts)[];
   const state = kinds.every((k) => counts[k] === 0)
     ? 'empty'
@@ -352,30 +338,40 @@ export async function loadDemo(
   }
   if (inspection.state !== 'empty') throw refusal(inspection);
 
-  const file = join(options.sharedDataDir ?? defaultSharedDataDir(), ECB_FILE_NAME);
+  const dir = options.sharedDataDir ?? defaultSharedDataDir();
+  const file = join(dir, ECB_FILE_NAME);
   await checkRatesFile(file);
+  // Started now, awaited below: the users' passwords are hashed (argon2, on libuv's threads)
+  // while the database imports the rates, instead of one after another at the end.
+  const users = background(loadUsers());
   say('fx', `importing ECB rates from ${file}`);
-  const fx = await importFxRates(database, DEMO_ACTOR, {
-    file,
-    onProgress: (progress) =>
-      options.onProgress?.({
-        step: 'fx',
-        message: `${progress.phase === 'parse' ? 'checking rows' : 'writing rates'}: ${progress.done}/${progress.total}`,
-        fx: progress,
-      }),
-  });
-
-  await loadIndicators(database, options.sharedDataDir ?? defaultSharedDataDir(), say);
-
-  say('requirements', `requirement lists for ${DEMO_LISTS.length} monthly cycles (synthetic)`);
-  const items = await loadRequirementLists(database);
-  const announced = DEMO_CONTRIBUTIONS.filter((c) => !c.synthetic).length;
-  say(
-    'contributions',
-    `${announced} publicly announced contributions and ` +
-      `${DEMO_CONTRIBUTIONS.length - announced} synthetic pledges`,
-  );
-  const contributions = await loadContributions(database);
+  let fx: FxImportResult;
+  let items: LoadedLists;
+  let contributions: Map<string, LoadedContribution>;
+  try {
+    fx = await importFxRates(database, DEMO_ACTOR, {
+      file,
+      onProgress: (progress) =>
+        options.onProgress?.({
+          step: 'fx',
+          message: `${progress.phase === 'parse' ? 'checking rows' : 'writing rates'}: ${progress.done}/${progress.total}`,
+          fx: progress,
+        }),
+    });
+    await loadIndicators(database, dir, say);
+    say('requirements', `requirement lists for ${DEMO_LISTS.length} monthly cycles (synthetic)`);
+    items = await loadRequirementLists(database);
+    const announced = DEMO_CONTRIBUTIONS.filter((c) => !c.synthetic).length;
+    say(
+      'contributions',
+      `${announced} publicly announced contributions and ` +
+        `${DEMO_CONTRIBUTIONS.length - announced} synthetic pledges`,
+    );
+    contributions = await loadContributions(database);
+  } catch (error) {
+    await users.settled; // nothing keeps writing after a failure is reported
+    throw error;
+  }
   const packages: PackageDetail[] = [];
   for (const plan of DEMO_PACKAGES) {
     const pkg = await loadPackage(database, plan, items, contributions);
@@ -390,26 +386,43 @@ export async function loadDemo(
   await addDeliveries(database, DEMO_ACTOR, packages);
   say('meetings', `${DEMO_MEETINGS.length} meetings and their announcements`);
   await loadMeetings(database, contributions);
-  const users = await loadUsers();
+  const createdUsers = await users.result();
   say('public', 'the public figures, as a coordinator publishes them (GET /api/v1/public/summary)');
   await publishPublicSnapshot(database, DEMO_ACTOR);
 
-  return { ...(await summarise(database)), outcome: 'loaded', fx, users, ...elapsed() };
+  return {
+    ...(await summarise(database)),
+    outcome: 'loaded',
+    fx,
+    users: createdUsers,
+    ...elapsed(),
+  };
 
   async function loadUsers(): Promise<DemoSummary['users']> {
     say('users', `${DEMO_USERS.length} demo users, one per role (password: PURL_DEMO_PASSWORD)`);
-    const created = await createMissingUsers(
-      database,
-      DEMO_ACTOR,
-      DEMO_USERS,
-      options.password ?? demoPassword(),
+    const password = options.password ?? demoPassword();
+    // One call per user, all at once: the passwords are hashed side by side on libuv's threads.
+    const created = await Promise.all(
+      DEMO_USERS.map((spec) => createMissingUsers(database, DEMO_ACTOR, [spec], password)),
     );
-    return { emails: DEMO_USERS.map((u) => u.email), created };
+    return { emails: DEMO_USERS.map((u) => u.email), created: created.flat() };
   }
 
   function elapsed() {
     return { seconds: Math.round(performance.now() - started) / 1000 };
   }
+}
+
+/**
+ * A task started now and awaited later: `result()` is its outcome; `settled` never rejects (so
+ * a task whose result is not awaited, after another failed, is no unhandled rejection).
+ */
+function background<T>(task: Promise<T>): { result: () => Promise<T>; settled: Promise<unknown> } {
+  const settled = task.then(
+    () => undefined,
+    () => undefined,
+  );
+  return { result: () => task, settled };
 }
 
 /** Imports each World Bank file found in `dir`; says which are missing (not an error). */

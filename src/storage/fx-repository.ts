@@ -36,11 +36,15 @@ export interface FxUpsertCounts {
 /**
  * Inserts new rates and rewrites existing ones whose rate differs (numerically: "11.809" and
  * "11.8090" are the same rate), stamping `source` on every row it writes. Rows must be unique
- * by (currency, rate_date) and sorted by it (asserted): batches then cover disjoint key ranges.
+ * by (currency, rate_date) (asserted); they are written in that order (sorted here when the
+ * caller's order differs), so batches cover disjoint key ranges and concurrent imports lock
+ * rows in the same order.
  *
- * FX imports are serialised by a transaction-scoped advisory lock (only they write `fx_rate`),
- * so a batch whose key range holds no row yet is written by a plain INSERT — a first import
- * pays no conflict handling — and any other batch by `INSERT … ON CONFLICT DO UPDATE`.
+ * FX imports are serialised by a transaction-scoped advisory lock (only they write `fx_rate`).
+ * When the table holds no row in the whole input's key range (a first import), every batch is
+ * a plain INSERT, with no check per batch; otherwise a batch whose key range holds no row yet
+ * is a plain INSERT too, a batch stored unchanged is only read, and any other batch is
+ * `INSERT … ON CONFLICT DO UPDATE`.
  */
 export async function upsertFxRates(
   tx: Executor,
@@ -50,28 +54,22 @@ export async function upsertFxRates(
 ): Promise<FxUpsertCounts> {
   const counts: FxUpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   if (rates.length === 0) return counts;
+  const sorted = inKeyOrder(rates);
   await sql`SELECT pg_advisory_xact_lock(${FX_IMPORT_LOCK_KEY}::bigint)`.execute(tx);
-  for (let start = 0; start < rates.length; start += FX_UPSERT_BATCH_ROWS) {
-    const batch = rates.slice(start, start + FX_UPSERT_BATCH_ROWS);
+  const firstImport = !(await occupied(tx, sorted[0]!, sorted.at(-1)!));
+  for (let start = 0; start < sorted.length; start += FX_UPSERT_BATCH_ROWS) {
+    const batch = sorted.slice(start, start + FX_UPSERT_BATCH_ROWS);
     const first = batch[0]!;
     const last = batch.at(-1)!;
     const currencies: string[] = [];
     const dates: string[] = [];
     const values: string[] = [];
-    let previous: FxRateInput | undefined;
     for (const r of batch) {
       // The texts are joined with commas: none may hold one (codes, ISO dates, decimals).
       assert(
         !r.currency.includes(',') && !r.rateDate.includes(',') && !r.ratePerEur.includes(','),
         'an FX rate row holds no comma',
       );
-      assert(
-        previous === undefined ||
-          previous.currency < r.currency ||
-          (previous.currency === r.currency && previous.rateDate < r.rateDate),
-        'FX rates are unique and sorted by (currency, rate_date)',
-      );
-      previous = r;
       currencies.push(r.currency);
       dates.push(r.rateDate);
       values.push(r.ratePerEur);
@@ -80,12 +78,8 @@ export async function upsertFxRates(
                              string_to_array(${dates.join(',')}, ',')::date[],
                              string_to_array(${values.join(',')}, ',')::numeric[])
                       AS i (currency, rate_date, rate_per_eur)`;
-    const occupied = await sql<{ occupied: boolean }>`
-      SELECT EXISTS (SELECT 1 FROM fx_rate WHERE ${inKeyRange(first, last)}) AS occupied`.execute(
-      tx,
-    );
     let row: { inserted: number; updated: number } | undefined;
-    if (!occupied.rows[0]!.occupied) {
+    if (firstImport || !(await occupied(tx, first, last))) {
       const result = await sql`
         INSERT INTO fx_rate (currency, rate_date, rate_per_eur, source)
         SELECT currency, rate_date, rate_per_eur, ${source} FROM ${input}`.execute(tx);
@@ -119,6 +113,40 @@ export async function upsertFxRates(
     onBatch?.(start + batch.length);
   }
   return counts;
+}
+
+/** Key order: currency, then date. */
+function compareKeys(a: FxRateInput, b: FxRateInput): number {
+  if (a.currency !== b.currency) return a.currency < b.currency ? -1 : 1;
+  return a.rateDate < b.rateDate ? -1 : a.rateDate > b.rateDate ? 1 : 0;
+}
+
+/**
+ * `rates` in key order: as given when already sorted (the ECB parser's order), else a sorted
+ * copy. Two rows with the same key are a caller's error (one statement cannot write a row
+ * twice): asserted.
+ */
+function inKeyOrder(rates: readonly FxRateInput[]): readonly FxRateInput[] {
+  let sorted = true;
+  for (let i = 1; i < rates.length && sorted; i++)
+    sorted = compareKeys(rates[i - 1]!, rates[i]!) < 0;
+  const ordered = sorted ? rates : [...rates].sort(compareKeys);
+  if (!sorted) {
+    for (let i = 1; i < ordered.length; i++) {
+      assert(
+        compareKeys(ordered[i - 1]!, ordered[i]!) < 0,
+        'FX rates are unique by (currency, rate_date)',
+      );
+    }
+  }
+  return ordered;
+}
+
+/** Whether `fx_rate` holds any row in the key range from `first` to `last`. */
+async function occupied(tx: Executor, first: FxRateInput, last: FxRateInput): Promise<boolean> {
+  const result = await sql<{ occupied: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM fx_rate WHERE ${inKeyRange(first, last)}) AS occupied`.execute(tx);
+  return result.rows[0]!.occupied;
 }
 
 /**

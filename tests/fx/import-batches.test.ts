@@ -125,24 +125,50 @@ describe.each(ENGINES)('FX import batches on %s', (engine) => {
     expect(restored).toMatchObject({ inserted: 0, updated: 1, unchanged: total - 1 });
   });
 
-  it('refuses rates that are not unique and sorted by currency and day', async () => {
+  it('writes rates given in any order, and refuses two rates of one currency and day', async () => {
+    const early = async () =>
+      (
+        await sql<{ currency: string; rate_date: string; rate: string }>`
+          SELECT currency, rate_date, rate_per_eur::text AS rate FROM fx_rate
+          WHERE rate_date < '1981-01-01' ORDER BY currency, rate_date`.execute(t.database.kysely)
+      ).rows;
+    // Neither by currency nor by day: the repository sorts them (no caller can trip).
+    const counts = await inTransaction(t.database, (tx) =>
+      upsertFxRates(tx, 'test', [
+        { currency: 'USD', rateDate: '1980-01-02', ratePerEur: '1.2' },
+        { currency: 'JPY', rateDate: '1980-01-01', ratePerEur: '250' },
+        { currency: 'USD', rateDate: '1980-01-01', ratePerEur: '1.1' },
+      ]),
+    );
+    expect(counts).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+    expect(await early()).toEqual([
+      { currency: 'JPY', rate_date: '1980-01-01', rate: '250' },
+      { currency: 'USD', rate_date: '1980-01-01', rate: '1.1' },
+      { currency: 'USD', rate_date: '1980-01-02', rate: '1.2' },
+    ]);
+    // Unsorted again, over stored rows: one revised, one new, one unchanged.
+    const again = await inTransaction(t.database, (tx) =>
+      upsertFxRates(tx, 'test', [
+        { currency: 'USD', rateDate: '1980-01-03', ratePerEur: '1.3' },
+        { currency: 'USD', rateDate: '1980-01-01', ratePerEur: '1.15' },
+        { currency: 'JPY', rateDate: '1980-01-01', ratePerEur: '250.0' },
+      ]),
+    );
+    expect(again).toEqual({ inserted: 1, updated: 1, unchanged: 1 });
+
+    // The same currency and day twice is the caller's error: refused, nothing written.
+    const before = await early();
     await expect(
       inTransaction(t.database, (tx) =>
         upsertFxRates(tx, 'test', [
-          { currency: 'USD', rateDate: '1980-01-02', ratePerEur: '1.1' },
-          { currency: 'USD', rateDate: '1980-01-01', ratePerEur: '1.1' },
+          { currency: 'USD', rateDate: '1980-02-01', ratePerEur: '1.1' },
+          { currency: 'NOK', rateDate: '1980-02-01', ratePerEur: '9' },
+          { currency: 'USD', rateDate: '1980-02-01', ratePerEur: '1.2' },
         ]),
       ),
-    ).rejects.toThrow(/sorted/);
-    expect(
-      (
-        await sql<{
-          n: number;
-        }>`SELECT count(*)::int AS n FROM fx_rate WHERE rate_date < '1981-01-01'`.execute(
-          t.database.kysely,
-        )
-      ).rows[0]!.n,
-    ).toBe(0);
+    ).rejects.toThrow(/unique/);
+    expect(await early()).toEqual(before);
+    await sql`DELETE FROM fx_rate WHERE rate_date < '1981-01-01'`.execute(t.database.kysely);
   });
 
   it('refuses, in the database, a rate of a currency it does not know — plain insert or upsert', async () => {

@@ -31,7 +31,8 @@ export function registerServe(program: Command): void {
         'the demo into an empty database ' +
         '(env: PORT, HOST, DATABASE_URL or PURL_DATA_DIR, LOG_LEVEL, PURL_NO_DEMO=1 to skip the demo, ' +
         'PURL_WEB_DIST for where the built app is, PURL_RATE_LIMITS=off to lift the rate limits ' +
-        '(benchmarks; never in production), ' +
+        '(benchmarks; never in production), PURL_READ_CACHE=off to compute every read from the ' +
+        'database (benchmarks, diagnosis), ' +
         'PURL_OIDC_ISSUER, PURL_OIDC_CLIENT_ID, PURL_OIDC_CLIENT_SECRET, PURL_OIDC_REDIRECT_URI, ' +
         'PURL_OIDC_ROLE_CLAIM, PURL_OIDC_PARTY_CLAIM, PURL_OIDC_NAME for sign-in with an OpenID ' +
         'provider)',
@@ -57,6 +58,7 @@ export async function serve(): Promise<void> {
       devActors: process.env.PURL_DEV_ACTORS === '1',
       rateLimits,
       oidc,
+      readCache: process.env.PURL_READ_CACHE !== 'off',
       logger: { level: process.env.LOG_LEVEL || 'info' },
     });
     if (process.env.PURL_NO_DEMO !== '1') await loadDemoIfEmpty(app, database);
