@@ -197,21 +197,35 @@ export function checkAnalyticsOptions(input: {
 
 // ---- Arithmetic ----
 
-/** Sums figures by key; each figure keeps the records it is made of. */
+/**
+ * Sums figures by key; each figure keeps the records it is made of — or, made with
+ * `keepRecords: false` (a figure is shown, not drilled into), only its sum.
+ */
 export class FigureBook {
   readonly #records = new Map<string, DrillRecord[]>();
+  readonly #totals = new Map<string, bigint>();
+  readonly #keepRecords: boolean;
+
+  constructor(options: { keepRecords?: boolean } = {}) {
+    this.#keepRecords = options.keepRecords ?? true;
+  }
 
   add(key: string, record: DrillRecord): void {
+    this.addAmount(key, record.amountMinor);
+    if (!this.#keepRecords) return;
     const list = this.#records.get(key);
     if (list) list.push(record);
     else this.#records.set(key, [record]);
   }
 
+  /** Adds an amount to the figure without a record (a book that keeps none). */
+  addAmount(key: string, amountMinor: bigint): void {
+    this.#totals.set(key, (this.#totals.get(key) ?? 0n) + amountMinor);
+  }
+
   /** Σ amountMinor of the figure's records (0 when none). */
   total(key: string): bigint {
-    let sum = 0n;
-    for (const r of this.#records.get(key) ?? []) sum += r.amountMinor;
-    return sum;
+    return this.#totals.get(key) ?? 0n;
   }
 
   records(key: string): DrillRecord[] {
@@ -219,7 +233,7 @@ export class FigureBook {
   }
 
   keys(): string[] {
-    return [...this.#records.keys()];
+    return [...this.#totals.keys()];
   }
 }
 

@@ -182,46 +182,8 @@ export async function listMeetingContributions(
   return result.rows;
 }
 
-export interface PaymentRow {
-  id: bigint;
-  contributionId: bigint;
-  donorPartyId: string;
-  currency: string;
-  amountMinor: bigint;
-  paidOn: string;
-}
-
-/**
- * Payments paid in [from, to] (`from` optional), of the given contributions (all when
- * `contributionIds` is undefined), by date then id.
- */
-export async function listPayments(
-  db: Executor,
-  filter: { contributionIds?: readonly bigint[]; from?: string | undefined; to: string },
-): Promise<PaymentRow[]> {
-  if (filter.contributionIds !== undefined && filter.contributionIds.length === 0) return [];
-  const ids = filter.contributionIds;
-  return packedRows<PaymentRow>(
-    db,
-    sql`
-      SELECT p.id, p.contribution_id AS "contributionId", c.donor_party_id AS "donorPartyId",
-             c.currency, p.amount_minor AS "amountMinor", p.paid_on AS "paidOn"
-      FROM contribution_payment p
-      JOIN contribution c ON c.id = p.contribution_id
-      WHERE p.paid_on <= ${filter.to}::date
-        ${filter.from === undefined ? sql`` : sql`AND p.paid_on >= ${filter.from}::date`}
-        ${ids === undefined ? sql`` : sql`AND p.contribution_id IN (${sql.join(ids)})`}`,
-    {
-      id: 'bigint',
-      contributionId: 'bigint',
-      donorPartyId: 'code',
-      currency: 'code',
-      amountMinor: 'bigint',
-      paidOn: 'date',
-    },
-    sql`s."paidOn", s.id`,
-  );
-}
+// Payments: `listPayments` of analytics-repository.ts (one reader for both repositories).
+export { listPayments, type PaymentRow } from './analytics-repository.js';
 
 export interface ReceiptValueRow {
   receiptId: bigint;

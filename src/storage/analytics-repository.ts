@@ -40,7 +40,8 @@ export async function packedRows<T>(
   db: Executor,
   query: RawBuilder<unknown>,
   columns: { readonly [K in keyof T]: PackedKind },
-  orderBy: RawBuilder<unknown>,
+  /** The rows' order (none: any order, for rows only summed). */
+  orderBy?: RawBuilder<unknown>,
 ): Promise<T[]> {
   const names = Object.keys(columns) as (keyof T & string)[];
   const fields = names.map((name) => {
@@ -50,7 +51,8 @@ export async function packedRows<T>(
       : sql`coalesce(${column}::text, ${PACKED_NULL})`;
   });
   const result = await sql<{ packed: string | null }>`
-    SELECT string_agg(concat_ws(',', ${sql.join(fields)}), E'\n' ORDER BY ${orderBy}) AS packed
+    SELECT string_agg(concat_ws(',', ${sql.join(fields)}), E'\n'
+                      ${orderBy ? sql`ORDER BY ${orderBy}` : sql``}) AS packed
     FROM (${query}) s`.execute(db);
   const packed = result.rows[0]?.packed;
   if (!packed) return [];
@@ -160,30 +162,43 @@ export async function listContributionAmounts(
 export interface PaymentRow {
   id: bigint;
   contributionId: bigint;
-  partyId: string;
+  donorPartyId: string;
   currency: string;
   amountMinor: bigint;
-  valueDate: string;
+  paidOn: string;
 }
 
-/** Every payment received from a donor, on the day it was paid. */
-export async function listPayments(db: Executor): Promise<PaymentRow[]> {
+/**
+ * Payments received from donors, by date then id: every one, or those paid in [from, to] of the
+ * given contributions (all when `contributionIds` is undefined). The one reader of payments of
+ * both the funding and the delivery analyses.
+ */
+export async function listPayments(
+  db: Executor,
+  filter: { contributionIds?: readonly bigint[]; from?: string | undefined; to?: string } = {},
+): Promise<PaymentRow[]> {
+  const ids = filter.contributionIds;
+  if (ids !== undefined && ids.length === 0) return [];
   return packedRows<PaymentRow>(
     db,
     sql`
-      SELECT p.id, p.contribution_id AS "contributionId", c.donor_party_id AS "partyId",
-             c.currency, p.amount_minor AS "amountMinor", p.paid_on AS "valueDate"
+      SELECT p.id, p.contribution_id AS "contributionId", c.donor_party_id AS "donorPartyId",
+             c.currency, p.amount_minor AS "amountMinor", p.paid_on AS "paidOn"
       FROM contribution_payment p
-      JOIN contribution c ON c.id = p.contribution_id`,
+      JOIN contribution c ON c.id = p.contribution_id
+      WHERE true
+        ${filter.to === undefined ? sql`` : sql`AND p.paid_on <= ${filter.to}::date`}
+        ${filter.from === undefined ? sql`` : sql`AND p.paid_on >= ${filter.from}::date`}
+        ${ids === undefined ? sql`` : sql`AND p.contribution_id IN (${sql.join(ids)})`}`,
     {
       id: 'bigint',
       contributionId: 'bigint',
-      partyId: 'code',
+      donorPartyId: 'code',
       currency: 'code',
       amountMinor: 'bigint',
-      valueDate: 'date',
+      paidOn: 'date',
     },
-    sql`s."valueDate", s.id`,
+    sql`s."paidOn", s.id`,
   );
 }
 
@@ -329,18 +344,8 @@ export interface ReceiptValueRow {
   valueDate: string;
 }
 
-/**
- * Delivered value, one row per receipt that adds to it. A receipt counts its quantity received
- * in good order (received − damaged − wrong items recorded on it); a line's running good-order
- * total (by received day, then receipt id) is held within 0 and the line's quantity, and each
- * receipt counts what it adds to that held total — so the receipts of a line add up to
- * min(quantity, max(0, Σ good)), the delivered quantity of the public figures, and a receipt
- * never depends on a later one. Packages cancelled are left out.
- */
-export async function listReceiptValues(db: Executor): Promise<ReceiptValueRow[]> {
-  return packedRows<ReceiptValueRow>(
-    db,
-    sql`
+/** The receipts that add to delivered value (see `listReceiptValues`). */
+const receiptValuesQuery = sql`
     WITH unusable AS (
       SELECT d.receipt_id, sum(d.quantity) AS quantity
       FROM discrepancy d WHERE d.kind IN ('damaged', 'wrong_item')
@@ -365,7 +370,20 @@ export async function listReceiptValues(db: Executor): Promise<ReceiptValueRow[]
     JOIN package p ON p.id = pl.package_id AND p.status <> 'cancelled'
     JOIN requirement_item i ON i.id = pl.requirement_item_id
     JOIN requirement_list l ON l.id = i.list_id
-    WHERE least(pl.quantity, greatest(0, r.total)) <> least(pl.quantity, greatest(0, r.total - r.good))`,
+    WHERE least(pl.quantity, greatest(0, r.total)) <> least(pl.quantity, greatest(0, r.total - r.good))`;
+
+/**
+ * Delivered value, one row per receipt that adds to it. A receipt counts its quantity received
+ * in good order (received − damaged − wrong items recorded on it); a line's running good-order
+ * total (by received day, then receipt id) is held within 0 and the line's quantity, and each
+ * receipt counts what it adds to that held total — so the receipts of a line add up to
+ * min(quantity, max(0, Σ good)), the delivered quantity of the public figures, and a receipt
+ * never depends on a later one. Packages cancelled are left out.
+ */
+export async function listReceiptValues(db: Executor): Promise<ReceiptValueRow[]> {
+  return packedRows<ReceiptValueRow>(
+    db,
+    receiptValuesQuery,
     {
       id: 'bigint',
       packageId: 'bigint',
@@ -468,6 +486,243 @@ export async function listPackageLines(db: Executor): Promise<PackageLineValueRo
     },
     sql`s."packageId", s.id`,
   );
+}
+
+// ---- Sums of a stage's records, grouped in SQL ----
+
+/** The stages of the funding funnel whose records the sums below read. */
+export type FundingStage =
+  'pledged' | 'committed' | 'paid' | 'allocated' | 'authorised' | 'disbursed' | 'delivered';
+
+/**
+ * Each stage's records as one slim row each — `currency`, `valueDate` (text), `amountMinor`,
+ * `partyId` (null for package-side records) — the same records as the list functions above.
+ */
+function stageAmountsQuery(stage: FundingStage): RawBuilder<unknown> {
+  switch (stage) {
+    case 'pledged':
+      return sql`
+        SELECT currency, announced_on::text AS "valueDate", pledged_minor AS "amountMinor",
+               donor_party_id AS "partyId"
+        FROM contribution
+        WHERE status <> 'cancelled' AND pledged_minor > 0`;
+    case 'committed':
+      return sql`
+        SELECT currency, committed_on::text AS "valueDate", committed_minor AS "amountMinor",
+               donor_party_id AS "partyId"
+        FROM contribution
+        WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
+          AND committed_on IS NOT NULL`;
+    case 'paid':
+      return sql`
+        SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
+               c.donor_party_id AS "partyId"
+        FROM contribution_payment p
+        JOIN contribution c ON c.id = p.contribution_id`;
+    case 'allocated':
+      return sql`
+        SELECT p.currency, a.value_date::text AS "valueDate",
+               a.package_amount_minor AS "amountMinor", c.donor_party_id AS "partyId",
+               a.package_id AS "packageId"
+        FROM allocation a
+        JOIN package p ON p.id = a.package_id
+        JOIN contribution c ON c.id = a.contribution_id
+        WHERE a.status <> 'voided'
+        UNION ALL
+        SELECT p.currency,
+               to_char(coalesce(p.closed_at, t.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+               -t.amount, c.donor_party_id, a.package_id
+        FROM ledger_transfer t
+        JOIN ledger_account f ON f.id = t.debit_account_id AND f.reference LIKE 'package:%:funding'
+        JOIN allocation a
+          ON a.id = substring(t.idempotency_key FROM '^package:[0-9]+:surplus:([0-9]+)')::bigint
+        JOIN package p ON p.id = a.package_id
+        JOIN contribution c ON c.id = a.contribution_id
+        WHERE t.code = ${sql.lit(PACKAGE_TRANSFER_CODES.surplusReturn)} AND t.kind = 'posted'`;
+    case 'authorised':
+      return sql`
+        SELECT currency, authorized_on::text AS "valueDate", price_minor AS "amountMinor",
+               NULL::text AS "partyId"
+        FROM package
+        WHERE status IN ('authorized', 'in_delivery', 'delivered', 'closed')
+          AND authorized_on IS NOT NULL AND price_minor > 0`;
+    case 'disbursed':
+      return sql`
+        SELECT p.currency, e.after->>'paidOn' AS "valueDate",
+               ((e.after->>'disbursedMinor')::bigint - (e.before->>'disbursedMinor')::bigint)
+                 AS "amountMinor",
+               NULL::text AS "partyId"
+        FROM audit_event e
+        JOIN package p ON p.id::text = e.entity_id
+        WHERE e.entity = 'package' AND e.action = 'disburse'`;
+    case 'delivered':
+      return sql`
+        SELECT r.currency, r."valueDate"::text AS "valueDate",
+               r.quantity::bigint * r."unitPriceMinor" AS "amountMinor", NULL::text AS "partyId"
+        FROM (${receiptValuesQuery}) r`;
+  }
+}
+
+export interface AllocatedAmountRow {
+  packageId: bigint;
+  currency: string;
+  amountMinor: bigint;
+  valueDate: string;
+}
+
+/**
+ * The funnel's allocated records dated on or before `asOf`, as slim rows (the package, the
+ * amount, its day) in any order: what coverage splits over each package's areas.
+ */
+export async function listAllocatedAmounts(
+  db: Executor,
+  asOf: string,
+): Promise<AllocatedAmountRow[]> {
+  return packedRows<AllocatedAmountRow>(
+    db,
+    sql`
+      SELECT r."packageId", r.currency, r."amountMinor", r."valueDate"
+      FROM (${stageAmountsQuery('allocated')}) r
+      WHERE r."valueDate" <= ${asOf}`,
+    { packageId: 'bigint', currency: 'code', amountMinor: 'bigint', valueDate: 'date' },
+  );
+}
+
+export interface StageAmountRow {
+  currency: string;
+  /**
+   * A group of the records dated on or before `asOf` (`total: false`), or — `total: true` — every
+   * record of the currency whatever its date (the ledger's side of the funnel has no dates).
+   */
+  total: boolean;
+  /** The value date of the group; null in a total, or when not grouped by day. */
+  valueDate: string | null;
+  /** The donor of the group; null in a total, when not grouped by party, or none. */
+  partyId: string | null;
+  /**
+   * Outside the summed currency, each record is a row of its own (`records` 1) and this is its
+   * amount, converted on its own above. Null for a sum in the summed currency and in totals.
+   */
+  unitMinor: bigint | null;
+  /** Σ of the group's amounts (original currency). */
+  amountMinor: bigint;
+  records: number;
+  /** In a total: the earliest value date on or before `asOf` (null: none). */
+  firstDate: string | null;
+}
+
+/**
+ * A stage's records for figures: those dated on or before `asOf` in `summedCurrency` summed in
+ * SQL per group (currency, and day and party when asked); those in another currency one row
+ * each (they are converted one by one above: the rows say currency, day, party and amount, nothing
+ * else); and one total per currency over every date. Two statements: the sums (one scan, few
+ * groups), then the other currencies' records only when the sums show there are any.
+ */
+export async function sumStageAmounts(
+  db: Executor,
+  stage: FundingStage,
+  options: { asOf: string; summedCurrency: string; byDay: boolean; byParty: boolean },
+): Promise<StageAmountRow[]> {
+  const { asOf, summedCurrency } = options;
+  const summed = sql`r.currency = ${summedCurrency} AND r."valueDate" <= ${asOf}`;
+  const day = options.byDay ? sql`CASE WHEN ${summed} THEN r."valueDate" END` : sql`NULL::text`;
+  const party = options.byParty ? sql`CASE WHEN ${summed} THEN r."partyId" END` : sql`NULL::text`;
+  const sums = await packedRows<{
+    currency: string;
+    current: boolean;
+    valueDate: string | null;
+    partyId: string | null;
+    amountMinor: bigint;
+    records: number;
+    firstDate: string;
+  }>(
+    db,
+    sql`
+      SELECT r.currency, r."valueDate" <= ${asOf} AS current, ${day} AS "valueDate",
+             ${party} AS "partyId", sum(r."amountMinor") AS "amountMinor", count(*) AS records,
+             min(r."valueDate") AS "firstDate"
+      FROM (${stageAmountsQuery(stage)}) r
+      GROUP BY 1, 2, 3, 4`,
+    {
+      currency: 'code',
+      current: 'bool',
+      valueDate: 'date',
+      partyId: 'code',
+      amountMinor: 'bigint',
+      records: 'int',
+      firstDate: 'date',
+    },
+  );
+  const rows: StageAmountRow[] = [];
+  const totals = new Map<string, StageAmountRow>();
+  let others = false;
+  for (const g of sums) {
+    let total = totals.get(g.currency);
+    if (!total) {
+      totals.set(
+        g.currency,
+        (total = {
+          currency: g.currency,
+          total: true,
+          valueDate: null,
+          partyId: null,
+          unitMinor: null,
+          amountMinor: 0n,
+          records: 0,
+          firstDate: null,
+        }),
+      );
+    }
+    total.amountMinor += g.amountMinor;
+    total.records += g.records;
+    if (!g.current) continue;
+    if (total.firstDate === null || g.firstDate < total.firstDate) total.firstDate = g.firstDate;
+    if (g.currency !== summedCurrency) {
+      others = true;
+      continue;
+    }
+    rows.push({
+      currency: g.currency,
+      total: false,
+      valueDate: g.valueDate,
+      partyId: g.partyId,
+      unitMinor: null,
+      amountMinor: g.amountMinor,
+      records: g.records,
+      firstDate: null,
+    });
+  }
+  if (others) {
+    const records = await packedRows<{
+      currency: string;
+      valueDate: string;
+      partyId: string | null;
+      amountMinor: bigint;
+    }>(
+      db,
+      sql`
+        SELECT r.currency, r."valueDate",
+               ${options.byParty ? sql`r."partyId"` : sql`NULL::text`} AS "partyId",
+               r."amountMinor"
+        FROM (${stageAmountsQuery(stage)}) r
+        WHERE r.currency <> ${summedCurrency} AND r."valueDate" <= ${asOf}`,
+      { currency: 'code', valueDate: 'date', partyId: 'code', amountMinor: 'bigint' },
+    );
+    for (const r of records) {
+      rows.push({
+        currency: r.currency,
+        total: false,
+        valueDate: r.valueDate,
+        partyId: r.partyId,
+        unitMinor: r.amountMinor,
+        amountMinor: r.amountMinor,
+        records: 1,
+        firstDate: null,
+      });
+    }
+  }
+  rows.push(...[...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)));
+  return rows;
 }
 
 // ---- Who funds what (redaction), names ----

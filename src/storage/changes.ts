@@ -1,5 +1,5 @@
 /**
- * Change notifications (migration 0022): every committed change the API could show is announced
+ * Change notifications (migration 0021): every committed change the API could show is announced
  * on one channel, as `data` (records) or `identity` (something that can end a credential).
  */
 import type { Database } from './database.js';

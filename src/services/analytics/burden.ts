@@ -32,7 +32,7 @@ import {
   type ParsedFigureKey,
 } from '../../core/analytics.js';
 import { tryParseDecimal } from '../../core/money.js';
-import { listPartyNames } from '../../storage/analytics-repository.js';
+import { listPartyNames, type StageAmountRow } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import {
   listCountryIndicators,
@@ -42,12 +42,14 @@ import type { Tx } from '../../storage/transaction.js';
 import {
   badFigure,
   drillDown,
+  groupReported,
   openFor,
+  readStageSums,
   runAnalysis,
+  scopeOf,
   upTo,
   visibilityFor,
   type AnalysisContext,
-  type SourceRecord,
 } from './figures.js';
 import { loadStageRecords } from './funnel.js';
 import type { Reporting } from './reporting.js';
@@ -215,7 +217,8 @@ function ranks<T>(values: (T | null)[], cmp: (a: T, b: T) => number): (number | 
 // ---- The analysis ----
 
 interface DonorSums {
-  records: SourceRecord[];
+  /** Contributions counted. */
+  records: number;
   committedMinor: bigint;
   committedUsdMinor: bigint;
   /** Commitment year → Σ USD minor units. */
@@ -228,20 +231,22 @@ function addTo(map: Map<number, bigint>, year: number, amount: bigint): void {
   map.set(year, (map.get(year) ?? 0n) + amount);
 }
 
+/** Per donor: the committed groups (party, day) converted to the reporting currency and USD. */
 function sumDonors(
-  records: SourceRecord[],
+  rows: readonly StageAmountRow[],
   reporting: Reporting,
   usd: Reporting,
 ): Map<string, DonorSums> {
   const donors = new Map<string, DonorSums>();
-  for (const r of records) {
+  for (const r of rows) {
+    if (r.total) continue;
     const party = r.partyId ?? '';
     let sums = donors.get(party);
     if (!sums) {
       donors.set(
         party,
         (sums = {
-          records: [],
+          records: 0,
           committedMinor: 0n,
           committedUsdMinor: 0n,
           usdByYear: new Map(),
@@ -249,11 +254,10 @@ function sumDonors(
         }),
       );
     }
-    const year = Number(r.date.slice(0, 4));
-    const reported = reporting.convert(r.amountMinor, r.currency, r.date).amountMinor;
-    const inUsd =
-      usd === reporting ? reported : usd.convert(r.amountMinor, r.currency, r.date).amountMinor;
-    sums.records.push(r);
+    const year = Number(r.valueDate!.slice(0, 4));
+    const reported = groupReported(reporting, r);
+    const inUsd = usd === reporting ? reported : groupReported(reporting, r, usd);
+    sums.records += r.records;
     sums.committedMinor += reported;
     sums.committedUsdMinor += inUsd;
     addTo(sums.usdByYear, year, inUsd);
@@ -272,17 +276,25 @@ export async function getBurdenSharing(
     actor,
     options,
     async (tx, context) => {
-      const records = upTo(await loadStageRecords(tx, 'committed', false), context.options.asOf);
-      const reporting = await openFor(tx, context, records);
-      const usd =
-        context.options.currency === 'USD'
-          ? reporting
-          : await openFor(
-              tx,
-              { ...context, options: { ...context.options, currency: 'USD' } },
-              records,
-            );
-      const donors = sumDonors(records, reporting, usd);
+      // Per donor and day: summed in SQL in the reporting currency when it is USD (the same
+      // sums as converting every record, figures.ts); otherwise every record is converted twice
+      // (to the reporting currency and to USD), so none is summed before.
+      const inUsd = context.options.currency === 'USD';
+      const groups = await readStageSums(tx, context, 'committed', {
+        byDay: true,
+        byParty: true,
+        perRecord: !inUsd,
+      });
+      const scope = scopeOf(groups);
+      const reporting = await openFor(tx, context, scope);
+      const usd = inUsd
+        ? reporting
+        : await openFor(
+            tx,
+            { ...context, options: { ...context.options, currency: 'USD' } },
+            scope,
+          );
+      const donors = sumDonors(groups, reporting, usd);
       const parties = [...donors.keys()].sort();
       const [gdp, population, names] = [
         await indicatorTable(tx, 'gdp_usd', parties),
@@ -313,7 +325,7 @@ export async function getBurdenSharing(
           row: {
             partyId,
             names: { en: party?.en ?? partyId, fr: party?.fr ?? partyId, uk: party?.uk ?? partyId },
-            contributions: sums.records.length,
+            contributions: sums.records,
             committedMinor: sums.committedMinor,
             committedUsdMinor: sums.committedUsdMinor,
             shareOfTotal: percentText(sums.committedMinor, total),

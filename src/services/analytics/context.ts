@@ -254,6 +254,8 @@ function contextFigures(dimension: string, year: number | undefined) {
 export async function computeKielContext(
   tx: Tx,
   options: CheckedOptions & { year?: number | undefined },
+  /** False: the figures only (no drill records are made or kept). */
+  keepRecords = true,
 ): Promise<KielContextComputation> {
   const year = checkKielYear(options.year);
   const { asOf } = options;
@@ -295,13 +297,26 @@ export async function computeKielContext(
     return end < reporting.today ? end : reporting.today;
   };
 
-  const book = new FigureBook();
+  const book = new FigureBook({ keepRecords });
   const total = contextFigures(CONTEXT_TOTAL, year);
   const add = (measure: ContextMeasure, iso: string, record: DrillRecord) => {
     book.add(contextFigures(iso, year)[measure], record);
     book.add(total[measure], record);
   };
+  // The figures only: each amount converted as a record would be, no record made.
+  const addAmount = (measure: ContextMeasure, iso: string, amountMinor: bigint) => {
+    book.addAmount(contextFigures(iso, year)[measure], amountMinor);
+    book.addAmount(total[measure], amountMinor);
+  };
   for (const c of committed) {
+    if (!keepRecords) {
+      addAmount(
+        'committed',
+        c.donorPartyId,
+        reporting.convert(c.committedMinor, c.currency, c.committedOn).amountMinor,
+      );
+      continue;
+    }
     add(
       'committed',
       c.donorPartyId,
@@ -324,6 +339,14 @@ export async function computeKielContext(
     );
   }
   for (const p of payments) {
+    if (!keepRecords) {
+      addAmount(
+        'paid',
+        p.donorPartyId,
+        reporting.convert(p.amountMinor, p.currency, p.paidOn).amountMinor,
+      );
+      continue;
+    }
     add(
       'paid',
       p.donorPartyId,
@@ -440,7 +463,7 @@ export async function getKielContext(
     actor,
     options,
     async (tx, context) => {
-      return (await computeKielContext(tx, { ...context.options, year })).result;
+      return (await computeKielContext(tx, { ...context.options, year }, false)).result;
     },
     { analysis: 'context', inputs: [year] },
   );

@@ -40,6 +40,7 @@ import {
 } from '../../core/analytics.js';
 import { DomainError } from '../../core/errors.js';
 import {
+  listAllocatedAmounts,
   listCapabilityAreaNames,
   listPackageLines,
   listReceiptValues,
@@ -55,12 +56,12 @@ import {
   firstDayOf,
   inMonthRange,
   isMonth,
+  lazily,
   monthRangeText,
   openFor,
   parseMonthRange,
   runAnalysis,
   sumReported,
-  upTo,
   visibilityFor,
   type AnalysisContext,
   type MonthRange,
@@ -182,8 +183,23 @@ interface FundedSplit {
  * it is split over by their line value.
  */
 async function packageRecords(tx: Tx): Promise<{ cells: CellRecord[]; splits: FundedSplit[] }> {
-  const cells: CellRecord[] = [];
+  const { cells, groups, weightsOf } = await packageGroups(tx);
   const splits: FundedSplit[] = [];
+  for (const allocation of await loadStageRecords(tx, 'allocated')) {
+    const list = groups.get(allocation.packageId ?? -1n);
+    if (!list) continue; // a package without lines has no area to count against
+    splits.push({ allocation, groups: list, weights: weightsOf.get(allocation.packageId!)! });
+  }
+  return { cells, splits };
+}
+
+/** Packaged line values, and each package's (cycle, area) groups with their weights. */
+async function packageGroups(tx: Tx): Promise<{
+  cells: CellRecord[];
+  groups: Map<bigint, { cycle: string; area: string; valueMinor: bigint }[]>;
+  weightsOf: Map<bigint, bigint[]>;
+}> {
+  const cells: CellRecord[] = [];
   // package → its (cycle, area) groups in order, with their line value
   const groups = new Map<bigint, { cycle: string; area: string; valueMinor: bigint }[]>();
   for (const line of await listPackageLines(tx)) {
@@ -222,35 +238,32 @@ async function packageRecords(tx: Tx): Promise<{ cells: CellRecord[]; splits: Fu
       list.some((g) => g.valueMinor > 0n) ? list.map((g) => g.valueMinor) : list.map(() => 1n),
     ]),
   );
-  for (const allocation of await loadStageRecords(tx, 'allocated')) {
-    const list = groups.get(allocation.packageId ?? -1n);
-    if (!list) continue; // a package without lines has no area to count against
-    splits.push({ allocation, groups: list, weights: weightsOf.get(allocation.packageId!)! });
-  }
-  return { cells, splits };
+  return { cells, groups, weightsOf };
 }
 
-/** Each split as one `funded` record per group of non-zero weight (a `share` of the whole). */
-function shareCells(splits: readonly FundedSplit[]): CellRecord[] {
-  const cells: CellRecord[] = [];
-  for (const { allocation, groups, weights } of splits) {
-    const whole = `${allocation.amountMinor < 0n ? 'surplus' : 'allocation'}:${allocation.id}`;
-    groups.forEach((group, index) => {
-      if (weights[index] === 0n) return;
-      cells.push({
-        measure: 'funded',
-        cycle: group.cycle,
-        area: group.area,
-        record: {
-          ...allocation,
-          label: `${allocation.label} — share for ${group.cycle} ${group.area}`,
-          restricted: { kind: 'package', packageId: allocation.packageId! },
-          share: { whole, weights, index },
-        },
-      });
-    });
-  }
-  return cells;
+/**
+ * Each split as one `funded` record per group of non-zero weight (a `share` of the whole), made
+ * on the fly each time the result is iterated (half a million at scale: never all held).
+ */
+function shareCells(splits: readonly FundedSplit[]): Iterable<CellRecord> {
+  return lazily(function* () {
+    for (const { allocation, groups, weights } of splits) {
+      const whole = `${allocation.amountMinor < 0n ? 'surplus' : 'allocation'}:${allocation.id}`;
+      // Every share reads the allocation's fields through its prototype (no copy per share).
+      const base: SourceRecord = {
+        ...allocation,
+        restricted: { kind: 'package', packageId: allocation.packageId! },
+      };
+      for (let index = 0; index < groups.length; index++) {
+        if (weights[index] === 0n) continue;
+        const group = groups[index]!;
+        const record = Object.create(base) as SourceRecord;
+        // The label is made only for a listed record (figures.ts drillDown).
+        record.share = { whole, weights, index, group: `${group.cycle} ${group.area}` };
+        yield { measure: 'funded', cycle: group.cycle, area: group.area, record };
+      }
+    }
+  });
 }
 
 async function deliveredRecords(tx: Tx): Promise<CellRecord[]> {
@@ -262,36 +275,86 @@ async function deliveredRecords(tx: Tx): Promise<CellRecord[]> {
   }));
 }
 
+/** An allocated amount (slim: figures only) and the groups of its package it is split over. */
+interface FundedSlice {
+  allocation: { currency: string; amountMinor: bigint; date: string };
+  groups: { cycle: string; area: string }[];
+  weights: bigint[];
+}
+
 /**
- * Every coverage record up to `asOf` within `range`: the funded shares as records (drill-downs),
- * or — `splits: true`, for the figures — left whole with their groups, so each allocation is
- * converted and split once instead of once per share.
+ * Every coverage record up to `asOf` within `range`, for the figures: the funded records left
+ * whole (slim rows) with their groups, so each allocation is converted and split once.
  */
 async function loadCells(
   tx: Tx,
   asOf: string,
   range: MonthRange,
-): Promise<{ cells: CellRecord[]; splits: FundedSplit[] }> {
-  const { cells: packaged, splits } = await packageRecords(tx);
+): Promise<{ cells: CellRecord[]; splits: FundedSlice[] }> {
+  const { cells: packaged, groups, weightsOf } = await packageGroups(tx);
   const cells = [...(await itemRecords(tx)), ...packaged, ...(await deliveredRecords(tx))];
   const keep = (c: { cycle: string; record: SourceRecord }) =>
     c.record.date <= asOf && inMonthRange(c.cycle, range);
-  return {
-    cells: cells.filter(keep),
-    splits: splits.filter(
-      (s) =>
-        s.allocation.date <= asOf &&
-        s.groups.some((g, i) => s.weights[i] !== 0n && inMonthRange(g.cycle, range)),
-    ),
-  };
+  const splits: FundedSlice[] = [];
+  for (const a of await listAllocatedAmounts(tx, asOf)) {
+    const list = groups.get(a.packageId);
+    if (!list) continue; // a package without lines has no area to count against
+    const weights = weightsOf.get(a.packageId)!;
+    if (!list.some((g, i) => weights[i] !== 0n && inMonthRange(g.cycle, range))) continue;
+    splits.push({
+      allocation: { currency: a.currency, amountMinor: a.amountMinor, date: a.valueDate },
+      groups: list,
+      weights,
+    });
+  }
+  return { cells: cells.filter(keep), splits };
 }
 
-async function loadShareCells(tx: Tx, asOf: string, range: MonthRange): Promise<CellRecord[]> {
-  const { cells, splits } = await loadCells(tx, asOf, range);
-  return [
-    ...cells,
-    ...shareCells(splits).filter((c) => c.record.date <= asOf && inMonthRange(c.cycle, range)),
-  ];
+/** The records of one measure up to `asOf` within `range` (a drill-down: funded as shares). */
+async function loadMeasureCells(
+  tx: Tx,
+  measure: CoverageMeasure,
+  asOf: string,
+  range: MonthRange,
+  area: string | undefined,
+): Promise<{ cells: Iterable<CellRecord>; scope: Iterable<{ currency: string; date: string }> }> {
+  const keep = (c: { cycle: string; area: string; record: { date: string } }) =>
+    c.record.date <= asOf &&
+    inMonthRange(c.cycle, range) &&
+    (area === undefined || c.area === area);
+  const listed = (cells: CellRecord[]) => {
+    const kept = cells.filter(keep);
+    return { cells: kept, scope: kept.map((c) => c.record) };
+  };
+  switch (measure) {
+    case 'requested':
+    case 'approved':
+      return listed((await itemRecords(tx)).filter((c) => c.measure === measure));
+    case 'delivered':
+      return listed(await deliveredRecords(tx));
+    case 'packaged':
+    case 'funded': {
+      const { cells, splits } = await packageRecords(tx);
+      if (measure === 'packaged') return listed(cells);
+      const shares = shareCells(splits);
+      // The converter's scope: each allocation with a kept share (its currency and day), read
+      // from the splits without making the shares.
+      const scope = splits
+        .filter((s) =>
+          s.groups.some(
+            (group, i) =>
+              s.weights[i] !== 0n && keep({ ...group, record: { date: s.allocation.date } }),
+          ),
+        )
+        .map((s) => s.allocation);
+      return {
+        cells: lazily(function* () {
+          for (const c of shares) if (keep(c)) yield c;
+        }),
+        scope,
+      };
+    }
+  }
 }
 
 function figuresOf(
@@ -432,14 +495,11 @@ export async function drillCoverage(
       'takes a cycle and a capability area (coverage.funded:2025-08:air_defence), a cycle, or a range of cycles (2025-06_2025-09).',
     );
   }
-  const cells = (await loadShareCells(tx, context.options.asOf, range)).filter(
-    (c) => c.measure === measure && (area === undefined || c.area === area),
-  );
-  const records = upTo(
-    cells.map((c) => c.record),
-    context.options.asOf,
-  );
-  const reporting = await openFor(tx, context, records);
+  const { cells, scope } = await loadMeasureCells(tx, measure, context.options.asOf, range, area);
+  const records = lazily(function* () {
+    for (const c of cells) yield c.record;
+  });
+  const reporting = await openFor(tx, context, scope);
   const visibility = await visibilityFor(tx, context.actor);
   return drillDown(
     reporting,

@@ -29,7 +29,7 @@ import {
   type DrillRecordKind,
   type ParsedFigureKey,
 } from '../../core/analytics.js';
-import { DomainError } from '../../core/errors.js';
+import { DomainError, assert } from '../../core/errors.js';
 import { addDays } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
 import { authorize } from '../../core/policy.js';
@@ -39,6 +39,9 @@ import {
   listItemsFundedBy,
   listPackagesFundedBy,
   readDataVersion,
+  sumStageAmounts,
+  type FundingStage,
+  type StageAmountRow,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import { inTransaction, type Tx } from '../../storage/transaction.js';
@@ -77,6 +80,8 @@ export interface Share {
   whole: string;
   weights: readonly bigint[];
   index: number;
+  /** What the part is for, added to the record's label in a drill-down (`2025-08 air_defence`). */
+  group?: string;
 }
 
 /** Options after checking, with `asOf` fixed. */
@@ -182,7 +187,7 @@ export function upTo<R extends { date: string }>(records: readonly R[], asOf: st
 export async function openFor(
   tx: Tx,
   context: AnalysisContext,
-  records: Iterable<SourceRecord>,
+  records: Iterable<{ currency: string; date: string }>,
   extra: { currencies: readonly string[]; from: string } = { currencies: [], from: '9999-12-31' },
 ): Promise<Reporting> {
   const { asOf } = context.options;
@@ -264,6 +269,102 @@ export function sumByCurrency(
     .map(([currency, entry]) => ({ currency, ...entry }));
 }
 
+// ---- Figures from sums read in SQL ----
+
+/**
+ * A stage's records for a figure, summed in SQL (storage `sumStageAmounts`): records in the
+ * reporting currency need no conversion and come as sums per group (currency, and day and party
+ * when asked); every other record comes as a row of its own (currency, day, party, amount:
+ * nothing else) and is converted on its own.
+ * The result is the same, to the minor unit, as converting each record (`sumReported`), and so
+ * is the basis's count of conversions. `perRecord`: every currency converted record by record
+ * (a second reporting currency is needed, as burden sharing's US dollars).
+ */
+export async function readStageSums(
+  tx: Tx,
+  context: AnalysisContext,
+  stage: FundingStage,
+  by: { byDay?: boolean; byParty?: boolean; perRecord?: boolean } = {},
+): Promise<StageAmountRow[]> {
+  return sumStageAmounts(tx, stage, {
+    asOf: context.options.asOf,
+    summedCurrency: by.perRecord ? '' : context.options.currency,
+    byDay: by.byDay ?? false,
+    byParty: by.byParty ?? false,
+  });
+}
+
+/** The converter's scope for stage sums: each currency with a record up to `asOf`, from its first. */
+export function scopeOf(rows: Iterable<StageAmountRow>): { currency: string; date: string }[] {
+  const scope: { currency: string; date: string }[] = [];
+  for (const r of rows) {
+    if (r.total && r.firstDate !== null) scope.push({ currency: r.currency, date: r.firstDate });
+  }
+  return scope;
+}
+
+/** A group of records dated up to `asOf`, in its original currency and converted. */
+export interface ReportedGroup {
+  currency: string;
+  valueDate: string | null;
+  partyId: string | null;
+  originalMinor: bigint;
+  reportedMinor: bigint;
+  records: number;
+}
+
+/** The groups dated up to `asOf` (not the all-date totals), each converted. */
+export function reportGroups(
+  reporting: Reporting,
+  rows: readonly StageAmountRow[],
+): ReportedGroup[] {
+  const groups: ReportedGroup[] = [];
+  for (const r of rows) {
+    if (r.total) continue;
+    groups.push({
+      currency: r.currency,
+      valueDate: r.valueDate,
+      partyId: r.partyId,
+      originalMinor: r.amountMinor,
+      reportedMinor: groupReported(reporting, r),
+      records: r.records,
+    });
+  }
+  return groups;
+}
+
+/** A group's amount in the reporting currency: each of its records converted alone. */
+export function groupReported(
+  reporting: Reporting,
+  r: StageAmountRow,
+  into: Reporting = reporting,
+): bigint {
+  if (r.unitMinor === null) {
+    // The summed currency is the reporting currency: nothing to convert.
+    assert(r.currency === into.options.currency, 'a summed group is in the reporting currency');
+    return r.amountMinor;
+  }
+  assert(r.valueDate !== null, 'a group converted record by record has its day');
+  const one = into.convert(r.unitMinor, r.currency, r.valueDate, r.records).amountMinor;
+  return one * BigInt(r.records);
+}
+
+/** Σ of the groups' original amounts per currency, currencies in code order. */
+export function groupsByCurrency(
+  groups: Iterable<{ currency: string; originalMinor: bigint; records: number }>,
+): { currency: string; amountMinor: bigint; records: number }[] {
+  const sums = new Map<string, { amountMinor: bigint; records: number }>();
+  for (const g of groups) {
+    const entry = sums.get(g.currency) ?? { amountMinor: 0n, records: 0 };
+    entry.amountMinor += g.originalMinor;
+    entry.records += g.records;
+    sums.set(g.currency, entry);
+  }
+  return [...sums.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([currency, entry]) => ({ currency, ...entry }));
+}
+
 // ---- Who may see which record ----
 
 export interface Visibility {
@@ -312,63 +413,115 @@ export async function visibilityFor(tx: Tx, actor: Actor): Promise<Visibility> {
  * they were converted at different rates; dates and ids are not shown.
  */
 export function foldRedacted(records: readonly DrillRecord[]): DrillRecord[] {
-  const byCurrency = new Map<string, DrillRecord>();
+  const fold = new RedactedFold();
   for (const r of records) {
-    const folded = byCurrency.get(r.originalCurrency);
+    fold.add(r.originalCurrency, r.originalAmountMinor, r.amountMinor, r.rate, r.count);
+  }
+  return fold.records();
+}
+
+/** `foldRedacted` one record at a time (no drill record is made for a folded one). */
+class RedactedFold {
+  readonly #byCurrency = new Map<
+    string,
+    { originalAmountMinor: bigint; amountMinor: bigint; rate: string; count: number }
+  >();
+
+  add(currency: string, originalMinor: bigint, amountMinor: bigint, rate: string, count: number) {
+    const folded = this.#byCurrency.get(currency);
     if (!folded) {
-      byCurrency.set(r.originalCurrency, {
+      this.#byCurrency.set(currency, {
+        originalAmountMinor: originalMinor,
+        amountMinor,
+        rate,
+        count,
+      });
+      return;
+    }
+    folded.originalAmountMinor += originalMinor;
+    folded.amountMinor += amountMinor;
+    folded.count += count;
+    if (folded.rate !== rate) folded.rate = '';
+  }
+
+  records(): DrillRecord[] {
+    return [...this.#byCurrency.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([currency, r]) => ({
         kind: 'redacted',
         id: 0n,
-        label: '',
+        label: `${r.count} ${r.count === 1 ? 'record' : 'records'} you may not see in detail (package or requirement contents restricted to those who fund them)`,
         date: null,
         partyId: null,
         packageId: null,
         contributionId: null,
         originalAmountMinor: r.originalAmountMinor,
-        originalCurrency: r.originalCurrency,
+        originalCurrency: currency,
         amountMinor: r.amountMinor,
         rate: r.rate,
         rateDate: null,
         quantity: null,
         days: null,
         count: r.count,
-      });
-      continue;
-    }
-    folded.originalAmountMinor += r.originalAmountMinor;
-    folded.amountMinor += r.amountMinor;
-    folded.count += r.count;
-    if (folded.rate !== r.rate) folded.rate = '';
+      }));
   }
-  return [...byCurrency.values()]
-    .sort((a, b) => (a.originalCurrency < b.originalCurrency ? -1 : 1))
-    .map((r) => ({
-      ...r,
-      label: `${r.count} ${r.count === 1 ? 'record' : 'records'} you may not see in detail (package or requirement contents restricted to those who fund them)`,
-    }));
+}
+
+/** By date, then kind, then id (dates are `YYYY-MM-DD`: compared as text). */
+function byDateKindId(a: SourceRecord, b: SourceRecord): number {
+  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind.localeCompare(b.kind);
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
  * The drill-down of a figure made of `records` (already limited to `asOf`): each converted as in
  * the figure; those the reader may not see folded (first in the list); the rest by date, then
  * kind and id. At most `LIMITS.drillRecordsMax` records are listed (`truncated`); the total is
- * always the whole figure.
+ * always the whole figure. Every record is converted (the total), but a drill record is made
+ * only for those listed.
  */
 export function drillDown(
   reporting: Reporting,
   figure: string,
-  records: readonly SourceRecord[],
+  records: Iterable<SourceRecord>,
   visibility: Visibility,
 ): DrillDown {
-  const shown: DrillRecord[] = [];
-  const hidden: DrillRecord[] = [];
+  // The first records by date, kind, id — ties in the given order (`seq`) — kept in a buffer
+  // of at most 2 × the listed bound: a figure of half a million records never holds them all.
+  const max = LIMITS.drillRecordsMax;
+  type Entry = { record: SourceRecord; amounts: Reported; seq: number };
+  const order = (a: Entry, b: Entry) => byDateKindId(a.record, b.record) || a.seq - b.seq;
+  let shown: Entry[] = [];
+  let last: Entry | undefined;
+  let shownCount = 0;
+  const hidden = new RedactedFold();
   let totalMinor = 0n;
   for (const r of records) {
     const amounts = reported(reporting, r);
-    const record: DrillRecord = {
+    totalMinor += amounts.amountMinor;
+    if (!visibility.sees(r)) {
+      hidden.add(r.currency, amounts.originalAmountMinor, amounts.amountMinor, amounts.rate, 1);
+      continue;
+    }
+    const entry = { record: r, amounts, seq: shownCount++ };
+    // Past the bound, a record after the last one kept can never be listed.
+    if (last !== undefined && order(entry, last) > 0) continue;
+    shown.push(entry);
+    if (shown.length >= 2 * max) {
+      shown = shown.sort(order).slice(0, max);
+      last = shown.at(-1);
+    }
+  }
+  shown.sort(order);
+  const folded = hidden.records();
+  const listed = shown.slice(0, Math.max(0, max - folded.length));
+  const all: DrillRecord[] = [
+    ...folded,
+    ...listed.map(({ record: r, amounts }): DrillRecord => ({
       kind: r.kind,
       id: r.id,
-      label: r.label,
+      label: r.share?.group ? `${r.label} — share for ${r.share.group}` : r.label,
       date: r.date,
       partyId: r.partyId,
       packageId: r.packageId,
@@ -381,24 +534,20 @@ export function drillDown(
       quantity: r.quantity,
       days: null,
       count: 1,
-    };
-    totalMinor += record.amountMinor;
-    (visibility.sees(r) ? shown : hidden).push(record);
-  }
-  shown.sort(
-    (a, b) =>
-      (a.date ?? '').localeCompare(b.date ?? '') ||
-      a.kind.localeCompare(b.kind) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  const all = [...foldRedacted(hidden), ...shown];
+    })),
+  ];
   return {
     basis: reporting.basis(),
     figure,
     totalMinor,
-    truncated: all.length > LIMITS.drillRecordsMax,
-    records: all.slice(0, LIMITS.drillRecordsMax),
+    truncated: folded.length + shownCount > max,
+    records: all.slice(0, max),
   };
+}
+
+/** An iterable that runs `make` again each time it is iterated (records made on the fly). */
+export function lazily<T>(make: () => Iterable<T>): Iterable<T> {
+  return { [Symbol.iterator]: () => make()[Symbol.iterator]() };
 }
 
 /** `VALIDATION_FAILED` naming `figure`, saying what is wrong and what is accepted. */

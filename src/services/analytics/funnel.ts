@@ -46,16 +46,19 @@ import {
   listPayments,
   listReceiptValues,
   type ReceiptValueRow,
+  type StageAmountRow,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import type { Tx } from '../../storage/transaction.js';
 import {
   badFigure,
   drillDown,
+  groupsByCurrency,
   openFor,
+  readStageSums,
+  reportGroups,
   runAnalysis,
-  sumByCurrency,
-  sumReported,
+  scopeOf,
   upTo,
   visibilityFor,
   type AnalysisContext,
@@ -176,9 +179,11 @@ export async function loadStageRecords(
       return (await listPayments(tx)).map((p) => ({
         kind: 'payment',
         id: p.id,
-        label: labels ? `Payment ${p.id} of ${contributionLabel(p.partyId, p.contributionId)}` : '',
-        date: p.valueDate,
-        partyId: p.partyId,
+        label: labels
+          ? `Payment ${p.id} of ${contributionLabel(p.donorPartyId, p.contributionId)}`
+          : '',
+        date: p.paidOn,
+        partyId: p.donorPartyId,
         packageId: null,
         contributionId: p.contributionId,
         amountMinor: p.amountMinor,
@@ -239,12 +244,6 @@ export async function loadStageRecords(
   }
 }
 
-async function loadAllStages(tx: Tx): Promise<Map<FunnelStage, SourceRecord[]>> {
-  const stages = new Map<FunnelStage, SourceRecord[]>();
-  for (const stage of FUNNEL_STAGES) stages.set(stage, await loadStageRecords(tx, stage, false));
-  return stages;
-}
-
 // ---- The funnel ----
 
 export async function getFunnel(
@@ -257,24 +256,31 @@ export async function getFunnel(
     actor,
     options,
     async (tx, context) => {
-      const all = await loadAllStages(tx);
-      const { asOf } = context.options;
-      const current = new Map([...all].map(([stage, records]) => [stage, upTo(records, asOf)]));
-      const reporting = await openFor(tx, context, [...current.values()].flat());
+      // Each stage summed in SQL (records in the reporting currency) or converted record by
+      // record (the others): the same sums as converting every record (figures.ts).
+      const sums = new Map<FunnelStage, StageAmountRow[]>();
+      for (const stage of FUNNEL_STAGES) sums.set(stage, await readStageSums(tx, context, stage));
+      const reporting = await openFor(tx, context, scopeOf([...sums.values()].flat()));
+      const current = new Map(
+        [...sums].map(([stage, rows]) => [stage, reportGroups(reporting, rows)]),
+      );
       const amounts = new Map(
-        [...current].map(([stage, records]) => [stage, sumReported(reporting, records)]),
+        [...current].map(([stage, groups]) => [
+          stage,
+          groups.reduce((sum, g) => sum + g.reportedMinor, 0n),
+        ]),
       );
       const committed = amounts.get('committed') ?? 0n;
       const stages = FUNNEL_STAGES.map((stage): FunnelStageFigure => {
-        const records = current.get(stage) ?? [];
+        const groups = current.get(stage) ?? [];
         const amountMinor = amounts.get(stage) ?? 0n;
         return {
           stage,
           amountMinor,
-          records: records.length,
+          records: groups.reduce((n, g) => n + g.records, 0),
           funding: stage !== 'pledged',
           percentOfCommitted: percentText(amountMinor, committed),
-          byCurrency: sumByCurrency(records).map((c) => ({
+          byCurrency: groupsByCurrency(groups).map((c) => ({
             ...c,
             figure: figureKey('funnel', stage, c.currency),
           })),
@@ -284,7 +290,7 @@ export async function getFunnel(
       return {
         basis: reporting.basis(),
         stages,
-        reconciliation: await reconcile(tx, all),
+        reconciliation: await reconcile(tx, sums),
       };
     },
     { analysis: 'funnel' },
@@ -298,16 +304,16 @@ const LEDGER_ACCOUNTS: Record<ReconciledStage, (currency: string) => string> = {
   disbursed: (c) => `supplier:USA:${c}:paid`,
 };
 
-/** Per reconciled stage and currency: the records' sum beside the ledger's balances. */
+/** Per reconciled stage and currency: the records' sum (every date) beside the ledger's balances. */
 async function reconcile(
   tx: Tx,
-  all: Map<FunnelStage, SourceRecord[]>,
+  sums: Map<FunnelStage, StageAmountRow[]>,
 ): Promise<FunnelReconciliation> {
   const balances = new Map((await fundingLedgerBalances(tx)).map((b) => [b.ledger, b]));
   const lines: FunnelReconciliationLine[] = [];
   for (const stage of RECONCILED_STAGES) {
     const analytics = new Map(
-      sumByCurrency(all.get(stage) ?? []).map((c) => [c.currency, c.amountMinor]),
+      (sums.get(stage) ?? []).filter((r) => r.total).map((r) => [r.currency, r.amountMinor]),
     );
     const ledger = new Map<string, bigint>();
     for (const [currency, b] of balances) {

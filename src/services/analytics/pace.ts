@@ -38,6 +38,7 @@ import {
 import { DomainError } from '../../core/errors.js';
 import { addDays, divideRoundHalfEven } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
+import type { StageAmountRow } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import type { Tx } from '../../storage/transaction.js';
 import {
@@ -50,8 +51,10 @@ import {
   monthsFrom,
   openFor,
   parseMonthRange,
-  reported,
+  readStageSums,
+  reportGroups,
   runAnalysis,
+  scopeOf,
   upTo,
   visibilityFor,
   type AnalysisContext,
@@ -156,13 +159,6 @@ function checkAmount(value: unknown, field: string): bigint | undefined {
 
 type Records = Record<PaceMeasure, SourceRecord[]>;
 
-/** A record's amount in the reporting currency. */
-interface Converted {
-  id: bigint;
-  date: string;
-  amountMinor: bigint;
-}
-
 async function loadRecords(tx: Tx, asOf: string, labels = true): Promise<Records> {
   return {
     committed: upTo(await loadStageRecords(tx, 'committed', labels), asOf),
@@ -184,9 +180,17 @@ export async function getPace(
       const targetGiven = checkAmount(options.targetPerMonthMinor, 'targetPerMonthMinor');
       const goalGiven = checkAmount(options.goalMinor, 'goalMinor');
       const { asOf } = context.options;
-      const records = await loadRecords(tx, asOf, false);
-      const all = [...records.committed, ...records.paid, ...records.delivered];
-      const reporting = await openFor(tx, context, all, { currencies: ['USD'], from: asOf });
+      // Each measure summed in SQL per day (records in the reporting currency) or converted
+      // record by record (the others): the same sums as converting every record (figures.ts).
+      const sums = {} as Record<PaceMeasure, StageAmountRow[]>;
+      for (const measure of PACE_MEASURES) {
+        sums[measure] = await readStageSums(tx, context, measure, { byDay: true });
+      }
+      const all = PACE_MEASURES.flatMap((m) => sums[m]);
+      const reporting = await openFor(tx, context, scopeOf(all), {
+        currencies: ['USD'],
+        from: asOf,
+      });
       // The default target and goal: at the rate of asOf, or of the latest earlier day with rates.
       const defaultsDay = reporting.today;
       const setting = (given: bigint | undefined, defaultUsdMinor: bigint): PaceAmountSetting => {
@@ -212,20 +216,21 @@ export async function getPace(
       const target = setting(targetGiven, DEFAULT_TARGET_PER_MONTH_USD_MINOR);
       const goal = setting(goalGiven, DEFAULT_GOAL_USD_MINOR);
 
-      // Each record converted once; month → measure → Σ.
-      const converted = {} as Record<PaceMeasure, Converted[]>;
+      // Each group converted once; month → measure → Σ; committed per day for the projection.
       const monthly = new Map<string, Record<PaceMeasure, bigint>>();
+      const committedByDay = new Map<string, bigint>();
       for (const measure of PACE_MEASURES) {
-        converted[measure] = records[measure].map((r) => ({
-          id: r.id,
-          date: r.date,
-          amountMinor: reported(reporting, r).amountMinor,
-        }));
-        for (const r of converted[measure]) {
-          const month = monthOf(r.date);
-          let sums = monthly.get(month);
-          if (!sums) monthly.set(month, (sums = { committed: 0n, paid: 0n, delivered: 0n }));
-          sums[measure] += r.amountMinor;
+        for (const g of reportGroups(reporting, sums[measure])) {
+          const date = g.valueDate!;
+          const month = monthOf(date);
+          let monthSums = monthly.get(month);
+          if (!monthSums) {
+            monthly.set(month, (monthSums = { committed: 0n, paid: 0n, delivered: 0n }));
+          }
+          monthSums[measure] += g.reportedMinor;
+          if (measure === 'committed') {
+            committedByDay.set(date, (committedByDay.get(date) ?? 0n) + g.reportedMinor);
+          }
         }
       }
       const lastMonth = monthOf(asOf);
@@ -243,7 +248,7 @@ export async function getPace(
         goal,
         months,
         pace,
-        projection: project(converted.committed, goal.amountMinor, pace, asOf),
+        projection: project(committedByDay, goal.amountMinor, pace, asOf),
       };
     },
     { analysis: 'pace', inputs: [options.targetPerMonthMinor, options.goalMinor] },
@@ -321,19 +326,19 @@ function paceOf(months: PaceMonth[]): PaceRate {
 
 /** When the goal was, or would be, reached (see the header). */
 function project(
-  committed: Converted[],
+  committedByDay: Map<string, bigint>,
   goalMinor: bigint,
   pace: PaceRate,
   asOf: string,
 ): PaceProjection {
-  const sorted = [...committed].sort(
-    (a, b) => a.date.localeCompare(b.date) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  // Converted commitments are never negative, so the running total is monotone: the record
+  // that reaches the goal (by date, then id) is on the first day whose running total reaches it.
+  const committedDays = [...committedByDay.keys()].sort();
   let cumulative = 0n;
   let reachedOn: string | null = null;
-  for (const r of sorted) {
-    cumulative += r.amountMinor;
-    if (reachedOn === null && cumulative >= goalMinor) reachedOn = r.date;
+  for (const day of committedDays) {
+    cumulative += committedByDay.get(day)!;
+    if (reachedOn === null && cumulative >= goalMinor) reachedOn = day;
   }
   const base = {
     goalMinor,

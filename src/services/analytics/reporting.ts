@@ -52,8 +52,17 @@ export interface Reporting {
    * were imported some days ago. Its rates are always loaded.
    */
   readonly today: string;
-  /** Converts one amount recorded in `currency` on `valueDate` (ignored in `fixed` mode). */
-  convert(amountMinor: bigint, currency: string, valueDate: string): ReportedAmount;
+  /**
+   * Converts one amount recorded in `currency` on `valueDate` (ignored in `fixed` mode).
+   * `records` (default 1): how many identical records this amount stands for — they convert
+   * identically; the basis counts each (`conversions`, `fellBack`, `afterLastRate`).
+   */
+  convert(
+    amountMinor: bigint,
+    currency: string,
+    valueDate: string,
+    records?: number,
+  ): ReportedAmount;
   /** A drill record of an amount: the conversion filled in. */
   record(
     base: Omit<
@@ -172,7 +181,12 @@ export async function openReporting(
     );
   }
 
-  function convert(amountMinor: bigint, currency: string, valueDate: string): ReportedAmount {
+  function convert(
+    amountMinor: bigint,
+    currency: string,
+    valueDate: string,
+    records = 1,
+  ): ReportedAmount {
     // A value date after the last imported rate day (the rate file is older than the record)
     // is converted at that day's rates and counted, rather than failing the whole analysis.
     const afterLastRate = rateDate === null && latestRateDay !== null && valueDate > latestRateDay;
@@ -181,10 +195,10 @@ export async function openReporting(
       return { amountMinor, rate: '1', rateDate: day, fellBack: false };
     }
     const found = factorFor(currency, day);
-    conversions++;
-    if (afterLastRate) afterLastRateCount++;
+    conversions += records;
+    if (afterLastRate) afterLastRateCount += records;
     const fellBack = found.day !== day;
-    if (fellBack) fellBackCount++;
+    if (fellBack) fellBackCount += records;
     return {
       amountMinor: divideRoundHalfEven(amountMinor * found.numerator, found.denominator),
       rate: found.rate,

@@ -1,4 +1,4 @@
--- 0022 change notifications: every committed change the API could show is announced on channel
+-- 0021 change notifications: every committed change the API could show is announced on channel
 -- `purl_change`, so each server process can keep answers in memory and drop them the moment
 -- they may be stale (PostgreSQL: LISTEN on its own connection; PGlite: in process).
 --   'data'     — any change to a table of records (every table but the exempt ones below);
