@@ -23,7 +23,7 @@ declare module 'fastify' {
     readCache?: boolean;
   }
   interface FastifyRequest {
-    readCacheMiss?: { key: string; stamp: number; day: string };
+    readCacheMiss?: { key: string; stamp: number; day: number };
   }
 }
 
@@ -33,7 +33,7 @@ interface KeptAnswer {
   etag: string | undefined;
   stamp: number;
   /** The UTC day it was computed on: "today" (analyses, rates as of today) moves at midnight. */
-  day: string;
+  day: number;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -53,7 +53,7 @@ export interface ReadCache {
 }
 
 export function readCache(freshness: Freshness, now: () => Date = () => new Date()): ReadCache {
-  const today = () => now().toISOString().slice(0, 10);
+  const today = () => Math.floor(now().getTime() / 86_400_000); // days since 1970-01-01 UTC
   const kept = new Map<string, KeptAnswer>();
   let bytes = 0;
   const forget = (key: string, answer: KeptAnswer) => {

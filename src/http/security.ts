@@ -188,18 +188,40 @@ const securityHeadersOnSend: onSendHookHandler = async (request, reply, payload)
   return payload;
 };
 
+/** The headers helmet sets with `options`, read from a response it writes them to. */
+export function helmetHeaders(options: Parameters<typeof helmet>[0]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: string) {
+      headers[name.toLowerCase()] = value;
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  helmet(options)({} as never, response as never, (error?: unknown) => {
+    failure = error;
+  });
+  if (failure) throw failure;
+  return headers;
+}
+
 function registerHeaders(app: FastifyInstance): void {
-  // Helmet built once (its Fastify plugin builds it again for every request: a tenth of the
-  // server's time on a cached read), applied to every request before any route runs.
-  const applyHeaders = helmet({
+  // Helmet's headers depend on nothing in the request with this configuration (no nonces):
+  // computed once, then set on every reply in one call. Its Fastify plugin built helmet again
+  // for every request, and helmet sets each header on the raw response with its own checks: a
+  // tenth, then a twentieth of a cached read's time.
+  const headers = helmetHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
     // Sent by `securityHeadersOnSend`, only when the request came over https.
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    applyHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   app.addHook('onSend', securityHeadersOnSend);
 }

@@ -599,11 +599,13 @@ export async function authenticate(
 ): Promise<Authentication | undefined> {
   const kind = classifySecret(secret);
   if (kind !== 'session' && kind !== 'api_token') return undefined;
-  const secretHash = hashSecret(secret);
+  // Kept by the secret itself (this process's memory holds it anyway while it serves the
+  // request): a hit costs no hashing.
   if (cache) {
-    const known = await knownCredential(database, cache, secretHash, now);
+    const known = await knownCredential(database, cache, secret, now);
     if (known) return known;
   }
+  const secretHash = hashSecret(secret);
   // Taken before reading: a revocation committed meanwhile makes this stamp stale at once.
   const stamp = cache?.freshness.stamp('identity');
   const found =
@@ -616,7 +618,7 @@ export async function authenticate(
       const oldest = cache.entries.keys().next();
       if (!oldest.done) cache.entries.delete(oldest.value);
     }
-    cache.entries.set(secretHash, { ...found, stamp });
+    cache.entries.set(secret, { ...found, stamp });
   }
   return found.authentication;
 }
@@ -624,12 +626,12 @@ export async function authenticate(
 async function knownCredential(
   database: Database,
   cache: CredentialCache,
-  secretHash: string,
+  secret: string,
   now: Date,
 ): Promise<Authentication | undefined> {
-  const known = cache.entries.get(secretHash);
+  const known = cache.entries.get(secret);
   if (!known) return undefined;
-  cache.entries.delete(secretHash);
+  cache.entries.delete(secret);
   const { kind } = known.authentication;
   const active =
     kind === 'session'
@@ -648,7 +650,7 @@ async function knownCredential(
     await touchApiToken(database.kysely, known.id, now);
     known.lastUsedAt = now;
   }
-  cache.entries.set(secretHash, known); // most recently used last
+  cache.entries.set(secret, known); // most recently used last
   return known.authentication;
 }
 
