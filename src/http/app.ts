@@ -127,9 +127,10 @@ declare module 'fastify' {
 }
 
 /**
- * One log line per request, when it completes, with the request (method, URL, client) and the
- * answer (status, time) — instead of Fastify's two (incoming, completed): half the logging cost
- * of a request served from memory, and one line to read per request.
+ * One log line per request, when it completes, with flat fields: method, URL, client address,
+ * status and time — instead of Fastify's two lines carrying the request and reply objects
+ * through their serializers and the secret redaction (measured: those two lines were 40 % of
+ * the server's time on a read answered from memory). Neither headers nor bodies are in it.
  */
 class OneLineLogController extends LogController {
   override incomingRequest(): void {}
@@ -140,7 +141,13 @@ class OneLineLogController extends LogController {
     reply: FastifyReply,
   ): void {
     if (this.isLogDisabled(request)) return;
-    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
+    const fields = {
+      method: request.method,
+      url: request.url,
+      remoteAddress: request.ip,
+      statusCode: reply.statusCode,
+      responseTime: reply.elapsedTime,
+    };
     if (error) reply.log.error({ ...fields, err: error }, 'request errored');
     else reply.log.info(fields, 'request completed');
   }
