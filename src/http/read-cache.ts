@@ -7,8 +7,7 @@
  *   URL with its query — one reader never gets another's answer (redaction differs by reader).
  * - Fresh: an answer is kept with the data stamp taken before its route read anything, and is
  *   served only while that stamp is current (`services/freshness-service.ts`): any change
- *   committed by any process, and any write through this process (noted here before its client
- *   sees the answer), ends it; so does midnight UTC (answers "as of today").
+ *   committed by any process — this one's own writes announced before they resolve — ends it; so does midnight UTC (answers "as of today").
  * - Bounded: `LIMITS.readCacheEntriesMax`, `readCacheBytesMax`, `readCacheEntryBytesMax`; least
  *   recently used first out. Only 200 answers are kept; errors are computed every time.
  */
@@ -36,10 +35,7 @@ interface KeptAnswer {
   day: number;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** Writes under these paths can end a credential or change who may see what. */
-const IDENTITY_PATHS = /^\/api\/v1\/(?:auth|users)(?:\/|$|\?)/;
 
 function readerKey(actor: Actor): string {
   return `${actor.id}|${actor.role}|${actor.partyId ?? ''}|${actor.readOnly === true ? 'r' : 'w'}`;
@@ -95,11 +91,8 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
       return undefined;
     },
     async onSend(request, reply, payload) {
-      if (!SAFE_METHODS.has(request.method)) {
-        // After the write committed, before its client can ask again.
-        freshness.noteWrite(IDENTITY_PATHS.test(request.url) ? 'identity' : 'data');
-        return payload;
-      }
+      // A write needs no step here: the database announced it to this process before the
+      // write's own statement resolved (services/freshness-service.ts).
       const miss = request.readCacheMiss;
       if (!miss || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
       const answerBytes = Buffer.byteLength(payload);

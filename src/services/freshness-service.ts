@@ -5,8 +5,6 @@
  * - a change committed by any process (`storage/changes.ts`: PostgreSQL NOTIFY, PGlite in
  *   process). This process hears its own before the write resolves (PGlite delivers in process;
  *   on PostgreSQL the committing pooled connection listens too), so it always reads its writes;
- * - a write through this process's HTTP API, noted again by the read cache before its client
- *   sees the answer (belt and braces);
  * - the notification connection lost, or found again (messages may have been missed between):
  *   while it is lost there is no stamp, so nothing is kept or served from memory.
  *
@@ -23,8 +21,6 @@ export interface Freshness {
   stamp(kind: ChangeKind): number | undefined;
   /** Whether something read under `stamp` may still be served. */
   isCurrent(kind: ChangeKind, stamp: number): boolean;
-  /** This process changed `kind` (an identity change may change data too: users are listed). */
-  noteWrite(kind: ChangeKind): void;
   stop(): Promise<void>;
 }
 
@@ -46,7 +42,6 @@ export async function followChanges(database: Database): Promise<Freshness> {
   return {
     stamp: (kind) => (listening ? epochs[kind] : undefined),
     isCurrent: (kind, stamp) => listening && epochs[kind] === stamp,
-    noteWrite: move,
     stop,
   };
 }
