@@ -180,11 +180,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // keep the bigint rule; every other reply is encoded by its route's schema, which also drops
   // any field the schema does not declare. (Not `setReplySerializer`: Fastify would use it in
   // place of every route's response schema.)
-  app.addHook('preSerialization', async (request, reply, payload) => {
+  // Hooks that need no I/O take Fastify's callback form: an async hook costs a promise and a
+  // turn of the microtask queue on every request (measured: a tenth of a read from memory).
+  app.addHook('preSerialization', (request, reply, payload, done) => {
     if (!declaresResponse(request.routeOptions.schema?.response, reply.statusCode)) {
       reply.serializer(serializeJson);
     }
-    return payload;
+    done(null, payload);
   });
 
   app.addHook('onRoute', declareErrorResponses);
@@ -218,8 +220,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     app.addHook('preHandler', answers.preHandler);
     app.addHook('onSend', answers.onSend);
   }
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {

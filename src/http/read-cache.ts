@@ -11,7 +11,7 @@
  * - Bounded: `LIMITS.readCacheEntriesMax`, `readCacheBytesMax`, `readCacheEntryBytesMax`; least
  *   recently used first out. Only 200 answers are kept; errors are computed every time.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { Actor } from '../core/actor.js';
 import { LIMITS } from '../core/limits.js';
 import type { Freshness } from '../services/freshness-service.js';
@@ -42,8 +42,9 @@ function readerKey(actor: Actor): string {
 }
 
 export interface ReadCache {
-  preHandler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
-  onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown>;
+  /** Synchronous (Fastify's callback form): a hit awaits nothing. */
+  preHandler: preHandlerHookHandler;
+  onSend: onSendHookHandler;
   /** Answers kept now and their bytes (for tests and diagnostics). */
   size(): { entries: number; bytes: number };
 }
@@ -71,10 +72,12 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
   };
 
   return {
-    async preHandler(request, reply) {
-      if (request.method !== 'GET' || request.routeOptions.config?.readCache !== true) return;
+    preHandler(request, reply, done) {
       const actor = request.actor;
-      if (!actor) return;
+      if (request.method !== 'GET' || request.routeOptions.config?.readCache !== true || !actor) {
+        done();
+        return;
+      }
       const key = `${readerKey(actor)}\n${request.url}`;
       const answer = kept.get(key);
       if (answer) {
@@ -82,31 +85,36 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
         if (freshness.isCurrent('data', answer.stamp) && answer.day === today()) {
           keep(key, answer); // most recently used last
           if (answer.etag !== undefined) reply.header('etag', answer.etag);
-          return reply.header('content-type', JSON_TYPE).send(answer.body);
+          reply.header('content-type', JSON_TYPE).send(answer.body); // answered: no done()
+          return;
         }
       }
       // Taken before the route reads: a change committed meanwhile makes it stale at once.
       const stamp = freshness.stamp('data');
       if (stamp !== undefined) request.readCacheMiss = { key, stamp, day: today() };
-      return undefined;
+      done();
     },
-    async onSend(request, reply, payload) {
+    onSend(request, reply, payload, done) {
       // A write needs no step here: the database announced it to this process before the
       // write's own statement resolved (services/freshness-service.ts).
       const miss = request.readCacheMiss;
-      if (!miss || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-      const answerBytes = Buffer.byteLength(payload);
-      if (answerBytes > LIMITS.readCacheEntryBytesMax) return payload;
-      if (!freshness.isCurrent('data', miss.stamp)) return payload;
-      const etag = reply.getHeader('etag');
-      keep(miss.key, {
-        body: payload,
-        bytes: answerBytes,
-        etag: typeof etag === 'string' ? etag : undefined,
-        stamp: miss.stamp,
-        day: miss.day,
-      });
-      return payload;
+      if (miss && reply.statusCode === 200 && typeof payload === 'string') {
+        const answerBytes = Buffer.byteLength(payload);
+        if (
+          answerBytes <= LIMITS.readCacheEntryBytesMax &&
+          freshness.isCurrent('data', miss.stamp)
+        ) {
+          const etag = reply.getHeader('etag');
+          keep(miss.key, {
+            body: payload,
+            bytes: answerBytes,
+            etag: typeof etag === 'string' ? etag : undefined,
+            stamp: miss.stamp,
+            day: miss.day,
+          });
+        }
+      }
+      done(null, payload);
     },
     size: () => ({ entries: kept.size, bytes }),
   };

@@ -10,12 +10,22 @@
  * the actor from the `X-Purl-Actor` header — `coordinator`, `contributor:NLD`, … — which then
  * wins over credentials. It is never on by default.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import { z } from 'zod';
 import { ROLES, type Actor, type Role } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
 import { LIMITS } from '../core/limits.js';
-import { authenticate, type CredentialCache } from '../services/identity-service.js';
+import {
+  authenticate,
+  authenticateFromMemory,
+  type CredentialCache,
+} from '../services/identity-service.js';
 import {
   claimIdempotencyKey,
   settleIdempotencyKey,
@@ -72,21 +82,28 @@ export function presentedSecret(request: FastifyRequest): string | undefined {
   return typeof cookie === 'string' && cookie.length > 0 ? cookie : undefined;
 }
 
-export type ActorResolver = (request: FastifyRequest) => Promise<Actor | undefined>;
+/** Synchronous when the credential is known in memory (a request answered from memory awaits nothing). */
+export type ActorResolver = (
+  request: FastifyRequest,
+) => Actor | undefined | Promise<Actor | undefined>;
 
 /** Resolves the actor from a session or API token (and, when allowed, the dev header first). */
 export function actorResolver(
   database: Database,
   options: { devActors: boolean; now: () => Date; credentials?: CredentialCache | undefined },
 ): ActorResolver {
-  return async (request) => {
+  const { credentials } = options;
+  return (request) => {
     if (options.devActors) {
       const dev = devActorFromHeader(request);
       if (dev) return dev;
     }
     const secret = presentedSecret(request);
     if (!secret) return undefined;
-    return (await authenticate(database, secret, options.now(), options.credentials))?.actor;
+    const now = options.now();
+    const known = credentials && authenticateFromMemory(credentials, secret, now);
+    if (known) return known.actor;
+    return authenticate(database, secret, now, credentials).then((found) => found?.actor);
   };
 }
 
@@ -134,58 +151,83 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 /** Hooks that give every request its actor and make `idempotent` routes honour Idempotency-Key. */
-export function requestContextHooks(database: Database, resolveActor: ActorResolver | undefined) {
+export function requestContextHooks(
+  database: Database,
+  resolveActor: ActorResolver | undefined,
+): {
+  onRequest: onRequestHookHandler;
+  preHandler: preHandlerHookHandler;
+  onSend: onSendHookHandler;
+} {
+  // Each hook takes Fastify's callback form and answers at once when it has nothing to wait for
+  // (a read, a known credential); only then does it return a promise.
+  const claimKey = async (request: FastifyRequest, reply: FastifyReply, key: string | string[]) => {
+    if (typeof key !== 'string')
+      throw new DomainError('VALIDATION_FAILED', 'One Idempotency-Key header.', {
+        field: 'headers.idempotency-key',
+      });
+    const outcome = await claimIdempotencyKey(
+      database,
+      actorOf(request),
+      `${request.method} ${request.routeOptions.url}`,
+      key,
+      {
+        params: request.params,
+        body: request.body,
+      },
+    );
+    if (outcome.kind === 'replay') {
+      // The stored answer is already encoded JSON (dates as text): sent as it was, not encoded
+      // again by the route's response schema.
+      return reply
+        .code(outcome.status)
+        .header('idempotent-replayed', 'true')
+        .serializer(serializeJson)
+        .send(outcome.response);
+    }
+    request.idempotencyClaim = outcome.claim;
+    return undefined;
+  };
+  const settleKey = async (claim: IdempotencyClaim, status: number, payload: unknown) => {
+    let body: unknown;
+    try {
+      body = typeof payload === 'string' ? JSON.parse(payload) : null;
+    } catch {
+      body = null;
+    }
+    await settleIdempotencyKey(database, claim, status, body);
+    return payload;
+  };
   return {
-    async onRequest(request: FastifyRequest) {
-      if (resolveActor) {
-        const actor = await resolveActor(request);
-        if (actor) request.actor = actor;
+    onRequest(request, _reply, done) {
+      const resolved = resolveActor?.(request);
+      if (resolved === undefined || !('then' in resolved)) {
+        if (resolved) request.actor = resolved;
+        done();
+        return;
       }
+      return resolved.then((actor) => {
+        if (actor) request.actor = actor;
+      });
     },
-    async preHandler(request: FastifyRequest, reply: FastifyReply) {
+    preHandler(request, reply, done) {
       // Every POST (creating calls and commands alike) may be retried safely with a key.
       const idempotent = request.routeOptions.config?.idempotent;
-      if (idempotent === false) return;
-      if (request.method !== 'POST' && !idempotent) return;
       const key = request.headers['idempotency-key'];
-      if (key === undefined) return;
-      if (typeof key !== 'string')
-        throw new DomainError('VALIDATION_FAILED', 'One Idempotency-Key header.', {
-          field: 'headers.idempotency-key',
-        });
-      const outcome = await claimIdempotencyKey(
-        database,
-        actorOf(request),
-        `${request.method} ${request.routeOptions.url}`,
-        key,
-        {
-          params: request.params,
-          body: request.body,
-        },
-      );
-      if (outcome.kind === 'replay') {
-        // The stored answer is already encoded JSON (dates as text): sent as it was, not encoded
-        // again by the route's response schema.
-        return reply
-          .code(outcome.status)
-          .header('idempotent-replayed', 'true')
-          .serializer(serializeJson)
-          .send(outcome.response);
+      if (idempotent === false || (request.method !== 'POST' && !idempotent) || key === undefined) {
+        done();
+        return;
       }
-      request.idempotencyClaim = outcome.claim;
+      return claimKey(request, reply, key);
     },
-    async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+    onSend(request, reply, payload, done) {
       const claim = request.idempotencyClaim;
-      if (!claim) return payload;
-      request.idempotencyClaim = undefined;
-      let body: unknown;
-      try {
-        body = typeof payload === 'string' ? JSON.parse(payload) : null;
-      } catch {
-        body = null;
+      if (!claim) {
+        done(null, payload);
+        return;
       }
-      await settleIdempotencyKey(database, claim, reply.statusCode, body);
-      return payload;
+      request.idempotencyClaim = undefined;
+      return settleKey(claim, reply.statusCode, payload);
     },
   };
 }

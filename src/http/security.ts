@@ -32,6 +32,7 @@ import type {
   FastifyInstance,
   FastifyRequest,
   FastifyServerOptions,
+  onRequestHookHandler,
   onSendHookHandler,
 } from 'fastify';
 import { DomainError } from '../core/errors.js';
@@ -176,7 +177,7 @@ export function inlineScriptHashes(html: string): string[] {
 const HSTS_MAX_AGE_SECONDS = 31_536_000;
 const DOCS_PAGE_URL = `${DOCS_PATH}/`;
 
-const securityHeadersOnSend: onSendHookHandler = async (request, reply, payload) => {
+const securityHeadersOnSend: onSendHookHandler = (request, reply, payload, done) => {
   if (request.protocol === 'https') {
     reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains`);
   }
@@ -185,7 +186,7 @@ const securityHeadersOnSend: onSendHookHandler = async (request, reply, payload)
   if (request.routeOptions.url === DOCS_PAGE_URL && typeof payload === 'string') {
     reply.header('content-security-policy', cspHeader(docsCsp(inlineScriptHashes(payload))));
   }
-  return payload;
+  done(null, payload);
 };
 
 /** The headers helmet sets with `options`, read from a response it writes them to. */
@@ -250,8 +251,8 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** An onRequest hook, after the actor is resolved: refuses a cookie-authenticated write without its token. */
-export function csrfCheck(options: { devActors: boolean }) {
-  return async (request: FastifyRequest): Promise<void> => {
+export function csrfCheck(options: { devActors: boolean }): onRequestHookHandler {
+  const check = (request: FastifyRequest): void => {
     if (!WRITE_METHODS.has(request.method)) return;
     if (request.routeOptions.config?.csrf === false) return;
     if (!request.actor) return; // no credential worked: the route answers 401 if it needs one
@@ -269,6 +270,15 @@ export function csrfCheck(options: { devActors: boolean }) {
         : undefined,
       { field: `headers.${CSRF_HEADER}` },
     );
+  };
+  return (request, _reply, done) => {
+    try {
+      check(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
   };
 }
 

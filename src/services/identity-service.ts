@@ -623,31 +623,57 @@ export async function authenticate(
   return found.authentication;
 }
 
+/**
+ * A kept credential still active as far as this process knows, or `undefined`: then the
+ * database decides (another process may have moved the session's last_seen_at).
+ */
+function activeKnown(cache: CredentialCache, secret: string, now: Date) {
+  const known = cache.entries.get(secret);
+  if (!known) return undefined;
+  const active =
+    known.authentication.kind === 'session'
+      ? sessionState(
+          { lastSeenAt: known.lastUsedAt ?? now, expiresAt: known.expiresAt, revokedAt: null },
+          now,
+        ) === 'active'
+      : tokenState({ expiresAt: known.expiresAt, revokedAt: null }, now) === 'active';
+  return active && cache.freshness.isCurrent('identity', known.stamp) ? known : undefined;
+}
+
+function touchDue(known: KnownCredential, now: Date): boolean {
+  return known.authentication.kind === 'session'
+    ? shouldTouchSession(known.lastUsedAt ?? now, now)
+    : shouldTouchApiToken(known.lastUsedAt, now);
+}
+
+/**
+ * `authenticate` answered from memory when that needs no write (no touch due), synchronously:
+ * a request served from memory then awaits nothing. `undefined`: call `authenticate`.
+ */
+export function authenticateFromMemory(
+  cache: CredentialCache,
+  secret: string,
+  now: Date,
+): Authentication | undefined {
+  const known = activeKnown(cache, secret, now);
+  if (!known || touchDue(known, now)) return undefined;
+  cache.entries.delete(secret);
+  cache.entries.set(secret, known); // most recently used last
+  return known.authentication;
+}
+
 async function knownCredential(
   database: Database,
   cache: CredentialCache,
   secret: string,
   now: Date,
 ): Promise<Authentication | undefined> {
-  const known = cache.entries.get(secret);
-  if (!known) return undefined;
+  const known = activeKnown(cache, secret, now);
   cache.entries.delete(secret);
-  const { kind } = known.authentication;
-  const active =
-    kind === 'session'
-      ? sessionState(
-          { lastSeenAt: known.lastUsedAt ?? now, expiresAt: known.expiresAt, revokedAt: null },
-          now,
-        ) === 'active'
-      : tokenState({ expiresAt: known.expiresAt, revokedAt: null }, now) === 'active';
-  // Not active as far as this process knows: the database decides (another process may have
-  // moved the session's last_seen_at).
-  if (!active || !cache.freshness.isCurrent('identity', known.stamp)) return undefined;
-  if (kind === 'session' && shouldTouchSession(known.lastUsedAt ?? now, now)) {
-    await touchSession(database.kysely, known.id, now);
-    known.lastUsedAt = now;
-  } else if (kind === 'api_token' && shouldTouchApiToken(known.lastUsedAt, now)) {
-    await touchApiToken(database.kysely, known.id, now);
+  if (!known) return undefined;
+  if (touchDue(known, now)) {
+    if (known.authentication.kind === 'session') await touchSession(database.kysely, known.id, now);
+    else await touchApiToken(database.kysely, known.id, now);
     known.lastUsedAt = now;
   }
   cache.entries.set(secret, known); // most recently used last

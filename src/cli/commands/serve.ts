@@ -9,6 +9,7 @@
  * failed build is reported and the API is served anyway (the app's pages then say to build it).
  */
 import type { Command } from 'commander';
+import { pino } from 'pino';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
 import { oidcOptionsFromEnv } from '../../services/oidc-service.js';
@@ -59,7 +60,13 @@ export async function serve(): Promise<void> {
       rateLimits,
       oidc,
       readCache: process.env.PURL_READ_CACHE !== 'off',
-      logger: { level: process.env.LOG_LEVEL || 'info' },
+      logger: {
+        level: process.env.LOG_LEVEL || 'info',
+        // Written without blocking: lines logged while a write to stdout is under way join the
+        // next one (one system call for many requests under load). pino flushes what is left on
+        // exit; a kill -9 may lose the lines of the last write in flight, never a record.
+        stream: pino.destination({ dest: 1, sync: false }),
+      },
     });
     if (process.env.PURL_NO_DEMO !== '1') await loadDemoIfEmpty(app, database);
     await app.listen({ port, host });
