@@ -58,6 +58,13 @@ export const LIMITS = {
   analyticsCacheEntriesMax: 256,
   /** Estimated bytes of all the analysis results kept (an entry larger than this is not kept). */
   analyticsCacheBytesMax: 64 * 1_048_576,
+  /**
+   * Analyses computed from the database at once per process (`services/analytics/figures.ts`);
+   * more wait their turn before opening a snapshot. One computation reads up to every record of
+   * its stages, so this bounds the memory and connections a burst of cold calls takes — and
+   * identical calls share one computation.
+   */
+  analysisComputationsMax: 2,
   /** (currency, year) sets of ECB rates kept in memory for the analyses' converter, per process. */
   analyticsRateYearsMax: 2_000,
   /**

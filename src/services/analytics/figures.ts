@@ -44,6 +44,7 @@ import {
   type StageAmountRow,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
+import { Semaphore } from '../../storage/mutex.js';
 import { inTransaction, type Tx } from '../../storage/transaction.js';
 import { openReporting, todayUtc, type ReportedAmount, type Reporting } from './reporting.js';
 import { analysisResults, databaseIdOf } from './result-cache.js';
@@ -130,23 +131,54 @@ export async function runAnalysis<T>(
     options: { ...checked, asOf: checked.asOf ?? todayUtc(), databaseId: id },
   };
   if (!cache) {
-    return inTransaction(database, (tx) => fn(tx, context), { isolation: 'repeatable read' });
+    return computeInTurn(() =>
+      inTransaction(database, (tx) => fn(tx, context), { isolation: 'repeatable read' }),
+    );
   }
   const key = cacheKeyOf(cache, context);
   // A hit needs no snapshot: the entry was computed from this very version.
   const seen = await readDataVersion(database.kysely);
   const hit = analysisResults.get(id, seen, key);
   if (hit !== undefined) return restamped(hit as T);
-  return inTransaction(
-    database,
-    async (tx) => {
-      const version = await readDataVersion(tx); // first statement: the snapshot's version
-      const again = version === seen ? undefined : analysisResults.get(id, version, key);
-      if (again !== undefined) return restamped(again as T);
-      return analysisResults.set(id, version, key, await fn(tx, context));
-    },
-    { isolation: 'repeatable read' },
-  );
+  // The same call already being computed from this version (or a newer one): share it. Its
+  // answer is what this call would compute, or newer than this call's start — never older.
+  const flightKey = `${id}|${seen}|${key}`;
+  let flight = inFlight.get(flightKey) as Promise<T> | undefined;
+  if (!flight) {
+    flight = computeInTurn(async () => {
+      const ready = analysisResults.get(id, seen, key); // computed while this call waited
+      if (ready !== undefined) return ready as T;
+      return inTransaction(
+        database,
+        async (tx) => {
+          const version = await readDataVersion(tx); // first statement: the snapshot's version
+          const again = version === seen ? undefined : analysisResults.get(id, version, key);
+          if (again !== undefined) return again as T;
+          return analysisResults.set(id, version, key, await fn(tx, context));
+        },
+        { isolation: 'repeatable read' },
+      );
+    });
+    inFlight.set(flightKey, flight);
+    const landed = () => inFlight.delete(flightKey);
+    flight.then(landed, landed);
+  }
+  return restamped(await flight);
+}
+
+/** Analyses computed from the database at once (`LIMITS.analysisComputationsMax`). */
+const computations = new Semaphore(LIMITS.analysisComputationsMax);
+/** Computations under way, by database, the version their caller saw and cache key. */
+const inFlight = new Map<string, Promise<unknown>>();
+
+/** Runs `compute` once one of the computation permits is free, FIFO; no snapshot is held while waiting. */
+async function computeInTurn<T>(compute: () => Promise<T>): Promise<T> {
+  const release = await computations.acquire();
+  try {
+    return await compute();
+  } finally {
+    release();
+  }
 }
 
 function cacheKeyOf(cache: CacheName, context: AnalysisContext): string {
