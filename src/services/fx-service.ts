@@ -97,8 +97,12 @@ export async function importFxRates(
 
   return inTransaction(database, async (tx) => {
     input.onProgress?.({ phase: 'write', done: 0, total: parsed.rates.length });
-    const counts = await upsertFxRates(tx, ECB_SOURCE, parsed.rates, (done) =>
-      input.onProgress?.({ phase: 'write', done, total: parsed.rates.length }),
+    const counts = await upsertFxRates(
+      tx,
+      ECB_SOURCE,
+      parsed.rates,
+      (done) => input.onProgress?.({ phase: 'write', done, total: parsed.rates.length }),
+      database.engine,
     );
     const result: FxImportResult = {
       file: basename(input.file),

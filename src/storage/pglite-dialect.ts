@@ -13,10 +13,43 @@ import {
   type Dialect,
   type Driver,
   type Kysely,
+  sql,
   type QueryResult,
+  type RawBuilder,
   type TransactionSettings,
 } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { Mutex } from './mutex.js';
+
+/** Data waiting for its `COPY … FROM '/dev/blob'` statement, by the token the statement names. */
+const pendingBlobs = new Map<string, Blob>();
+const BLOB_TOKEN = /^COPY [a-z_]+ \([a-z_, ]+\) FROM '\/dev\/blob' \/\* blob ([0-9a-f-]{36}) \*\/$/;
+const IDENTIFIER = /^[a-z_]+$/;
+
+/**
+ * PGlite only: `COPY table (columns) FROM '/dev/blob'` reading `text` (COPY's text format: a
+ * line per row, tab between columns; the caller escapes). PGlite passes the data as a blob
+ * beside the statement — for bulk rows it costs a fifth less of PGlite's time than
+ * `INSERT … SELECT unnest(…)` (measured on the ECB rates). Run `statement` on a PGlite
+ * executor, then call `done` whether it ran or failed.
+ */
+export function copyFromText(
+  table: string,
+  columns: readonly string[],
+  text: string,
+): { statement: RawBuilder<unknown>; done: () => void } {
+  if (!IDENTIFIER.test(table) || !columns.every((c) => IDENTIFIER.test(c))) {
+    throw new Error(`copyFromText: plain identifiers only (${table}, ${columns.join(', ')})`);
+  }
+  const token = randomUUID();
+  pendingBlobs.set(token, new Blob([text]));
+  return {
+    statement: sql.raw(
+      `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' /* blob ${token} */`,
+    ),
+    done: () => pendingBlobs.delete(token),
+  };
+}
 
 interface PGliteDialectConfig {
   pglite: PGlite;
@@ -44,7 +77,13 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const token = compiled.sql.startsWith('COPY ') ? BLOB_TOKEN.exec(compiled.sql)?.[1] : undefined;
+    const blob = token === undefined ? undefined : pendingBlobs.get(token);
+    const result = await this.pglite.query<R>(
+      compiled.sql,
+      compiled.parameters as unknown[],
+      blob ? { blob } : undefined,
+    );
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined

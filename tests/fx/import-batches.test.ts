@@ -14,8 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/actor.js';
 import { addDays } from '../../src/core/fx.js';
 import { importFxRates } from '../../src/services/fx-service.js';
-import { FX_UPSERT_BATCH_ROWS, upsertFxRates } from '../../src/storage/fx-repository.js';
-import { inTransaction } from '../../src/storage/transaction.js';
+import {
+  FX_UPSERT_BATCH_ROWS,
+  upsertFxRates,
+  type FxRateInput,
+} from '../../src/storage/fx-repository.js';
+import { inTransaction, type Tx } from '../../src/storage/transaction.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
 
 const importer = systemActor('test:import-fx-batches');
@@ -50,6 +54,9 @@ async function sqlState(promise: Promise<unknown>): Promise<string | undefined> 
 describe.each(ENGINES)('FX import batches on %s', (engine) => {
   let t: TestDatabase;
   let dir: string;
+  /** As the import calls it: on PGlite, rows into an empty key range go by COPY. */
+  const upsert = (tx: Tx, source: string, rates: FxRateInput[]) =>
+    upsertFxRates(tx, source, rates, undefined, engine);
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
@@ -134,7 +141,7 @@ describe.each(ENGINES)('FX import batches on %s', (engine) => {
       ).rows;
     // Neither by currency nor by day: the repository sorts them (no caller can trip).
     const counts = await inTransaction(t.database, (tx) =>
-      upsertFxRates(tx, 'test', [
+      upsert(tx, 'test', [
         { currency: 'USD', rateDate: '1980-01-02', ratePerEur: '1.2' },
         { currency: 'JPY', rateDate: '1980-01-01', ratePerEur: '250' },
         { currency: 'USD', rateDate: '1980-01-01', ratePerEur: '1.1' },
@@ -148,7 +155,7 @@ describe.each(ENGINES)('FX import batches on %s', (engine) => {
     ]);
     // Unsorted again, over stored rows: one revised, one new, one unchanged.
     const again = await inTransaction(t.database, (tx) =>
-      upsertFxRates(tx, 'test', [
+      upsert(tx, 'test', [
         { currency: 'USD', rateDate: '1980-01-03', ratePerEur: '1.3' },
         { currency: 'USD', rateDate: '1980-01-01', ratePerEur: '1.15' },
         { currency: 'JPY', rateDate: '1980-01-01', ratePerEur: '250.0' },
@@ -160,7 +167,7 @@ describe.each(ENGINES)('FX import batches on %s', (engine) => {
     const before = await early();
     await expect(
       inTransaction(t.database, (tx) =>
-        upsertFxRates(tx, 'test', [
+        upsert(tx, 'test', [
           { currency: 'USD', rateDate: '1980-02-01', ratePerEur: '1.1' },
           { currency: 'NOK', rateDate: '1980-02-01', ratePerEur: '9' },
           { currency: 'USD', rateDate: '1980-02-01', ratePerEur: '1.2' },
@@ -171,6 +178,19 @@ describe.each(ENGINES)('FX import batches on %s', (engine) => {
     await sql`DELETE FROM fx_rate WHERE rate_date < '1981-01-01'`.execute(t.database.kysely);
   });
 
+  it('stores a source holding a tab, a newline or a backslash as given', async () => {
+    const source = 'a\tsource\\with\nodd characters\r';
+    const counts = await inTransaction(t.database, (tx) =>
+      upsert(tx, source, [{ currency: 'USD', rateDate: '1979-01-01', ratePerEur: '1.25' }]),
+    );
+    expect(counts).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    const stored = await sql<{ source: string; rate: string }>`
+      SELECT source, rate_per_eur::text AS rate FROM fx_rate
+      WHERE currency = 'USD' AND rate_date = '1979-01-01'`.execute(t.database.kysely);
+    expect(stored.rows).toEqual([{ source, rate: '1.25' }]);
+    await sql`DELETE FROM fx_rate WHERE rate_date = '1979-01-01'`.execute(t.database.kysely);
+  });
+
   it('refuses, in the database, a rate of a currency it does not know — plain insert or upsert', async () => {
     const db = t.database.kysely;
     // The bulk path's plain insert (an empty key range) and its upsert (a stored range).
@@ -178,7 +198,7 @@ describe.each(ENGINES)('FX import batches on %s', (engine) => {
       expect(
         await sqlState(
           inTransaction(t.database, (tx) =>
-            upsertFxRates(tx, 'test', [{ currency: 'ZZZ', rateDate, ratePerEur: '2' }]),
+            upsert(tx, 'test', [{ currency: 'ZZZ', rateDate, ratePerEur: '2' }]),
           ),
         ),
       ).toBe('23503');
