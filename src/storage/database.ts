@@ -34,6 +34,12 @@ export interface Database {
    * process, never down.
    */
   listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  /**
+   * PGlite only: the whole data folder as one tar file (PGlite's `dumpDataDir`), taken under
+   * the connection's mutex so no transaction is half in it. `openDatabase({ template })`
+   * starts a fresh folder from it.
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,11 @@ export interface OpenDatabaseOptions {
   url?: string | undefined;
   /** PGlite data folder; default `PURL_DATA_DIR` or `./data`. Ignored when `url` is set. */
   dataDir?: string | undefined;
+  /**
+   * PGlite: a fresh data folder starts as a copy of this dump (`Database.dumpDataDir`, plain or
+   * gzip tar) instead of an empty cluster. Ignored by PostgreSQL and by a folder that exists.
+   */
+  template?: Blob | undefined;
   /** PGlite in memory (tests). */
   memory?: boolean;
   /** Connections in the PostgreSQL pool. */
@@ -65,14 +76,18 @@ const NUMERIC_OID = 1700;
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const url = options.url ?? (options.memory ? undefined : process.env.DATABASE_URL);
   if (url) return openPostgres(url, options.poolSize ?? 10);
-  const dataDir = options.memory
-    ? undefined
-    : (options.dataDir ?? process.env.PURL_DATA_DIR ?? './data');
-  return openPglite(dataDir);
+  const dataDir = options.memory ? undefined : (options.dataDir ?? pgliteDataDirFromEnv());
+  return openPglite(dataDir, options.template);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+/** The PGlite data folder `openDatabase` uses when given none: `PURL_DATA_DIR`, else `./data`. */
+export function pgliteDataDirFromEnv(): string {
+  return process.env.PURL_DATA_DIR || './data';
+}
+
+async function openPglite(dataDir: string | undefined, template?: Blob): Promise<Database> {
   const pglite = await PGlite.create(dataDir, {
+    ...(template ? { loadDataDir: template } : {}),
     parsers: {
       [INT8_OID]: (value: string) => BigInt(value),
       [DATE_OID]: (value: string) => value,
@@ -122,6 +137,14 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
           again();
         }
       };
+    },
+    async dumpDataDir() {
+      const release = await mutex.acquire();
+      try {
+        return await pglite.dumpDataDir('none');
+      } finally {
+        release();
+      }
     },
     async close() {
       // Wait for the current borrower, close, and let queued ones through: they fail fast

@@ -13,9 +13,21 @@ import { pino } from 'pino';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
 import { oidcOptionsFromEnv } from '../../services/oidc-service.js';
-import { DEMO_PASSWORD_DEFAULT, holdsNoFunding, loadDemo } from '../../services/demo-service.js';
+import {
+  DEMO_PASSWORD_DEFAULT,
+  DEMO_USERS,
+  holdsNoFunding,
+  loadDemo,
+} from '../../services/demo-service.js';
+import {
+  demoTemplateEnabled,
+  demoTemplateKey,
+  findDemoTemplate,
+  isFreshDataDir,
+  saveDemoTemplate,
+} from '../../services/demo-template.js';
 import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
-import { openDatabase, type Database } from '../../storage/database.js';
+import { openDatabase, pgliteDataDirFromEnv, type Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { WEB_DIST, isWebBuilt } from '../../web/tools/paths.js';
 
@@ -50,7 +62,9 @@ export async function serve(): Promise<void> {
   const oidc = oidcOptionsFromEnv();
   const rateLimits = rateLimitsFromEnv(process.env.PURL_RATE_LIMITS);
   await buildWebIfMissing();
-  const database = await openDatabase();
+  const demoWanted = process.env.PURL_NO_DEMO !== '1';
+  const template = demoWanted ? await demoTemplateFor() : undefined;
+  const database = await openDatabase({ template: template?.copy });
   let app: App | undefined;
   try {
     const { version } = await migrate(database);
@@ -68,7 +82,7 @@ export async function serve(): Promise<void> {
         stream: pino.destination({ dest: 1, sync: false }),
       },
     });
-    if (process.env.PURL_NO_DEMO !== '1') await loadDemoIfEmpty(app, database);
+    if (demoWanted) await loadDemoIfEmpty(app, database, template);
     await app.listen({ port, host });
     const url = publicUrl(app, host);
     app.log.info(
@@ -111,8 +125,27 @@ async function buildWebIfMissing(): Promise<void> {
  * server listens, so `npm start` on a fresh machine tells the PURL story; PURL_NO_DEMO=1 skips
  * it. A refusal (other data, a missing ECB file) is logged and the server starts anyway.
  */
-async function loadDemoIfEmpty(app: App, database: Database): Promise<void> {
-  if (!(await holdsNoFunding(database))) return;
+async function loadDemoIfEmpty(
+  app: App,
+  database: Database,
+  template: DemoTemplate | undefined,
+): Promise<void> {
+  if (!(await holdsNoFunding(database))) {
+    if (template?.copy) {
+      app.log.info(
+        { demo: { template: template.key } },
+        'fresh data folder: demo data restored from the copy of the demo this machine loaded ' +
+          'first (the same records, audit chain included). ' +
+          'Set PURL_NO_DEMO=1 to start with an empty database, PURL_DEMO_TEMPLATE=off to load ' +
+          'the demo through the services instead.',
+      );
+      logDemoUsers(
+        app,
+        DEMO_USERS.map((u) => u.email),
+      );
+    }
+    return;
+  }
   try {
     const demo = await loadDemo(database);
     app.log.info(
@@ -122,19 +155,49 @@ async function loadDemoIfEmpty(app: App, database: Database): Promise<void> {
         `${demo.meetings.length} meetings; synthetic records are marked synthetic). ` +
         'Set PURL_NO_DEMO=1 to start with an empty database.',
     );
-    if (demo.users.created.length > 0) {
-      // Printed once, when the demo was just loaded. A password of one's own is never logged.
-      const password = process.env.PURL_DEMO_PASSWORD
-        ? 'the password in PURL_DEMO_PASSWORD'
-        : `the password ${DEMO_PASSWORD_DEFAULT}`;
-      app.log.info(
-        { demoUsers: demo.users.created },
-        `demo users, all with ${password}: ${demo.users.created.join(', ')}`,
+    // Printed once, when the demo was just loaded.
+    if (demo.users.created.length > 0) logDemoUsers(app, demo.users.created);
+    if (template && database.dumpDataDir) {
+      // Taken before the server listens (nothing but the demo in it); written in the background.
+      const dump = await database.dumpDataDir();
+      saveDemoTemplate(template.key, dump).then(
+        (file) => app.log.info({ file }, `kept a copy of the demo for the next fresh data folder`),
+        (error: unknown) =>
+          app.log.warn({ err: error }, 'could not keep a copy of the demo (not needed to run)'),
       );
     }
   } catch (error) {
     if (!isDomainError(error)) throw error;
     app.log.warn({ code: error.code }, `demo data not loaded: ${error.message}`);
+  }
+}
+
+function logDemoUsers(app: App, emails: readonly string[]): void {
+  // A password of one's own is never logged.
+  const password = process.env.PURL_DEMO_PASSWORD
+    ? 'the password in PURL_DEMO_PASSWORD'
+    : `the password ${DEMO_PASSWORD_DEFAULT}`;
+  app.log.info({ demoUsers: emails }, `demo users, all with ${password}: ${emails.join(', ')}`);
+}
+
+interface DemoTemplate {
+  key: string;
+  /** The kept copy, when there is one. */
+  copy: Blob | undefined;
+}
+
+/**
+ * On PGlite with a fresh data folder: the demo copy's key and the copy when it is kept
+ * (services/demo-template.ts). A copy is only a shortcut: any failure here means none.
+ */
+async function demoTemplateFor(): Promise<DemoTemplate | undefined> {
+  if (process.env.DATABASE_URL || !demoTemplateEnabled()) return undefined;
+  try {
+    if (!(await isFreshDataDir(pgliteDataDirFromEnv()))) return undefined;
+    const key = await demoTemplateKey();
+    return { key, copy: await findDemoTemplate(key) };
+  } catch {
+    return undefined;
   }
 }
 
