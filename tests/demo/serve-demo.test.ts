@@ -29,6 +29,22 @@ afterEach(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** `purl serve` on the embedded database in `dir`, the demo wanted, this file's copy folder. */
+function serveEnv(dir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PURL_DATA_DIR: dir,
+    PURL_DEV_ACTORS: '1',
+    PURL_DEMO_CACHE: cacheDir,
+  };
+  delete env.DATABASE_URL;
+  delete env.PURL_NO_DEMO;
+  delete env.PURL_DEMO_TEMPLATE;
+  return env;
+}
+
 async function waitFor(what: RegExp, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!what.test(output())) {
@@ -42,17 +58,7 @@ it(
   { timeout: 120_000 },
   async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'purl-serve-demo-'));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PURL_DATA_DIR: dataDir,
-      PURL_DEV_ACTORS: '1',
-      PURL_DEMO_CACHE: cacheDir,
-    };
-    delete env.DATABASE_URL;
-    delete env.PURL_NO_DEMO;
-    delete env.PURL_DEMO_TEMPLATE;
+    const env = serveEnv(dataDir);
     const { server, url, output } = await startServe(env, STARTUP_TIMEOUT_MS);
     expect(output()).toMatch(/demo data loaded/);
     // A copy of the freshly loaded demo is kept for the next fresh folder, in the background.
@@ -97,17 +103,7 @@ it(
   async () => {
     expect((await readdir(cacheDir)).filter((f) => f.endsWith('.tar.gz'))).toHaveLength(1);
     dataDir = await mkdtemp(join(tmpdir(), 'purl-serve-demo-copy-'));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PURL_DATA_DIR: dataDir,
-      PURL_DEV_ACTORS: '1',
-      PURL_DEMO_CACHE: cacheDir,
-    };
-    delete env.DATABASE_URL;
-    delete env.PURL_NO_DEMO;
-    delete env.PURL_DEMO_TEMPLATE;
+    const env = serveEnv(dataDir);
     const { server, url, output, exited } = await startServe(env, STARTUP_TIMEOUT_MS);
     expect(output()).toMatch(/demo data restored from the copy/);
     expect(output()).not.toMatch(/demo data loaded/);
@@ -134,10 +130,9 @@ it(
     await exited;
     // The copy is a whole, consistent database: its ledger balances and its audit chain holds.
     const run = promisify(execFile);
-    const cliEnv = { ...env, PURL_DATA_DIR: dataDir };
-    const ledger = await run(process.execPath, [PURL, 'ledger', 'verify'], { env: cliEnv });
+    const ledger = await run(process.execPath, [PURL, 'ledger', 'verify'], { env });
     expect(ledger.stdout).toMatch(/ledger OK/);
-    const audit = await run(process.execPath, [PURL, 'audit', 'verify'], { env: cliEnv });
+    const audit = await run(process.execPath, [PURL, 'audit', 'verify'], { env });
     expect(audit.stdout).toMatch(/audit chain OK/);
   },
 );
