@@ -79,6 +79,8 @@ export const ERROR_CATALOGUE = {
   OIDC_PROVIDER_UNAVAILABLE: 'The identity provider cannot be reached right now; retry shortly.',
   // Infrastructure
   DATABASE_UNAVAILABLE: 'The database cannot be reached right now; retry shortly.',
+  RESTORE_TARGET_NOT_EMPTY:
+    'The database to restore into holds records; back it up first, then restore with --force.',
   REPORT_RENDERER_UNAVAILABLE:
     'The PDF renderer (a headless Chromium) could not be started; set PURL_CHROMIUM to a Chromium executable, or retry shortly.',
   INTERNAL: 'An unexpected error occurred; it has been logged. Retry, then report it.',

@@ -1268,6 +1268,7 @@ export interface components {
           | 'OIDC_CLAIMS_REFUSED'
           | 'OIDC_PROVIDER_UNAVAILABLE'
           | 'DATABASE_UNAVAILABLE'
+          | 'RESTORE_TARGET_NOT_EMPTY'
           | 'REPORT_RENDERER_UNAVAILABLE'
           | 'INTERNAL';
         message: string;

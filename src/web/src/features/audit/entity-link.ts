@@ -23,6 +23,7 @@ export const ENTITY_TYPES = [
   'ledger_account',
   'ledger_transfer',
   'ledger_conversion',
+  'database',
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
