@@ -16,20 +16,26 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import type { Actor } from '../core/actor.js';
 import { DomainError } from '../core/errors.js';
 import { readDataVersion } from '../storage/analytics-repository.js';
-import { openDatabase, type Database, type Engine } from '../storage/database.js';
+import {
+  isFreshDataDir,
+  openDatabase,
+  pgliteDataDirFromEnv,
+  type Database,
+  type Engine,
+} from '../storage/database.js';
 import { migrate } from '../storage/migrate.js';
-import { inTransaction } from '../storage/transaction.js';
+import { inTransaction, sqlState } from '../storage/transaction.js';
 import { recordAudit, verifyAudit } from './audit-service.js';
+import { writeGzipAtomically } from './gzip-file.js';
 import { verifyLedger } from './ledger-service.js';
+
+/** SQLSTATE of a missing table: a database the migrations never ran on. */
+const UNDEFINED_TABLE = '42P01';
 
 /** Where PostgreSQL's client programs are (`pg_dump`, `pg_restore`): `PURL_PG_BIN`, else 15's. */
 function pgBin(program: 'pg_dump' | 'pg_restore'): string {
@@ -105,34 +111,32 @@ export async function backupDatabase(
   const onProgress = options.onProgress ?? (() => undefined);
   const started = performance.now();
   const target = resolve(file);
-  await mkdir(dirname(target), { recursive: true });
-  const partial = join(dirname(target), `.${basename(target)}.${randomUUID()}.partial`);
   const auditEvents = await readDataVersion(database.kysely);
-  try {
-    if (database.engine === 'pglite') {
-      onProgress({ step: 'dump', message: `dumping the data folder ${database.location}` });
-      const dump = await database.dumpDataDir!();
-      onProgress({ step: 'write', message: `writing ${target} (gzip)` });
-      await pipeline(
-        Readable.fromWeb(dump.stream() as Parameters<typeof Readable.fromWeb>[0]),
-        createGzip({ level: 6 }),
-        createWriteStream(partial),
-      );
-    } else {
-      onProgress({ step: 'dump', message: `pg_dump of ${database.location}` });
+  let written: { bytes: number; sha256: string };
+  if (database.engine === 'pglite') {
+    onProgress({ step: 'dump', message: `dumping the data folder ${database.location}` });
+    const dump = await database.dumpDataDir!();
+    onProgress({ step: 'write', message: `writing ${target} (gzip)` });
+    written = await writeGzipAtomically(dump, target);
+  } else {
+    onProgress({ step: 'dump', message: `pg_dump of ${database.location}` });
+    await mkdir(dirname(target), { recursive: true });
+    const partial = join(dirname(target), `.${basename(target)}.${randomUUID()}.partial`);
+    try {
       await run(
         pgBin('pg_dump'),
         ['--format=custom', '--no-owner', '--file', partial],
         database,
         options.url,
       );
+      await rename(partial, target);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
     }
-    await rename(partial, target);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
+    written = digest(await readFile(target));
   }
-  const { bytes, sha256 } = await digest(target);
+  const { bytes, sha256 } = written;
   const result: BackupResult = {
     engine: database.engine,
     file: target,
@@ -181,10 +185,12 @@ export async function restoreDatabase(
       { field: 'file', backupEngine: engine, targetEngine },
     );
   }
-  const { bytes, sha256 } = await digest(source);
+  // Read once: hashed here, and (PGlite) handed to the restore as it is.
+  const contents = await readFile(source);
+  const { bytes, sha256 } = digest(contents);
   say({ step: 'check', message: `backup ${source}: ${engine}, ${bytes} bytes, sha256 ${sha256}` });
   if (engine === 'pglite') {
-    return restorePglite(actor, source, { bytes, sha256, started }, options);
+    return restorePglite(actor, source, contents, { bytes, sha256, started }, options);
   }
   return restorePostgres(actor, source, url!, { bytes, sha256, started }, options);
 }
@@ -197,7 +203,12 @@ interface Digest {
 
 /** Refuses a database holding records unless forced; says whether it held any. */
 async function checkReplaceable(database: Database, force: boolean): Promise<boolean> {
-  const events = await readDataVersion(database.kysely).catch(() => 0n); // no schema: empty
+  // A database without our schema (undefined_table) holds none of our records; any other
+  // failure (unreachable, no permission) is not a reason to replace anything.
+  const events = await readDataVersion(database.kysely).catch((error: unknown) => {
+    if (sqlState(error) === UNDEFINED_TABLE) return 0n;
+    throw error;
+  });
   if (events > 0n && !force) {
     throw new DomainError(
       'RESTORE_TARGET_NOT_EMPTY',
@@ -212,13 +223,14 @@ async function checkReplaceable(database: Database, force: boolean): Promise<boo
 async function restorePglite(
   actor: Actor,
   source: string,
+  contents: Buffer,
   digestOf: Digest,
   options: RestoreOptions,
 ): Promise<RestoreResult> {
   const say = options.onProgress ?? (() => undefined);
-  const dataDir = resolve(options.dataDir ?? (process.env.PURL_DATA_DIR || './data'));
+  const dataDir = resolve(options.dataDir ?? pgliteDataDirFromEnv());
   let replaced = false;
-  if (!(await isEmptyFolder(dataDir))) {
+  if (!(await isFreshDataDir(dataDir))) {
     const current = await openDatabase({ dataDir });
     try {
       replaced = await checkReplaceable(current, options.force === true);
@@ -234,7 +246,7 @@ async function restorePglite(
     say({ step: 'restore', message: `restoring into ${staging}` });
     const database = await openDatabase({
       dataDir: staging,
-      template: new Blob([await readFile(source)]),
+      template: new Blob([contents]),
     });
     try {
       result = await afterRestore(database, actor, source, digestOf, replaced, say);
@@ -322,17 +334,8 @@ async function afterRestore(
   return result;
 }
 
-async function isEmptyFolder(dir: string): Promise<boolean> {
-  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  return entries.length === 0;
-}
-
-async function digest(file: string): Promise<{ bytes: number; sha256: string }> {
-  const bytes = await readFile(file);
-  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+function digest(contents: Buffer): { bytes: number; sha256: string } {
+  return { bytes: contents.length, sha256: createHash('sha256').update(contents).digest('hex') };
 }
 
 /** Runs a PostgreSQL client program against the database; its stderr becomes the error. */

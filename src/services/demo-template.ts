@@ -16,19 +16,16 @@
  * names another cache folder.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createGzip } from 'node:zlib';
 import {
   ECB_FILE_NAME,
   WORLD_BANK_FILES,
   defaultSharedDataDir,
   demoPassword,
 } from './demo-service.js';
+import { writeGzipAtomically } from './gzip-file.js';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCES = join(PROJECT_ROOT, 'src');
@@ -82,20 +79,8 @@ export async function findDemoTemplate(key: string): Promise<Blob | undefined> {
  */
 export async function saveDemoTemplate(key: string, dump: Blob): Promise<string> {
   const dir = cacheDir();
-  await mkdir(dir, { recursive: true });
   const file = join(dir, `${key}${TEMPLATE_SUFFIX}`);
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    await pipeline(
-      Readable.fromWeb(dump.stream() as Parameters<typeof Readable.fromWeb>[0]),
-      createGzip({ level: 6 }),
-      createWriteStream(partial),
-    );
-    await rename(partial, file);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  await writeGzipAtomically(dump, file);
   const kept = await Promise.all(
     (await readdir(dir))
       .filter((name) => name.endsWith(TEMPLATE_SUFFIX))
@@ -106,13 +91,4 @@ export async function saveDemoTemplate(key: string, dump: Blob): Promise<string>
     kept.slice(TEMPLATES_KEPT).map(({ name }) => rm(join(dir, name), { force: true })),
   );
   return file;
-}
-
-/** Whether `dataDir` is fresh: absent, or an empty folder (a PGlite folder starts non-empty). */
-export async function isFreshDataDir(dataDir: string): Promise<boolean> {
-  const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  return entries.length === 0;
 }

@@ -4,6 +4,7 @@
  * when `DATABASE_URL` is set. Both speak the same SQL; both return int8 as bigint, numeric as an
  * exact decimal string and date as `YYYY-MM-DD`, so nothing above this file can tell them apart.
  */
+import { readdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -83,6 +84,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 /** The PGlite data folder `openDatabase` uses when given none: `PURL_DATA_DIR`, else `./data`. */
 export function pgliteDataDirFromEnv(): string {
   return process.env.PURL_DATA_DIR || './data';
+}
+
+/** Whether a PGlite data folder is fresh: absent, or empty (an initialised one never is). */
+export async function isFreshDataDir(dataDir: string): Promise<boolean> {
+  const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries.length === 0;
 }
 
 async function openPglite(dataDir: string | undefined, template?: Blob): Promise<Database> {

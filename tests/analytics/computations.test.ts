@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/core/errors.js';
 import { LIMITS } from '../../src/core/limits.js';
-import { runAnalysis } from '../../src/services/analytics/figures.js';
+import { runAnalysis, type CacheName } from '../../src/services/analytics/figures.js';
+import type { Tx } from '../../src/storage/transaction.js';
 import { readDataVersion } from '../../src/storage/analytics-repository.js';
 import { Semaphore } from '../../src/storage/mutex.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
@@ -58,22 +59,20 @@ describe.each(ENGINES)('analyses computed in turn (%s)', (engine) => {
     await t.close();
   });
 
+  /** `runAnalysis` as the analyses call it: the coordinator, the test options, a cache name. */
+  const analyse = <T>(fn: (tx: Tx) => Promise<T>, name: CacheName) =>
+    runAnalysis(t.database, ACTORS.coordinator, options, fn, name);
+
   it('computes identical calls made at once only once, and each caller gets the answer', async () => {
     let computed = 0;
     const name = { analysis: `shared-${engine}-${Date.now()}` };
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
-        runAnalysis(
-          t.database,
-          ACTORS.coordinator,
-          options,
-          async (tx) => {
-            computed++;
-            await pause(30);
-            return { version: String(await readDataVersion(tx)) };
-          },
-          name,
-        ),
+        analyse(async (tx) => {
+          computed++;
+          await pause(30);
+          return { version: String(await readDataVersion(tx)) };
+        }, name),
       ),
     );
     expect(computed).toBe(1);
@@ -86,10 +85,7 @@ describe.each(ENGINES)('analyses computed in turn (%s)', (engine) => {
     const stamp = Date.now();
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, n) =>
-        runAnalysis(
-          t.database,
-          ACTORS.coordinator,
-          options,
+        analyse(
           async () => {
             active++;
             most = Math.max(most, active);
@@ -111,18 +107,12 @@ describe.each(ENGINES)('analyses computed in turn (%s)', (engine) => {
     let computed = 0;
     const name = { analysis: `failing-${engine}-${Date.now()}` };
     const call = () =>
-      runAnalysis(
-        t.database,
-        ACTORS.coordinator,
-        options,
-        async () => {
-          computed++;
-          await pause(10);
-          if (computed === 1) throw new DomainError('FX_RATE_UNAVAILABLE', 'no rate');
-          return 'ok';
-        },
-        name,
-      );
+      analyse(async () => {
+        computed++;
+        await pause(10);
+        if (computed === 1) throw new DomainError('FX_RATE_UNAVAILABLE', 'no rate');
+        return 'ok';
+      }, name);
     const settled = await Promise.allSettled([call(), call(), call()]);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(computed).toBe(1);
@@ -132,14 +122,7 @@ describe.each(ENGINES)('analyses computed in turn (%s)', (engine) => {
 
   it('answers from the newer version after a committed write', async () => {
     const name = { analysis: `versioned-${engine}-${Date.now()}` };
-    const read = () =>
-      runAnalysis(
-        t.database,
-        ACTORS.coordinator,
-        options,
-        async (tx) => String(await readDataVersion(tx)),
-        name,
-      );
+    const read = () => analyse(async (tx) => String(await readDataVersion(tx)), name);
     const before = await read();
     await createContribution(t.database, system, {
       donorPartyId: 'NLD',

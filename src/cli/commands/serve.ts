@@ -23,11 +23,15 @@ import {
   demoTemplateEnabled,
   demoTemplateKey,
   findDemoTemplate,
-  isFreshDataDir,
   saveDemoTemplate,
 } from '../../services/demo-template.js';
 import { isDatabaseUnavailableError } from '../../storage/database-errors.js';
-import { openDatabase, pgliteDataDirFromEnv, type Database } from '../../storage/database.js';
+import {
+  isFreshDataDir,
+  openDatabase,
+  pgliteDataDirFromEnv,
+  type Database,
+} from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { WEB_DIST, isWebBuilt } from '../../web/tools/paths.js';
 
