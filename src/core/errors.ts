@@ -14,6 +14,8 @@ export const ERROR_CATALOGUE = {
     'This Idempotency-Key was already used with a different request; use a new key for a new request.',
   IDEMPOTENCY_IN_PROGRESS:
     'A request with this Idempotency-Key is still being processed; retry in a moment.',
+  IDEMPOTENCY_ANSWER_LOST:
+    'This request was carried out, but the server stopped before answering; read the record named by details.entity and details.entityId instead of sending it again.',
   PRECONDITION_FAILED:
     'The record changed since you read it (If-Match does not match its ETag); reload it and retry.',
   CONFLICT_RETRY_EXHAUSTED:

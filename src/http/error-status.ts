@@ -35,6 +35,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // Concurrency and idempotency
   IDEMPOTENCY_CONFLICT: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  IDEMPOTENCY_ANSWER_LOST: 409,
   PRECONDITION_FAILED: 412,
   CONFLICT_RETRY_EXHAUSTED: 503,
   // Money and FX

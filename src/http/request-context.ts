@@ -28,6 +28,7 @@ import {
 } from '../services/identity-service.js';
 import {
   claimIdempotencyKey,
+  runWithIdempotencyClaim,
   settleIdempotencyKey,
   type IdempotencyClaim,
 } from '../services/idempotency-service.js';
@@ -179,14 +180,15 @@ export function requestContextHooks(
     if (outcome.kind === 'replay') {
       // The stored answer is already encoded JSON (dates as text): sent as it was, not encoded
       // again by the route's response schema.
-      return reply
+      reply
         .code(outcome.status)
         .header('idempotent-replayed', 'true')
         .serializer(serializeJson)
         .send(outcome.response);
+      return undefined;
     }
     request.idempotencyClaim = outcome.claim;
-    return undefined;
+    return outcome.claim;
   };
   const settleKey = async (claim: IdempotencyClaim, status: number, payload: unknown) => {
     let body: unknown;
@@ -218,7 +220,13 @@ export function requestContextHooks(
         done();
         return;
       }
-      return claimKey(request, reply, key);
+      // The handler runs inside the claim's scope (called from `done`), so the transactions of
+      // its command mark the key carried out as they commit.
+      // A replay has been sent: `done` is not called.
+      claimKey(request, reply, key).then(
+        (claim) => (claim ? runWithIdempotencyClaim(claim, () => done()) : undefined),
+        (error: Error) => done(error),
+      );
     },
     onSend(request, reply, payload, done) {
       const claim = request.idempotencyClaim;

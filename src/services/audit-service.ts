@@ -30,12 +30,17 @@ import {
   type AuditEventRow,
 } from '../storage/audit-repository.js';
 import { findUserByEmail, findUsersByIds } from '../storage/identity-repository.js';
+import { markIdempotencyCommitted } from '../storage/idempotency-repository.js';
 import type { Database } from '../storage/database.js';
 import type { Tx } from '../storage/transaction.js';
 
 /** Writes the event of a command, inside that command's transaction. */
 export async function recordAudit(tx: Tx, actor: Actor, input: AuditEventInput, at = new Date()) {
-  return appendAuditEvent(tx, auditContent(actor, input, at));
+  const content = auditContent(actor, input, at);
+  const appended = await appendAuditEvent(tx, content);
+  // A keyed request's write: its key is marked carried out in this same transaction.
+  await markIdempotencyCommitted(tx, content.entity, content.entityId);
+  return appended;
 }
 
 export async function verifyAudit(database: Database, actor: Actor): Promise<AuditVerification> {

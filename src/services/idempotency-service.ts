@@ -3,7 +3,10 @@
  * request reserves the key for (caller, route), its response is stored, and a retry with the
  * same body gets the stored response — the command runs once. The same key with another body
  * is `IDEMPOTENCY_CONFLICT`; a retry while the first is still running is
- * `IDEMPOTENCY_IN_PROGRESS`. A request that fails transiently releases its key.
+ * `IDEMPOTENCY_IN_PROGRESS`. A request that fails transiently releases its key. A command's
+ * transactions mark its key `committed` as they commit, so a retry after a crash between the
+ * commit and the stored answer is `IDEMPOTENCY_ANSWER_LOST` (with the record's entity and id),
+ * never a second run.
  */
 import { createHash } from 'node:crypto';
 import type { Actor } from '../core/actor.js';
@@ -15,7 +18,15 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
   reserveIdempotencyKey,
+  runWithIdempotencyClaim,
 } from '../storage/idempotency-repository.js';
+
+/**
+ * Runs a keyed request's command (`fn`, and everything it starts) so that each transaction it
+ * commits also marks the key carried out: a server that dies after the commit and before the
+ * answer is stored leaves `IDEMPOTENCY_ANSWER_LOST` for the retry, never a second run.
+ */
+export { runWithIdempotencyClaim };
 
 /** A reservation older than this, never completed, belonged to a server that died. */
 export const IDEMPOTENCY_STALE_SECONDS = 60;
@@ -66,6 +77,14 @@ export async function claimIdempotencyKey(
   if (existing === null) return { kind: 'run', claim: { scope, key } };
   if (existing.requestHash !== requestHash) {
     throw new DomainError('IDEMPOTENCY_CONFLICT', undefined, { field: 'headers.idempotency-key' });
+  }
+  if (existing.state === 'committed') {
+    // The command committed, and its server stopped before the answer was stored.
+    throw new DomainError('IDEMPOTENCY_ANSWER_LOST', undefined, {
+      field: 'headers.idempotency-key',
+      entity: existing.committedEntity,
+      entityId: existing.committedEntityId,
+    });
   }
   if (existing.state !== 'done' || existing.status === null) {
     throw new DomainError('IDEMPOTENCY_IN_PROGRESS', undefined, {

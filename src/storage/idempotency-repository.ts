@@ -1,12 +1,54 @@
 /** SQL of the Idempotency-Key store (table `http_idempotency`). */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
 import type { Database } from './database.js';
+import type { Tx } from './transaction.js';
 
 export interface IdempotencyRecord {
   requestHash: string;
-  state: 'in_progress' | 'done';
+  state: 'in_progress' | 'committed' | 'done';
   status: number | null;
   response: unknown;
+  /** The entity the command's first audit event named, once it committed. */
+  committedEntity: string | null;
+  committedEntityId: string | null;
+}
+
+interface ClaimInScope {
+  scope: string;
+  key: string;
+  /** Transactions that already marked it (a transaction retried after a conflict is new). */
+  marked: WeakSet<Tx>;
+}
+
+/** The reservation the current request holds, for the transactions its command runs. */
+const claimInScope = new AsyncLocalStorage<ClaimInScope>();
+
+/** Runs `fn` (and everything it starts) as the command of a reserved key. */
+export function runWithIdempotencyClaim<T>(claim: { scope: string; key: string }, fn: () => T): T {
+  return claimInScope.run({ ...claim, marked: new WeakSet() }, fn);
+}
+
+/**
+ * Inside a transaction that writes (called with its audit event): marks the reserved key of the
+ * current request `committed`, so the mark commits — or rolls back — with the write itself.
+ * Outside a keyed request it does nothing.
+ */
+export async function markIdempotencyCommitted(
+  tx: Tx,
+  entity: string,
+  entityId: string | null,
+): Promise<void> {
+  const claim = claimInScope.getStore();
+  if (!claim || claim.marked.has(tx)) return;
+  claim.marked.add(tx);
+  await tx
+    .updateTable('http_idempotency')
+    .set({ state: 'committed', committed_entity: entity, committed_entity_id: entityId })
+    .where('scope', '=', claim.scope)
+    .where('key', '=', claim.key)
+    .where('state', '=', 'in_progress')
+    .execute();
 }
 
 /**
@@ -30,7 +72,14 @@ export async function reserveIdempotencyKey(
   if (inserted.rows.length > 0) return null;
   const row = await database.kysely
     .selectFrom('http_idempotency')
-    .select(['request_hash', 'state', 'status', 'response'])
+    .select([
+      'request_hash',
+      'state',
+      'status',
+      'response',
+      'committed_entity',
+      'committed_entity_id',
+    ])
     .where('scope', '=', scope)
     .where('key', '=', key)
     .executeTakeFirst();
@@ -40,6 +89,8 @@ export async function reserveIdempotencyKey(
     state: row.state,
     status: row.status,
     response: row.response,
+    committedEntity: row.committed_entity,
+    committedEntityId: row.committed_entity_id,
   };
 }
 

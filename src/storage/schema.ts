@@ -106,9 +106,11 @@ export interface HttpIdempotencyTable {
   scope: string;
   key: string;
   request_hash: string;
-  state: 'in_progress' | 'done';
+  state: 'in_progress' | 'committed' | 'done';
   status: number | null;
   response: ColumnType<unknown, string | null | undefined, string | null>;
+  committed_entity: ColumnType<string | null, string | null | undefined, string | null>;
+  committed_entity_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

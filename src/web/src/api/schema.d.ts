@@ -1227,6 +1227,7 @@ export interface components {
           | 'NOT_FOUND'
           | 'IDEMPOTENCY_CONFLICT'
           | 'IDEMPOTENCY_IN_PROGRESS'
+          | 'IDEMPOTENCY_ANSWER_LOST'
           | 'PRECONDITION_FAILED'
           | 'CONFLICT_RETRY_EXHAUSTED'
           | 'CURRENCY_UNKNOWN'
