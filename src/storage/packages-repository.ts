@@ -39,8 +39,16 @@ export async function insertPackage(
     .executeTakeFirstOrThrow();
 }
 
-/** The next free `PURL-NNN` number (under the caller's lock on the package table's sequence of numbers). */
+/** Held by the transaction that numbers a new package until it commits. */
+const PACKAGE_NUMBER_LOCK_KEY = 7_261_201;
+
+/**
+ * The next free `PURL-NNN` number. Takes a transaction lock first, so packages created at the
+ * same moment (by any server) are numbered one after the other instead of colliding on the
+ * unique number and retrying: under 16 concurrent clients the retries ran out (503).
+ */
 export async function nextPackageNumber(tx: Tx): Promise<string> {
+  await sql`SELECT pg_advisory_xact_lock(${PACKAGE_NUMBER_LOCK_KEY}::bigint)`.execute(tx);
   const row = await sql<{ n: number | null }>`
     SELECT max(substring(number FROM 6)::int) AS n FROM package`.execute(tx);
   const next = (row.rows[0]?.n ?? 0) + 1;

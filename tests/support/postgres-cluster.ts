@@ -21,6 +21,10 @@ export interface PostgresCluster {
   port: number;
   dir: string;
   urlFor(database: string): string;
+  /** Stops the server as a crash would (`pg_ctl stop -m immediate`), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts it again on the same data and port (recovery runs first). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,8 +103,8 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
   const serverOptions = Object.entries(settings)
     .map(([name, value]) => `-c ${name}=${value}`)
     .join(' ');
-  try {
-    await as(pgCtl, [
+  const start = () =>
+    as(pgCtl, [
       '-D',
       dataDir,
       '-o',
@@ -112,6 +116,8 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
       '60',
       'start',
     ]);
+  try {
+    await start();
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(
@@ -125,6 +131,12 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
     port,
     dir,
     urlFor,
+    async halt() {
+      await as(pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    },
+    async restart() {
+      await start();
+    },
     async stop() {
       await as(pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
+const OUTPUT_KEPT_CHARS = 256 * 1024;
 const PURL = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
 
 export interface ServeProcess {
@@ -27,6 +28,7 @@ export async function startServe(env: NodeJS.ProcessEnv, timeoutMs: number): Pro
   running.add(server);
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
   let output = '';
+  let listening = false;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no startup line within ${timeoutMs} ms:\n${output}`)),
@@ -34,8 +36,13 @@ export async function startServe(env: NodeJS.ProcessEnv, timeoutMs: number): Pro
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
+      // A server under load logs every request: keep the start and the last 256 kB.
+      if (output.length > OUTPUT_KEPT_CHARS * 2)
+        output = `${output.slice(0, OUTPUT_KEPT_CHARS / 4)}\n…\n${output.slice(-OUTPUT_KEPT_CHARS)}`;
+      if (listening) return;
       for (const line of output.split('\n')) {
         if (!line.includes('PURL Ledger serving')) continue;
+        listening = true;
         clearTimeout(timer);
         resolve((JSON.parse(line) as { url: string }).url);
       }
