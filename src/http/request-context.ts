@@ -179,10 +179,12 @@ export function requestContextHooks(
     );
     if (outcome.kind === 'replay') {
       // The stored answer is already encoded JSON (dates as text): sent as it was, not encoded
-      // again by the route's response schema.
+      // again by the route's response schema. A reply serializer of our own makes Fastify leave
+      // the content type unset: say it, as the first answer did.
       reply
         .code(outcome.status)
         .header('idempotent-replayed', 'true')
+        .type('application/json; charset=utf-8')
         .serializer(serializeJson)
         .send(outcome.response);
       return undefined;
@@ -190,14 +192,26 @@ export function requestContextHooks(
     request.idempotencyClaim = outcome.claim;
     return outcome.claim;
   };
-  const settleKey = async (claim: IdempotencyClaim, status: number, payload: unknown) => {
+  const settleKey = async (
+    request: FastifyRequest,
+    claim: IdempotencyClaim,
+    status: number,
+    payload: unknown,
+  ) => {
     let body: unknown;
     try {
       body = typeof payload === 'string' ? JSON.parse(payload) : null;
     } catch {
       body = null;
     }
-    await settleIdempotencyKey(database, claim, status, body);
+    try {
+      await settleIdempotencyKey(database, claim, status, body);
+    } catch (error) {
+      // The database went away after the command: the answer is sent all the same. A command
+      // that committed left its key marked so (a retry gets IDEMPOTENCY_ANSWER_LOST); one that
+      // did not leaves a reservation that lapses after IDEMPOTENCY_STALE_SECONDS.
+      request.log.warn({ err: error, status }, 'Idempotency-Key answer not stored');
+    }
     return payload;
   };
   return {
@@ -235,7 +249,7 @@ export function requestContextHooks(
         return;
       }
       request.idempotencyClaim = undefined;
-      return settleKey(claim, reply.statusCode, payload);
+      return settleKey(request, claim, reply.statusCode, payload);
     },
   };
 }

@@ -184,8 +184,11 @@ function postgresTypes(): pg.CustomTypesConfig {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes() });
-  // An idle client losing its server (restart, failover) must not crash the process.
+  // A client losing its server (restart, failover, the server stopped) must not crash the
+  // process: idle ones report to the pool, and a client in use reports on itself — its query
+  // in flight fails (→ DATABASE_UNAVAILABLE, 503) and the pool drops it.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const safeUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
   // The channels this process listens to are also listened to by every pooled connection it

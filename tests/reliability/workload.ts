@@ -145,10 +145,14 @@ export function startLoad(world: World, options: LoadOptions): Load {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiResult> => {
-    const targets = options.targets();
-    const base = pick(targets);
-    stats.requests += 1;
+    // While every server is down (a restart), the client waits for one.
+    let base = pick(options.targets());
+    while (!base && !stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      base = pick(options.targets());
+    }
     if (!base) return { status: NETWORK_ERROR, body: null, headers: new Headers() };
+    stats.requests += 1;
     try {
       const response = await fetch(`${base}/api/v1${path}`, {
         method,
@@ -540,8 +544,6 @@ export function startLoad(world: World, options: LoadOptions): Load {
       let roll = rand() * total;
       const operation = operations.find(([weight]) => (roll -= weight) < 0) ?? operations[0]!;
       await operation[1](client, seq);
-      // A client that finds no server pauses instead of spinning.
-      if (options.targets().length === 0) await new Promise((r) => setTimeout(r, 100));
     }
   });
   return {
