@@ -16,6 +16,7 @@ import { LIMITS } from '../core/limits.js';
 import type { Database } from '../storage/database.js';
 import {
   completeIdempotencyKey,
+  deleteReservationsInProgress,
   releaseIdempotencyKey,
   reserveIdempotencyKey,
   runWithIdempotencyClaim,
@@ -106,4 +107,16 @@ export async function settleIdempotencyKey(
     (status >= 400 && status < 500 && ![408, 409, 412, 429].includes(status));
   if (repeatable) await completeIdempotencyKey(database, claim.scope, claim.key, status, response);
   else await releaseIdempotencyKey(database, claim.scope, claim.key);
+}
+
+/**
+ * At the start of the one process that owns a PGlite data folder, every reservation still in
+ * progress belonged to a process that died (kill -9, power loss): none of their commands
+ * committed (a committed one is marked `committed`), so their keys are freed at once — a client
+ * retrying after the restart runs its request instead of waiting IDEMPOTENCY_STALE_SECONDS.
+ * PostgreSQL is shared by several servers: there the reservations lapse with time.
+ */
+export async function releaseOrphanedReservations(database: Database): Promise<number> {
+  if (database.engine !== 'pglite') return 0;
+  return deleteReservationsInProgress(database);
 }

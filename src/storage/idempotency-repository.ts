@@ -117,3 +117,12 @@ export async function releaseIdempotencyKey(database: Database, scope: string, k
     .where('state', '=', 'in_progress')
     .execute();
 }
+
+/** Deletes every reservation still in progress; returns how many (see the service). */
+export async function deleteReservationsInProgress(database: Database): Promise<number> {
+  const result = await database.kysely
+    .deleteFrom('http_idempotency')
+    .where('state', '=', 'in_progress')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

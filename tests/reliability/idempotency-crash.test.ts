@@ -12,7 +12,10 @@ import { systemActor, type Actor } from '../../src/core/actor.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { recordAudit, verifyAudit } from '../../src/services/audit-service.js';
 import { createContribution } from '../../src/services/contributions-service.js';
-import { runWithIdempotencyClaim } from '../../src/services/idempotency-service.js';
+import {
+  releaseOrphanedReservations,
+  runWithIdempotencyClaim,
+} from '../../src/services/idempotency-service.js';
 import { verifyLedger } from '../../src/services/ledger-service.js';
 import { inTransaction } from '../../src/storage/transaction.js';
 import { reserveIdempotencyKey } from '../../src/storage/idempotency-repository.js';
@@ -122,6 +125,24 @@ describe.each(ENGINES)('a keyed write whose answer was lost, on %s', (engine) =>
     const retry = await post('rolled-back');
     expect(retry.statusCode).toBe(201);
     expect(await keyRow('rolled-back')).toMatchObject({ state: 'done', status: 201 });
+  });
+
+  it('at the start of a PGlite server, reservations of a dead one are freed at once', async () => {
+    expect(await reserveIdempotencyKey(t.database, scope, 'orphaned', requestHash, 60)).toBeNull();
+    const released = await releaseOrphanedReservations(t.database);
+    if (engine === 'pglite') {
+      // One process owns the folder: the reservation's server is gone; the retry runs now.
+      expect(released).toBe(1);
+      const retry = await post('orphaned');
+      expect(retry.statusCode).toBe(201);
+    } else {
+      // Servers share PostgreSQL: the reservation may be another's request in flight.
+      expect(released).toBe(0);
+      expect((await post('orphaned')).json().error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    }
+    // Committed and answered keys are never freed.
+    expect((await keyRow('crashed')).state).toBe('committed');
+    expect((await keyRow('answered-normally')).state).toBe('done');
   });
 
   it('a replay still answers the stored response, and the chains verify', async () => {

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
 import { oidcOptionsFromEnv } from '../../services/oidc-service.js';
+import { releaseOrphanedReservations } from '../../services/idempotency-service.js';
 import {
   DEMO_PASSWORD_DEFAULT,
   DEMO_USERS,
@@ -72,6 +73,7 @@ export async function serve(): Promise<void> {
   let app: App | undefined;
   try {
     const { version } = await migrate(database);
+    const orphaned = await releaseOrphanedReservations(database);
     app = await buildApp({
       database,
       devActors: process.env.PURL_DEV_ACTORS === '1',
@@ -86,6 +88,12 @@ export async function serve(): Promise<void> {
         stream: pino.destination({ dest: 1, sync: false }),
       },
     });
+    if (orphaned > 0)
+      app.log.warn(
+        { released: orphaned },
+        `${orphaned} Idempotency-Key reservation(s) of a server that stopped without finishing ` +
+          'were released: their requests never committed, and a retry runs them.',
+      );
     if (demoWanted) await loadDemoIfEmpty(app, database, template);
     await app.listen({ port, host });
     const url = publicUrl(app, host);
