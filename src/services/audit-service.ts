@@ -20,7 +20,7 @@ import {
   type PageRequest,
 } from '../core/pagination.js';
 import {
-  appendAuditEvent,
+  queueAuditEvent,
   findAuditEventIdByHash,
   findAuditEventRow,
   listAuditEventRows,
@@ -34,13 +34,20 @@ import { markIdempotencyCommitted } from '../storage/idempotency-repository.js';
 import type { Database } from '../storage/database.js';
 import type { Tx } from '../storage/transaction.js';
 
-/** Writes the event of a command, inside that command's transaction. */
-export async function recordAudit(tx: Tx, actor: Actor, input: AuditEventInput, at = new Date()) {
+/**
+ * Writes the event of a command, inside that command's transaction: queued, and appended to the
+ * chain just before the transaction commits (`queueAuditEvent`), so both commit or neither.
+ */
+export async function recordAudit(
+  tx: Tx,
+  actor: Actor,
+  input: AuditEventInput,
+  at = new Date(),
+): Promise<void> {
   const content = auditContent(actor, input, at);
-  const appended = await appendAuditEvent(tx, content);
+  queueAuditEvent(tx, content);
   // A keyed request's write: its key is marked carried out in this same transaction.
   await markIdempotencyCommitted(tx, content.entity, content.entityId);
-  return appended;
 }
 
 export async function verifyAudit(database: Database, actor: Actor): Promise<AuditVerification> {

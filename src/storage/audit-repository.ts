@@ -37,6 +37,30 @@ export function auditEventPieces(content: AuditEventContent): {
   };
 }
 
+/** Events a transaction recorded, appended to the chain when its command is done. */
+const queued = new WeakMap<Tx, AuditEventContent[]>();
+
+/**
+ * Records an event of the transaction's command; `inTransaction` appends the queue to the chain
+ * (`flushAuditEvents`) after the command and just before COMMIT. The chain's head is one row
+ * every writer locks: taken last, it is held for the append alone, and a transaction holding it
+ * never waits for another lock (an account, a package) that a transaction queued behind it holds
+ * — the deadlock the soak found when events were appended mid-command.
+ */
+export function queueAuditEvent(tx: Tx, content: AuditEventContent): void {
+  const events = queued.get(tx);
+  if (events) events.push(content);
+  else queued.set(tx, [content]);
+}
+
+/** Appends the transaction's queued events, in the order recorded (see `queueAuditEvent`). */
+export async function flushAuditEvents(tx: Tx): Promise<void> {
+  const events = queued.get(tx);
+  if (!events) return;
+  queued.delete(tx);
+  for (const content of events) await appendAuditEvent(tx, content);
+}
+
 export async function appendAuditEvent(
   tx: Tx,
   content: AuditEventContent,

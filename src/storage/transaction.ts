@@ -8,6 +8,7 @@ import type { IsolationLevel, Kysely, Transaction } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { LIMITS } from '../core/limits.js';
 import type { Database } from './database.js';
+import { flushAuditEvents } from './audit-repository.js';
 import type { Schema } from './schema.js';
 
 export type Tx = Transaction<Schema>;
@@ -56,7 +57,12 @@ export async function inTransaction<T>(
     try {
       let builder = kysely.transaction();
       if (options.isolation) builder = builder.setIsolationLevel(options.isolation);
-      return await builder.execute((tx) => fn(tx, attempt));
+      return await builder.execute(async (tx) => {
+        const result = await fn(tx, attempt);
+        // The command's audit events join the chain last, just before COMMIT.
+        await flushAuditEvents(tx);
+        return result;
+      });
     } catch (error) {
       if (!isRetryable(error)) throw error;
       if (attempt >= LIMITS.transactionAttemptsMax) {

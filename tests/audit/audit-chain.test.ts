@@ -133,7 +133,7 @@ describe.each(ENGINES)('audit chain on %s', (engine) => {
       before: AWKWARD,
       after: { a: AWKWARD },
     };
-    const { hash } = await inTransaction(t.database, (tx) => recordAudit(tx, actor, input, at));
+    await inTransaction(t.database, (tx) => recordAudit(tx, actor, input, at));
     const row = (
       await sql<{ before: unknown; after: unknown; prev_hash: string; hash: string }>`
         SELECT before, after, prev_hash, hash FROM audit_event WHERE action = 'awkward'`.execute(
@@ -142,8 +142,7 @@ describe.each(ENGINES)('audit chain on %s', (engine) => {
     ).rows[0]!;
     expect(row.before).toEqual(toJsonValue(AWKWARD));
     expect(row.after).toEqual(toJsonValue({ a: AWKWARD }));
-    expect(row.hash).toBe(hash);
-    expect(hash).toBe(auditHash(row.prev_hash, auditContent(actor, input, at)));
+    expect(row.hash).toBe(auditHash(row.prev_hash, auditContent(actor, input, at)));
     expect(row.prev_hash).not.toBe(GENESIS_HASH);
     expect(await verifyAudit(t.database, actor)).toEqual({ ok: true, events: 7, problems: [] });
   });

@@ -65,7 +65,9 @@ describe('soak: two servers on one PostgreSQL', () => {
       const elapsedSeconds = (Date.now() - started) / 1000;
       expect(load.violations.slice(0, 20)).toEqual([]);
       const unknown = load.writes.filter((write) => write.outcome === 'unknown');
-      expect(unknown.map((write) => `${write.path} → ${write.status}`)).toEqual([]);
+      expect(
+        unknown.map((write) => `${write.path} → ${write.status} ${write.error ?? ''}`),
+      ).toEqual([]);
       const exact = await checkExactlyOnce(database, load);
       expect(exact.lost + exact.duplicated + exact.unexpected).toBe(0);
       // The load reached every kind of write and the checks had something to count.

@@ -58,6 +58,8 @@ interface WriteRecord extends SentWrite {
   status: number;
   /** The id the acknowledgement named (for replays). */
   id?: string;
+  /** The error code and details of a refusal. */
+  error?: string;
 }
 
 export interface LoadStats {
@@ -212,7 +214,14 @@ export function startLoad(world: World, options: LoadOptions): Load {
     else outcome = 'refused';
     stats[outcome] += 1;
     const id = result.body?.id;
-    return { ...record, outcome, status: result.status, ...(id ? { id: String(id) } : {}) };
+    const error = result.body?.error;
+    return {
+      ...record,
+      outcome,
+      status: result.status,
+      ...(id ? { id: String(id) } : {}),
+      ...(error ? { error: `${error.code} ${JSON.stringify(error.details ?? {})}` } : {}),
+    };
   };
 
   const ok = (result: ApiResult) => result.status >= 200 && result.status < 300;
