@@ -23,6 +23,11 @@ export const LIMITS = {
   fxImportBytesMax: 64 * 1_048_576,
   /** Request body in bytes. */
   httpBodyBytesMax: 1_048_576,
+  /**
+   * Levels of nesting of a JSON value hashed or stored (`canonicalJson`): a request body of 1 MiB
+   * can nest half a million arrays, which would overflow the stack of any recursive walk.
+   */
+  jsonNestingMax: 64,
   /** Rows of one page in any list endpoint. */
   pageSizeMax: 200,
   /**
@@ -45,6 +50,11 @@ export const LIMITS = {
   importRowsMax: 200_000,
   /** Bytes of one contributions (CSV or XLSX), GDP, population or Kiel import file. */
   importBytesMax: 64 * 1_048_576,
+  /**
+   * Bytes of an Excel workbook's parts once uncompressed, as its zip declares them: a few MB of
+   * XLSX can inflate to gigabytes (a zip bomb), so the sizes are read before anything inflates.
+   */
+  xlsxUncompressedBytesMax: 512 * 1_048_576,
   /** Invalid rows listed in one import report (the count is always exact). */
   importErrorsReportedMax: 1_000,
   /** Records of one drill-down response (the total is always exact; see `truncated`). */

@@ -32,6 +32,7 @@ import { credentialCache } from '../services/identity-service.js';
 import { createRelyingParty, type OidcOptions } from '../services/oidc-service.js';
 import type { Database } from '../storage/database.js';
 import { notFoundError, toHttpError, type HttpError } from './errors.js';
+import { rejectUnstorableText } from './input-text.js';
 import { jsonReplacer, serializeJson } from './json.js';
 import { registerOpenApi } from './openapi.js';
 import { analyticsRoutes } from './routes/analytics.js';
@@ -172,6 +173,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
+    // A URL the router refuses before any route is chosen (bad percent-encoding, a path segment
+    // over maxParamLength) bypasses the error handler: answer it in the same shape too.
+    frameworkErrors: replyWithError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -194,6 +198,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => assignRouteOperation(route, API_PREFIX, apiRoutes));
   app.addHook('preValidation', checkRouteOperation);
+  app.addHook('preValidation', rejectUnstorableText);
   // Security headers and rate limits, before any route is declared so that every route has them.
   await registerSecurity(app, { rateLimits });
   // Parses cookies in its own onRequest hook, registered before ours so the session is readable.
@@ -225,19 +230,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     done();
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const mapped = toHttpError(error, request.id);
-    const { code } = mapped.body.error;
-    if (mapped.logLevel === 'info') {
-      request.log.info(
-        { errorCode: code, field: mapped.body.error.details.field },
-        'request refused',
-      );
-    } else {
-      request.log[mapped.logLevel]({ err: error, errorCode: code }, 'request failed');
-    }
-    return sendError(reply, mapped);
-  });
+  app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, notFoundError(request.method, request.url)),
   );
@@ -286,6 +279,25 @@ export function trustProxyFromEnv(value: string | undefined): boolean | string {
   if (text === '' || text === '0' || text.toLowerCase() === 'false') return false;
   if (text === '1' || text.toLowerCase() === 'true') return true;
   return text;
+}
+
+/** Anything thrown while handling a request, logged as it deserves and answered as an error. */
+function replyWithError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const mapped = toHttpError(error, request.id);
+  const { code } = mapped.body.error;
+  if (mapped.logLevel === 'info') {
+    request.log.info(
+      { errorCode: code, field: mapped.body.error.details.field },
+      'request refused',
+    );
+  } else {
+    request.log[mapped.logLevel]({ err: error, errorCode: code }, 'request failed');
+  }
+  return sendError(reply, mapped);
 }
 
 function sendError(reply: FastifyReply, error: HttpError): FastifyReply {

@@ -8,15 +8,29 @@ import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 const DECIMAL_INTEGER = /^-?(0|[1-9][0-9]*)$/;
 /** Digits of a decimal bigint we accept: enough for int128, short enough to parse cheaply. */
 const DECIMAL_INTEGER_MAX_CHARS = 40;
+/** Every bigint a request carries lands in an int8 column (an id or an amount in minor units). */
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
 
 /**
  * A bigint on our side, a decimal string on the wire, both ways: a request field `"123"` is
  * decoded to `123n`; a response field `123n` is encoded to `"123"`. Use it for every amount in
- * minor units (`amountMinor`) and every int8 id.
+ * minor units (`amountMinor`) and every int8 id. A request value outside int8 is refused here
+ * (400 naming the field) rather than by the database; responses (sums of analyses) are not bound.
  */
 export const bigintString = z
   .codec(z.string().max(DECIMAL_INTEGER_MAX_CHARS).regex(DECIMAL_INTEGER), z.bigint(), {
-    decode: (text) => BigInt(text),
+    decode: (text, payload) => {
+      const value = BigInt(text);
+      if (value < INT8_MIN || value > INT8_MAX) {
+        payload.issues.push({
+          code: 'custom',
+          input: text,
+          message: `Must be an integer from ${INT8_MIN} to ${INT8_MAX}.`,
+        });
+      }
+      return value;
+    },
     encode: (value) => value.toString(),
   })
   .meta({
