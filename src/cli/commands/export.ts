@@ -3,10 +3,11 @@
  * `purl export iati --out FILE`, the IATI 2.03 activity file. Run as `system` (the CLI sees
  * everything, redacts nothing).
  *
- * The output path is resolved once; a directory, or a folder that does not exist, is refused
- * (`VALIDATION_FAILED`, field `out`). The file is written next to it under a temporary name and
- * renamed over it only when complete, so a failed export leaves no half file and never replaces
- * a good one; the rename replaces a symbolic link rather than writing through it. Progress on
+ * The output path is resolved once; a directory, a device or anything else that is not a regular
+ * file, a symbolic-link loop, or a folder that does not exist, is refused (`VALIDATION_FAILED`,
+ * field `out`). The file is written next to it under a temporary name and renamed over it only
+ * when complete, so a failed export leaves no half file and never replaces a good one; the
+ * rename replaces a symbolic link rather than writing through it. Progress on
  * stderr (a counter on a terminal, a line every `PROGRESS_LINE_ROWS` rows otherwise), one
  * summary line on stdout: rows, bytes, seconds.
  */
@@ -209,14 +210,38 @@ function wholeNumber(text: string | undefined, field: string): number | undefine
   return Number(text);
 }
 
-/** The resolved output path; refuses a directory and a folder that does not exist. */
+/**
+ * The resolved output path. Refuses a directory, anything else that is not a regular file (a
+ * device such as /dev/null or /dev/stdout, a FIFO, a socket — even through a symbolic link: the
+ * rename would replace the link or the device node with a file, as root too), a path that cannot
+ * be followed (a symbolic-link loop), and a folder that does not exist.
+ */
 async function checkOut(out: string): Promise<string> {
   const path = resolve(out);
-  const existing = await stat(path).catch(() => undefined);
+  let existing: Awaited<ReturnType<typeof stat>> | undefined;
+  try {
+    existing = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `out: cannot write ${path} (${code === 'ELOOP' ? 'a loop of symbolic links' : (code ?? String(error))}); name another file.`,
+        { field: 'out' },
+      );
+    }
+  }
   if (existing?.isDirectory()) {
     throw new DomainError('VALIDATION_FAILED', `out: ${path} is a directory; name a file in it.`, {
       field: 'out',
     });
+  }
+  if (existing && !existing.isFile()) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `out: ${path} is not a regular file (a device, pipe or socket); name a file to write.`,
+      { field: 'out' },
+    );
   }
   const folder = await stat(dirname(path)).catch(() => undefined);
   if (!folder?.isDirectory()) {

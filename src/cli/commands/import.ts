@@ -1,7 +1,9 @@
 /**
- * `purl import fx | gdp | population | kiel | contributions FILE`: each calls one import service
- * as the system actor, shows progress on stderr (a bar on a terminal; otherwise a line per phase
- * and quarter, so logs stay short) and prints a summary line on stdout.
+ * `purl import fx | gdp | population | kiel | contributions FILE`: each checks that FILE is a
+ * readable regular file before it opens the database (a directory, a device, a missing file or
+ * a link loop fails at once, naming it), then calls one import service as the system actor,
+ * shows progress on stderr (a bar on a terminal; otherwise a line per phase and quarter, so logs
+ * stay short) and prints a summary line on stdout.
  *
  * `import contributions` prints its per-row report (line, field, code, message) on stdout;
  * `--dry-run` writes nothing and exits 0 when every row is valid, 2 otherwise; without it, any
@@ -16,7 +18,7 @@ import {
   type ContributionImportResult,
   type ContributionImportRowError,
 } from '../../services/imports/contributions-import.js';
-import type { ImportProgress } from '../../services/imports/import-file.js';
+import { checkImportPath, type ImportProgress } from '../../services/imports/import-file.js';
 import { importCountryIndicators } from '../../services/imports/indicators-import.js';
 import { importKielFigures } from '../../services/imports/kiel-import.js';
 import { reportError, withDatabase } from '../context.js';
@@ -32,6 +34,7 @@ export function registerImport(program: Command): void {
     )
     .argument('<file>', 'eurofxref-hist.zip, or eurofxref-hist.csv')
     .action(async (file: string) => {
+      await checkImportPath(file);
       await timed({ parse: 'checking rows', write: 'writing rates' }, async (progress, seconds) =>
         withDatabase(async (database) => {
           const result = await importFxRates(database, systemActor('cli:import-fx'), {
@@ -62,6 +65,7 @@ export function registerImport(program: Command): void {
       )
       .argument('<file>', `${name}.csv`)
       .action(async (file: string) => {
+        await checkImportPath(file);
         await timed({ parse: 'checking rows', write: 'writing values' }, (progress, seconds) =>
           withDatabase(async (database) => {
             const result = await importCountryIndicators(
@@ -89,6 +93,7 @@ export function registerImport(program: Command): void {
     )
     .argument('<file>', 'data_explorer.csv')
     .action(async (file: string) => {
+      await checkImportPath(file);
       await timed({ parse: 'checking rows', write: 'writing figures' }, (progress, seconds) =>
         withDatabase(async (database) => {
           const result = await importKielFigures(database, systemActor('cli:import-kiel'), {
@@ -127,6 +132,7 @@ export function registerImport(program: Command): void {
     .option('--dry-run', 'check and report only; write nothing (exit 2 when a row is invalid)')
     .option('--skip-invalid', 'import the valid rows and report the invalid ones')
     .action(async (file: string, options: { dryRun?: boolean; skipInvalid?: boolean }) => {
+      await checkImportPath(file);
       await timed(
         { parse: 'checking rows', check: 'looking up', write: 'writing' },
         (progress, seconds) =>

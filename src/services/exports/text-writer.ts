@@ -4,7 +4,10 @@
  * percentages right-aligned, money as exact decimals with its currency. Column widths are taken
  * from the header and the first `TEXT_WIDTH_SAMPLE_ROWS` rows, then rows stream; a cell wider
  * than `TEXT_CELL_MAX_CHARS` is cut with an ellipsis. Formulas mean nothing here: text is
- * written as it is, on one line.
+ * written as it is, on one line — but never a control character from the data: a terminal would
+ * obey an escape sequence (clear the screen, retitle the window, hide the rest of a line) and a
+ * bidirectional override would reorder what follows it, so a tab becomes a space and every other
+ * C0/C1 control or bidi override or isolate a visible U+FFFD (`terminalText`).
  */
 import type { Writable } from 'node:stream';
 import type { ExportColumn } from '../../core/export-table.js';
@@ -33,7 +36,7 @@ export async function writeText(
   const { columns } = source;
   const cellText = (column: ExportColumn, row: Record<string, unknown>): string => {
     const cell = readCell(column, row as never, options.minorUnits);
-    let text = cell.kind === 'empty' ? '' : oneLine(cell.text);
+    let text = cell.kind === 'empty' ? '' : terminalText(cell.text);
     if (cell.kind === 'money') text = `${grouped(text)} ${cell.currency}`;
     if (cell.kind === 'percent') text = `${text} %`;
     return text.length > TEXT_CELL_MAX_CHARS ? `${text.slice(0, TEXT_CELL_MAX_CHARS - 1)}…` : text;
@@ -47,11 +50,13 @@ export async function writeText(
       .join('  ')
       .trimEnd() + '\n';
 
-  await write(`${oneLine(source.title)}\n`);
-  for (const [label, value] of source.meta) await write(`  ${oneLine(label)}: ${oneLine(value)}\n`);
+  await write(`${terminalText(source.title)}\n`);
+  for (const [label, value] of source.meta) {
+    await write(`  ${terminalText(label)}: ${terminalText(value)}\n`);
+  }
   await write('\n');
 
-  const header = columns.map((c) => oneLine(c.label));
+  const header = columns.map((c) => terminalText(c.label));
   const widths = header.map((h) => h.length);
   const sample: string[][] = [];
   let rows = 0;
@@ -78,6 +83,15 @@ export async function writeText(
   await write(`\n${rows} ${rows === 1 ? 'row' : 'rows'}\n`);
   options.onProgress?.(rows);
   return { rows, bytes };
+}
+
+/** C0 and C1 controls (line breaks are gone by then), bidi embeddings, overrides and isolates. */
+// eslint-disable-next-line no-control-regex -- the characters a terminal must not receive
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text on one line that a terminal shows as characters and never obeys. */
+export function terminalText(text: string): string {
+  return oneLine(text).replace(/\t/g, ' ').replace(TERMINAL_UNSAFE, '\uFFFD');
 }
 
 /** `-1234567.89` → `-1,234,567.89`: thousands separated for reading; the digits unchanged. */

@@ -10,7 +10,9 @@
  * that cannot be read is reported against its row and column, not guessed at.
  */
 import { extname } from 'node:path';
+import { unzipSync } from 'fflate';
 import { DomainError } from '../../core/errors.js';
+import { LIMITS } from '../../core/limits.js';
 import { readCsvTable, type CsvRow } from './csv-table.js';
 import { checkRowCount, importText, type ImportFile } from './import-file.js';
 
@@ -45,7 +47,39 @@ export async function readSheet(file: ImportFile): Promise<Sheet> {
   return { format, ...(await readXlsx(file)) };
 }
 
+/**
+ * Refuses a workbook whose parts declare more than `xlsxUncompressedBytesMax` uncompressed
+ * (read from the zip's directory; nothing is inflated). A part that inflates beyond what it
+ * declares fails in the reader's own size check.
+ */
+function checkXlsxSize(file: ImportFile): void {
+  let declared = 0;
+  try {
+    unzipSync(file.bytes, {
+      filter: (entry) => {
+        declared += entry.originalSize;
+        return false;
+      },
+    });
+  } catch {
+    return; // not a zip: the reader reports it as IMPORT_MALFORMED
+  }
+  if (declared > LIMITS.xlsxUncompressedBytesMax) {
+    throw new DomainError(
+      'LIMIT_EXCEEDED',
+      `file: ${file.fileName} unpacks to ${declared} bytes; a workbook may unpack to at most ${LIMITS.xlsxUncompressedBytesMax}. Save it as CSV, or split it.`,
+      {
+        field: 'file',
+        limit: 'xlsxUncompressedBytesMax',
+        max: LIMITS.xlsxUncompressedBytesMax,
+        actual: declared,
+      },
+    );
+  }
+}
+
 async function readXlsx(file: ImportFile): Promise<{ header: SheetRow; rows: SheetRow[] }> {
+  checkXlsxSize(file);
   // Loaded on first use (see xlsx-writer.ts).
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();

@@ -2,8 +2,9 @@
  * What every import shares: where the file comes from (a path for the CLI, or bytes and a file
  * name for an upload), its size limit, its SHA-256, its text, and the progress it reports.
  *
- * Rules: a file over `LIMITS.importBytesMax` is `LIMIT_EXCEEDED` naming the limit; a file that
- * cannot be read is `VALIDATION_FAILED` naming `file`; text must be UTF-8 (a leading BOM is
+ * Rules: a file over `LIMITS.importBytesMax` is `LIMIT_EXCEEDED` naming the limit; a path that
+ * is not a readable regular file (a directory, a device, a link loop) is `VALIDATION_FAILED`
+ * naming `file`; text must be UTF-8 (a leading BOM is
  * dropped) or the import is `IMPORT_MALFORMED` at line 0.
  */
 import { createHash } from 'node:crypto';
@@ -47,22 +48,43 @@ export async function loadImportFile(source: ImportSource): Promise<ImportFile> 
     }
     return { fileName, bytes: source.bytes, sha256: sha256Hex(source.bytes) };
   }
-  let size: number;
-  try {
-    const info = await stat(source.file);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (error) {
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      `file: cannot read ${source.file} (${error instanceof Error ? error.message : String(error)}).`,
-      { field: 'file', file: source.file },
-    );
-  }
+  const size = await checkImportPath(source.file);
   checkSize(size, source.file);
   const bytes = new Uint8Array(await readFile(source.file));
   checkSize(bytes.length, source.file); // the file may have grown since stat
   return { fileName: basename(source.file), bytes, sha256: sha256Hex(bytes) };
+}
+
+/**
+ * Checks that `file` names a regular file, following symbolic links, and returns its size: a
+ * directory, a device (/dev/zero would never end), a FIFO, a socket, a missing file or a loop of
+ * symbolic links is `VALIDATION_FAILED` naming `file`. The CLI calls it before it opens the
+ * database, so a mistyped name fails at once.
+ */
+export async function checkImportPath(file: string): Promise<number> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) {
+      throw new Error(info.isDirectory() ? 'a directory' : 'not a regular file');
+    }
+    return info.size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'ELOOP'
+          ? 'a loop of symbolic links'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+    throw new DomainError('VALIDATION_FAILED', `file: cannot read ${file} (${why}).`, {
+      field: 'file',
+      file,
+    });
+  }
 }
 
 function checkSize(size: number, name: string): void {
