@@ -175,6 +175,11 @@ export function requestContextHooks(
       {
         params: request.params,
         body: request.body,
+        // The version a write is conditioned on is part of the request: the same key with
+        // another If-Match is another request (IDEMPOTENCY_CONFLICT), not a replay.
+        ...(request.headers['if-match'] !== undefined
+          ? { ifMatch: request.headers['if-match'] }
+          : {}),
       },
     );
     if (outcome.kind === 'replay') {

@@ -145,6 +145,38 @@ describe.each(ENGINES)('a keyed write whose answer was lost, on %s', (engine) =>
     expect((await keyRow('answered-normally')).state).toBe('done');
   });
 
+  it('the same key with another If-Match is another request: 409, not the stored answer', async () => {
+    const created = (await post('if-match-setup')).json() as { id: string };
+    const commit = (ifMatch: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/contributions/${created.id}/commit`,
+        headers: {
+          'x-purl-actor': 'contributor:NLD',
+          'idempotency-key': 'commit-once',
+          'if-match': ifMatch,
+        },
+        payload: { committedOn: '2025-08-04' },
+      });
+    const junk = await commit('not-an-etag');
+    expect(junk.statusCode).toBe(400);
+    const corrected = await commit('"1"');
+    expect(corrected.statusCode).toBe(409);
+    expect(corrected.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
+    // With its own key the corrected request runs.
+    const fresh = await app.inject({
+      method: 'POST',
+      url: `/api/v1/contributions/${created.id}/commit`,
+      headers: {
+        'x-purl-actor': 'contributor:NLD',
+        'idempotency-key': 'commit-2',
+        'if-match': '"1"',
+      },
+      payload: { committedOn: '2025-08-04' },
+    });
+    expect(fresh.statusCode).toBe(200);
+  });
+
   it('a replay still answers the stored response, and the chains verify', async () => {
     const replay = await post('answered-normally');
     expect(replay.statusCode).toBe(201);

@@ -71,7 +71,22 @@ describe('soak: two servers on one PostgreSQL', () => {
       const exact = await checkExactlyOnce(database, load);
       expect(exact.lost + exact.duplicated + exact.unexpected).toBe(0);
       // The load reached every kind of write and the checks had something to count.
-      for (const operation of ['pledge', 'commit', 'payment', 'package', 'allocate', 'meeting'])
+      for (const operation of [
+        'pledge',
+        'commit',
+        'payment',
+        'reduce',
+        'package',
+        'allocate',
+        'authorize',
+        'disburse',
+        'shipment',
+        'cancel-package',
+        'meeting',
+        'announcement',
+        'requirement-list',
+        'list-submit',
+      ])
         expect(load.stats.byOperation[operation] ?? 0, operation).toBeGreaterThan(0);
       expect(load.stats.replaysMatched).toBeGreaterThan(0);
       expect(load.stats.staleIfMatch).toBeGreaterThan(0);

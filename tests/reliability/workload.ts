@@ -44,6 +44,8 @@ type Marker =
 
 interface SentWrite {
   method: 'POST';
+  /** Headers besides the key (If-Match): a retry sends them again, as they are part of it. */
+  headers?: Record<string, string>;
   path: string;
   actor: string;
   key: string;
@@ -195,11 +197,11 @@ export function startLoad(world: World, options: LoadOptions): Load {
     sent: Omit<SentWrite, 'method' | 'key'>,
     headers: Record<string, string> = {},
   ): Promise<ApiResult> => {
-    const record: SentWrite = { method: 'POST', key: randomUUID(), ...sent };
+    const record: SentWrite = { method: 'POST', key: randomUUID(), headers, ...sent };
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
     const result = await request('POST', record.path, record.actor, record.body, {
-      'idempotency-key': record.key,
       ...headers,
+      'idempotency-key': record.key,
     });
     stats.writes += 1;
     writes.push(classify(record, result));
@@ -378,6 +380,7 @@ export function startLoad(world: World, options: LoadOptions): Load {
           marker: { table: 'requirement_list', column: 'title', value: title },
         });
         if (!ok(created)) return;
+        world.lists.push(String(created.body.id));
         await write('requirement-item', {
           path: `/requirement-lists/${created.body.id}/items`,
           actor: 'recipient',
@@ -400,6 +403,7 @@ export function startLoad(world: World, options: LoadOptions): Load {
         if (!earlier) return;
         stats.retriesSameKey += 1;
         const again = await request('POST', earlier.path, earlier.actor, earlier.body, {
+          ...earlier.headers,
           'idempotency-key': earlier.key,
         });
         if (again.status === NETWORK_ERROR || again.status === 503) return;
@@ -447,6 +451,63 @@ export function startLoad(world: World, options: LoadOptions): Load {
         const ids = new Set(results.filter(ok).map((r) => String(r.body.id)));
         if (ids.size > 1)
           violations.push(`one key created two contributions: ${[...ids].join(', ')}`);
+      },
+    ],
+    // A donor lowers a pledge or commitment, with its reason (never below what is allocated).
+    [
+      3,
+      async () => {
+        const mine = pick(world.contributions);
+        if (!mine) return;
+        const read = await request('GET', `/contributions/${mine.id}`, mine.actor);
+        if (!ok(read) || !['pledged', 'committed'].includes(read.body.status)) return;
+        const amount = BigInt(
+          read.body.status === 'pledged' ? read.body.pledgedMinor : read.body.committedMinor,
+        );
+        await write('reduce', {
+          path: `/contributions/${mine.id}/reduce`,
+          actor: mine.actor,
+          body: {
+            amountMinor: String(amount - 1n - BigInt(Math.floor(rand() * 1000))),
+            reason: 'soak: revised',
+          },
+        });
+      },
+    ],
+    // A package cancelled: its pending holds are voided.
+    [
+      1,
+      async () => {
+        const id = pick(world.packages);
+        if (!id) return;
+        await write('cancel-package', {
+          path: `/packages/${id}/cancel`,
+          actor: 'coordinator',
+          body: { reason: 'soak: withdrawn' },
+        });
+      },
+    ],
+    // A draft list submitted, validated and approved by its three signatories.
+    [
+      2,
+      async () => {
+        const id = pick(world.lists);
+        if (!id) return;
+        const steps: [string, string][] = [
+          ['submit', 'recipient'],
+          ['validate', 'validator'],
+          ['approve', 'recipient'],
+          ['approve', 'coordinator'],
+          ['approve', 'supplier'],
+        ];
+        for (const [step, actor] of steps) {
+          const result = await write(`list-${step}`, {
+            path: `/requirement-lists/${id}/${step}`,
+            actor,
+            body: {},
+          });
+          if (!ok(result)) return;
+        }
       },
     ],
     // Reads and analyses, as the dashboards make them.
@@ -617,6 +678,7 @@ export async function settleUnknown(load: Load, url: string): Promise<number> {
       headers: {
         'x-purl-actor': record.actor,
         'content-type': 'application/json',
+        ...record.headers,
         'idempotency-key': record.key,
       },
       body: JSON.stringify(record.body),
