@@ -212,6 +212,21 @@ describe('the CSV writer', () => {
     expect(rows[2]?.[3]).toBe('-0.05');
   });
 
+  it('quotes a text holding `;`, so a spreadsheet splitting on `;` keeps it in one cell', async () => {
+    const text = 'Pays-Bas;=HYPERLINK("http://x","y")';
+    const file = await collect((out) =>
+      writeCsv(source([{ ...ROWS[0]!, name: text }]), out, { minorUnits: MINOR_UNITS }),
+    );
+    expect(file.buffer.toString('utf8')).toContain('"Pays-Bas;=HYPERLINK(""http://x"",""y"")"');
+    // Read as a `;`-separated file (Excel in French), the line's first cell is the whole text.
+    const line = file.buffer
+      .toString('utf8')
+      .split('\r\n')
+      .find((l) => l.includes('HYPERLINK'))!;
+    const cells: string[][] = parse(line, { delimiter: ';', relax_quotes: true });
+    expect(cells[0]?.[0]).toContain('Pays-Bas;=HYPERLINK');
+  });
+
   it('streams rows from an async iterable and refuses more than the row limit', async () => {
     const streamed = await collect((out) =>
       writeCsv(source(slowly(ROWS)), out, { minorUnits: MINOR_UNITS }),

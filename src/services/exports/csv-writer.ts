@@ -12,7 +12,8 @@
  *
  * A CSV reader told that `#` starts a comment (csv-parse `comment: '#'`, pandas `comment='#'`)
  * reads just the table. Money is exact decimal text in its currency's minor unit; a text cell
- * that a spreadsheet could take for a formula gets a leading `'` (see cells.ts).
+ * that a spreadsheet could take for a formula gets a leading `'` (see cells.ts), and one holding
+ * `;` is quoted, so a spreadsheet splitting on `;` keeps it whole.
  */
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -87,7 +88,9 @@ export async function writeCsv(
   const counter = byteCounter();
   await pipeline(
     Readable.from(records()),
-    stringify({ bom: true, record_delimiter: 'windows' }),
+    // A cell holding `;` is quoted: a spreadsheet set to split on `;` (French and other
+    // European settings) would otherwise cut it, and the part after could start a formula.
+    stringify({ bom: true, record_delimiter: 'windows', quoted_match: /;/ }),
     counter,
     out,
   );
