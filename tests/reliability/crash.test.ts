@@ -21,6 +21,7 @@ import {
   checkExactlyOnce,
   createWorld,
   keepLastRun,
+  loadServerEnv,
   prepareDatabase,
   settleUnknown,
   startLoad,
@@ -32,20 +33,38 @@ const CLIENTS = 8;
 const PHASE_SECONDS = Number(process.env.PURL_CRASH_PHASE_SECONDS ?? 6);
 const CRASHES = 2;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const baseEnv = {
-  ...process.env,
-  PORT: '0',
-  HOST: '127.0.0.1',
-  PURL_DEV_ACTORS: '1',
-  PURL_RATE_LIMITS: 'off',
-  PURL_NO_DEMO: '1',
-  LOG_LEVEL: 'info',
-};
+const baseEnv = loadServerEnv();
 
 /** SIGKILL, as `kill -9`: no handler runs, nothing is flushed. */
 async function killHard(server: ServeProcess): Promise<void> {
   server.server.kill('SIGKILL');
   await server.exited;
+}
+
+/** A server the load reaches while it is up, and that can be killed and started again. */
+class Restartable {
+  current: ServeProcess | undefined;
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly timeoutMs: number,
+  ) {}
+  async start(): Promise<ServeProcess> {
+    this.current = await startServe(this.env, this.timeoutMs);
+    return this.current;
+  }
+  urls(): string[] {
+    return this.current ? [this.current.url] : [];
+  }
+  /** `PHASE_SECONDS` of load, then `kill -9` and a restart — `CRASHES` times. */
+  async crashRepeatedly(): Promise<void> {
+    for (let crash = 0; crash < CRASHES; crash++) {
+      await sleep(PHASE_SECONDS * 1000);
+      const dying = this.current!;
+      this.current = undefined;
+      await killHard(dying);
+      await this.start();
+    }
+  }
 }
 
 /** SIGTERM, and the server's own clean shutdown. */
@@ -91,24 +110,14 @@ describe('crash and recovery under load', () => {
     await setup.close();
     const env = { ...baseEnv, PURL_DATA_DIR: dataDir };
 
-    let server: ServeProcess | undefined = await startServe(env, 120_000);
-    const world = await createWorld(server.url);
-    const load = startLoad(world, {
-      clients: CLIENTS,
-      targets: () => (server ? [server.url] : []),
-      seed: 8001,
-    });
-    for (let crash = 0; crash < CRASHES; crash++) {
-      await sleep(PHASE_SECONDS * 1000);
-      const dying = server!;
-      server = undefined;
-      await killHard(dying);
-      server = await startServe(env, 120_000);
-    }
+    const server = new Restartable(env, 120_000);
+    const world = await createWorld((await server.start()).url);
+    const load = startLoad(world, { clients: CLIENTS, targets: () => server.urls(), seed: 8001 });
+    await server.crashRepeatedly();
     await sleep(PHASE_SECONDS * 1000);
     await load.stop();
-    const settled = await settleUnknown(load, server!.url);
-    await stopGently(server!);
+    const settled = await settleUnknown(load, server.current!.url);
+    await stopGently(server.current!);
     expect(load.violations.slice(0, 20)).toEqual([]);
 
     const database = await openDatabase({ dataDir });
@@ -131,20 +140,15 @@ describe('crash and recovery under load', () => {
       await prepareDatabase(database, dir);
       const env = { ...baseEnv, DATABASE_URL: url };
       const steady = await startServe(env, 90_000);
-      let victim: ServeProcess | undefined = await startServe(env, 90_000);
+      const victim = new Restartable(env, 90_000);
+      await victim.start();
       const world = await createWorld(steady.url);
       const load = startLoad(world, {
         clients: CLIENTS,
-        targets: () => (victim ? [steady.url, victim.url] : [steady.url]),
+        targets: () => [steady.url, ...victim.urls()],
         seed: 8002,
       });
-      for (let crash = 0; crash < CRASHES; crash++) {
-        await sleep(PHASE_SECONDS * 1000);
-        const dying = victim!;
-        victim = undefined;
-        await killHard(dying);
-        victim = await startServe(env, 90_000);
-      }
+      await victim.crashRepeatedly();
       await sleep(PHASE_SECONDS * 1000);
       await load.stop();
       const settled = await settleUnknown(load, steady.url);

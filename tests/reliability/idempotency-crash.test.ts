@@ -49,6 +49,13 @@ describe.each(ENGINES)('a keyed write whose answer was lost, on %s', (engine) =>
       .selectAll()
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
+  /** Makes the key's reservation an hour old: long past IDEMPOTENCY_STALE_SECONDS. */
+  const reservedAnHourAgo = (key: string) =>
+    t.database.kysely
+      .updateTable('http_idempotency')
+      .set({ created_at: new Date(Date.now() - 3_600_000) })
+      .where('key', '=', key)
+      .execute();
   /** The request hash the HTTP layer computes for `body` (read from a request it answered). */
   let requestHash: string;
 
@@ -80,11 +87,7 @@ describe.each(ENGINES)('a keyed write whose answer was lost, on %s', (engine) =>
       committed_entity_id: String(created.id),
     });
     // Long after, the client retries with its key.
-    await t.database.kysely
-      .updateTable('http_idempotency')
-      .set({ created_at: new Date(Date.now() - 3_600_000) })
-      .where('key', '=', 'crashed')
-      .execute();
+    await reservedAnHourAgo('crashed');
     const retry = await post('crashed');
     expect(retry.statusCode).toBe(409);
     expect(retry.json().error).toMatchObject({
@@ -117,11 +120,7 @@ describe.each(ENGINES)('a keyed write whose answer was lost, on %s', (engine) =>
       ),
     ).rejects.toThrow('failed after its audit event');
     expect(await keyRow('rolled-back')).toMatchObject({ state: 'in_progress', status: null });
-    await t.database.kysely
-      .updateTable('http_idempotency')
-      .set({ created_at: new Date(Date.now() - 3_600_000) })
-      .where('key', '=', 'rolled-back')
-      .execute();
+    await reservedAnHourAgo('rolled-back');
     const retry = await post('rolled-back');
     expect(retry.statusCode).toBe(201);
     expect(await keyRow('rolled-back')).toMatchObject({ state: 'done', status: 201 });

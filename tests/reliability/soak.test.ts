@@ -17,6 +17,7 @@ import {
   checkExactlyOnce,
   createWorld,
   keepLastRun,
+  loadServerEnv,
   prepareDatabase,
   startLoad,
 } from './workload.js';
@@ -42,16 +43,7 @@ describe('soak: two servers on one PostgreSQL', () => {
       database = await openDatabase({ url, poolSize: 4 });
       await migrate(database);
       await prepareDatabase(database, dir);
-      const env = {
-        ...process.env,
-        DATABASE_URL: url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        PURL_DEV_ACTORS: '1',
-        PURL_RATE_LIMITS: 'off',
-        PURL_NO_DEMO: '1',
-        LOG_LEVEL: 'info',
-      };
+      const env = loadServerEnv({ DATABASE_URL: url });
       const servers = await Promise.all([startServe(env, 90_000), startServe(env, 90_000)]);
       const world = await createWorld(servers[0]!.url);
       const started = Date.now();

@@ -29,6 +29,23 @@ const VALUE_DATE = '2025-08-04';
 const UNIT_COST_MINOR = 100_000n;
 const DONORS = ['NLD', 'DEU', 'DNK', 'SWE', 'FIN', 'EST', 'LVA', 'LTU', 'BEL', 'CAN', 'NOR', 'ESP'];
 
+/**
+ * The environment of a `purl serve` under load: loopback on a free port, actors named by header,
+ * no rate limits, no demo, every request logged (at info: the startup line is info too).
+ */
+export function loadServerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PURL_DEV_ACTORS: '1',
+    PURL_RATE_LIMITS: 'off',
+    PURL_NO_DEMO: '1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
 /** Rates and nothing else: run on the database before the servers start. */
 export async function prepareDatabase(database: Database, dir: string): Promise<void> {
   await writeFile(join(dir, 'rates.csv'), RATES);
