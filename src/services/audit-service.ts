@@ -20,7 +20,7 @@ import {
   type PageRequest,
 } from '../core/pagination.js';
 import {
-  queueAuditEvent,
+  recordAuditEvent,
   findAuditEventIdByHash,
   findAuditEventRow,
   listAuditEventRows,
@@ -30,13 +30,12 @@ import {
   type AuditEventRow,
 } from '../storage/audit-repository.js';
 import { findUserByEmail, findUsersByIds } from '../storage/identity-repository.js';
-import { markIdempotencyCommitted } from '../storage/idempotency-repository.js';
 import type { Database } from '../storage/database.js';
 import type { Tx } from '../storage/transaction.js';
 
 /**
- * Writes the event of a command, inside that command's transaction: queued, and appended to the
- * chain just before the transaction commits (`queueAuditEvent`), so both commit or neither.
+ * Writes the event of a command in that command's transaction, so both commit or neither; it
+ * joins the chain just before COMMIT (`recordAuditEvent`), and marks a keyed request carried out.
  */
 export async function recordAudit(
   tx: Tx,
@@ -44,10 +43,7 @@ export async function recordAudit(
   input: AuditEventInput,
   at = new Date(),
 ): Promise<void> {
-  const content = auditContent(actor, input, at);
-  queueAuditEvent(tx, content);
-  // A keyed request's write: its key is marked carried out in this same transaction.
-  await markIdempotencyCommitted(tx, content.entity, content.entityId);
+  await recordAuditEvent(tx, auditContent(actor, input, at));
 }
 
 export async function verifyAudit(database: Database, actor: Actor): Promise<AuditVerification> {

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { AuditEventContent, StoredAuditEvent } from '../core/audit.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Database } from './database.js';
+import { markIdempotencyCommitted } from './idempotency-repository.js';
 import type { Tx } from './transaction.js';
 
 /**
@@ -37,28 +38,46 @@ export function auditEventPieces(content: AuditEventContent): {
   };
 }
 
-/** Events a transaction recorded, appended to the chain when its command is done. */
+/** Events of the transactions `inTransaction` runs, appended when their command is done. */
 const queued = new WeakMap<Tx, AuditEventContent[]>();
 
 /**
- * Records an event of the transaction's command; `inTransaction` appends the queue to the chain
- * (`flushAuditEvents`) after the command and just before COMMIT. The chain's head is one row
- * every writer locks: taken last, it is held for the append alone, and a transaction holding it
- * never waits for another lock (an account, a package) that a transaction queued behind it holds
- * — the deadlock the soak found when events were appended mid-command.
+ * Called by `inTransaction` before the command: the events it records are queued and appended to
+ * the chain by `flushAuditEvents` after the command, just before COMMIT. The chain's head is one
+ * row every writer locks: taken last, it is held for the append alone, and a transaction holding
+ * it never waits for another lock (an account, a package) that a transaction queued behind it
+ * holds — the deadlock the soak found when events were appended mid-command.
  */
-export function queueAuditEvent(tx: Tx, content: AuditEventContent): void {
-  const events = queued.get(tx);
-  if (events) events.push(content);
-  else queued.set(tx, [content]);
+export function deferAuditEvents(tx: Tx): void {
+  queued.set(tx, []);
 }
 
-/** Appends the transaction's queued events, in the order recorded (see `queueAuditEvent`). */
+/**
+ * Records an event of the transaction's command: queued when `inTransaction` runs it (see
+ * `deferAuditEvents`), appended at once in any other transaction — never lost either way.
+ */
+export async function recordAuditEvent(tx: Tx, content: AuditEventContent): Promise<void> {
+  const events = queued.get(tx);
+  if (events) events.push(content);
+  else await appendAuditEvents(tx, [content]);
+}
+
+/** Appends the transaction's queued events, in the order recorded. */
 export async function flushAuditEvents(tx: Tx): Promise<void> {
   const events = queued.get(tx);
-  if (!events) return;
   queued.delete(tx);
+  if (events && events.length > 0) await appendAuditEvents(tx, events);
+}
+
+/**
+ * Appends the events, then — the transaction now writes something — marks the Idempotency-Key of
+ * the request it serves (if any) `committed`, naming the first event's record: the mark commits
+ * or rolls back with the write itself.
+ */
+async function appendAuditEvents(tx: Tx, events: readonly AuditEventContent[]): Promise<void> {
   for (const content of events) await appendAuditEvent(tx, content);
+  const first = events[0]!;
+  await markIdempotencyCommitted(tx, first.entity, first.entityId);
 }
 
 export async function appendAuditEvent(

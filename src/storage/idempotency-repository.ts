@@ -14,25 +14,18 @@ export interface IdempotencyRecord {
   committedEntityId: string | null;
 }
 
-interface ClaimInScope {
-  scope: string;
-  key: string;
-  /** Transactions that already marked it (a transaction retried after a conflict is new). */
-  marked: WeakSet<Tx>;
-}
-
 /** The reservation the current request holds, for the transactions its command runs. */
-const claimInScope = new AsyncLocalStorage<ClaimInScope>();
+const claimInScope = new AsyncLocalStorage<{ scope: string; key: string }>();
 
 /** Runs `fn` (and everything it starts) as the command of a reserved key. */
 export function runWithIdempotencyClaim<T>(claim: { scope: string; key: string }, fn: () => T): T {
-  return claimInScope.run({ ...claim, marked: new WeakSet() }, fn);
+  return claimInScope.run(claim, fn);
 }
 
 /**
- * Inside a transaction that writes (called with its audit event): marks the reserved key of the
- * current request `committed`, so the mark commits — or rolls back — with the write itself.
- * Outside a keyed request it does nothing.
+ * Inside a transaction that writes (called as its audit events are appended): marks the
+ * reserved key of the current request `committed`, so the mark commits — or rolls back — with
+ * the write itself. Outside a keyed request it does nothing.
  */
 export async function markIdempotencyCommitted(
   tx: Tx,
@@ -40,8 +33,7 @@ export async function markIdempotencyCommitted(
   entityId: string | null,
 ): Promise<void> {
   const claim = claimInScope.getStore();
-  if (!claim || claim.marked.has(tx)) return;
-  claim.marked.add(tx);
+  if (!claim) return;
   await tx
     .updateTable('http_idempotency')
     .set({ state: 'committed', committed_entity: entity, committed_entity_id: entityId })

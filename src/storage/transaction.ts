@@ -8,7 +8,7 @@ import type { IsolationLevel, Kysely, Transaction } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { LIMITS } from '../core/limits.js';
 import type { Database } from './database.js';
-import { flushAuditEvents } from './audit-repository.js';
+import { deferAuditEvents, flushAuditEvents } from './audit-repository.js';
 import type { Schema } from './schema.js';
 
 export type Tx = Transaction<Schema>;
@@ -58,6 +58,7 @@ export async function inTransaction<T>(
       let builder = kysely.transaction();
       if (options.isolation) builder = builder.setIsolationLevel(options.isolation);
       return await builder.execute(async (tx) => {
+        deferAuditEvents(tx);
         const result = await fn(tx, attempt);
         // The command's audit events join the chain last, just before COMMIT.
         await flushAuditEvents(tx);

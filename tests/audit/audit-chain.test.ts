@@ -69,6 +69,38 @@ describe.each(ENGINES)('audit chain on %s', (engine) => {
   });
   afterEach(async () => t?.close());
 
+  it('events join the chain at COMMIT in inTransaction, at once in any other transaction', async () => {
+    const count = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`SELECT count(*) AS n FROM audit_event WHERE action = 'when'`.execute(t.database.kysely)
+        ).rows[0]!.n,
+      );
+    let seenInside = -1;
+    await inTransaction(t.database, async (tx) => {
+      await recordAudit(tx, actor, { entity: 'probe', entityId: 'q', action: 'when' });
+      seenInside = Number(
+        (
+          await sql<{
+            n: string;
+          }>`SELECT count(*) AS n FROM audit_event WHERE action = 'when'`.execute(tx)
+        ).rows[0]!.n,
+      );
+    });
+    expect(seenInside).toBe(0); // queued until the command is done
+    expect(await count()).toBe(1);
+    await t.database.kysely.transaction().execute(async (tx) => {
+      await recordAudit(tx, actor, { entity: 'probe', entityId: 'r', action: 'when' });
+      const inside = await sql<{ n: string }>`
+        SELECT count(*) AS n FROM audit_event WHERE action = 'when'`.execute(tx);
+      expect(Number(inside.rows[0]!.n)).toBe(2); // appended at once: never lost
+    });
+    expect(await count()).toBe(2);
+    expect((await verifyAudit(t.database, actor)).ok).toBe(true);
+  });
+
   it('an untouched chain verifies', async () => {
     expect(await verifyAudit(t.database, actor)).toEqual({ ok: true, events: 6, problems: [] });
   });

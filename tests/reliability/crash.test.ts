@@ -67,6 +67,14 @@ class Restartable {
   }
 }
 
+/** Stops the load, settles the writes whose answer was lost through `url`; no 5xx but 503. */
+async function endLoad(load: Load, url: string): Promise<number> {
+  await load.stop();
+  const settled = await settleUnknown(load, url);
+  expect(load.violations.slice(0, 20)).toEqual([]);
+  return settled;
+}
+
 /** SIGTERM, and the server's own clean shutdown. */
 async function stopGently(server: ServeProcess): Promise<void> {
   server.server.kill('SIGTERM');
@@ -115,10 +123,8 @@ describe('crash and recovery under load', () => {
     const load = startLoad(world, { clients: CLIENTS, targets: () => server.urls(), seed: 8001 });
     await server.crashRepeatedly();
     await sleep(PHASE_SECONDS * 1000);
-    await load.stop();
-    const settled = await settleUnknown(load, server.current!.url);
+    const settled = await endLoad(load, server.current!.url);
     await stopGently(server.current!);
-    expect(load.violations.slice(0, 20)).toEqual([]);
 
     const database = await openDatabase({ dataDir });
     try {
@@ -150,9 +156,7 @@ describe('crash and recovery under load', () => {
       });
       await victim.crashRepeatedly();
       await sleep(PHASE_SECONDS * 1000);
-      await load.stop();
-      const settled = await settleUnknown(load, steady.url);
-      expect(load.violations.slice(0, 20)).toEqual([]);
+      const settled = await endLoad(load, steady.url);
       const exact = await checkExactlyOnce(database, load);
       expect(exact.acknowledgedChecked).toBeGreaterThan(0);
       figures.postgresServerKilled = summary(load, CRASHES, settled, exact);
@@ -210,11 +214,9 @@ describe('crash and recovery under load', () => {
     }
     expect(recoveredMs).toBeGreaterThanOrEqual(0);
     await sleep(PHASE_SECONDS * 1000);
-    await load.stop();
+    const settled = await endLoad(load, server.url);
     expect(server.server.exitCode).toBeNull();
-    const settled = await settleUnknown(load, server.url);
     await stopGently(server);
-    expect(load.violations.slice(0, 20)).toEqual([]);
     expect(whileDown).toBeGreaterThan(0);
     expect(load.stats.retryAfterSeen).toBe(load.stats.status503);
 
