@@ -65,6 +65,14 @@ export const ERROR_CATALOGUE = {
     'A pledge does not count as funding: commit the contribution before allocating or paying.',
   RECEIPT_EXCEEDS_SHIPPED:
     'More was received than the line holds; record the difference as an `over` discrepancy.',
+  // Planner
+  PLAN_STALE:
+    'The money available or the requirement items changed since this plan was made; make the plan again and review it before accepting.',
+  PLAN_NOT_ACCEPTABLE:
+    'This plan cannot be accepted (see details.reason: it proposes no package, or it holds what-if changes); plan without hypothetical pledges or price changes.',
+  PLANNER_BUSY: 'The planner is solving other plans; retry in a few seconds.',
+  PLAN_SOLVER_FAILED:
+    'The solver could not solve this plan (see details); retry, and report it if it happens again.',
   // Access
   FORBIDDEN: 'Your role may not do this; ask a user with the right role.',
   UNAUTHENTICATED: 'Sign in first, or send a valid bearer token.',

@@ -88,6 +88,22 @@ export const LIMITS = {
   readCacheEntryBytesMax: 1_048_576,
   /** Sessions and API tokens known valid kept in memory per server process. */
   credentialCacheEntriesMax: 10_000,
+  /** Approved requirement items one plan considers (the highest-priority first). */
+  planItemsMax: 5_000,
+  /** Contributions with money available one plan considers (the most money first). */
+  planContributionsMax: 2_000,
+  /** Hypothetical pledges in one what-if scenario. */
+  planHypotheticalPledgesMax: 100,
+  /** Price changes in one what-if scenario. */
+  planPriceChangesMax: 1_000,
+  /** Scenarios solved side by side in one planning request. */
+  planScenariosMax: 2,
+  /** Themed packages for earmarked money one plan may propose (besides the joint package and each donor's own). */
+  planEarmarkPackagesMax: 8,
+  /** Seconds the solver may take for one scenario; it then answers with the best plan found (flagged). */
+  planSolveSecondsMax: 20,
+  /** Solves waiting their turn per process (one runs at a time); more are refused as busy. */
+  planSolvesQueuedMax: 4,
   /** Milliseconds the PDF renderer may take for one briefing. */
   briefingRenderTimeoutMs: 60_000,
 } as const;

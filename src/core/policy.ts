@@ -70,6 +70,9 @@ export const POLICY = {
   'shipments.write': ['supplier', 'system'],
   'receipts.write': ['recipient', 'system'],
   'discrepancies.resolve': ['coordinator', 'supplier', 'system'],
+  // The allocation planner: plans show every donor's available money and unit costs.
+  'plans.compute': ['coordinator', 'system'],
+  'plans.accept': ['coordinator', 'system'],
   // Meetings (UDCG and ministerials) and their announcements
   'meetings.read': OPERATIONAL_READERS,
   'meetings.write': ['coordinator', 'system'],

@@ -46,6 +46,7 @@ import { fxRoutes } from './routes/fx.js';
 import { healthRoutes } from './routes/health.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { packageRoutes } from './routes/packages.js';
+import { planRoutes } from './routes/plans.js';
 import { publicRoutes } from './routes/public.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { requirementRoutes } from './routes/requirements.js';
@@ -257,6 +258,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(requirementRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(contributionRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(packageRoutes, { prefix: API_PREFIX, database: options.database });
+  await app.register(planRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(deliveryRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(meetingRoutes, { prefix: API_PREFIX, database: options.database });
   await app.register(referenceRoutes, { prefix: API_PREFIX, database: options.database });

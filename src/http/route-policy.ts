@@ -54,6 +54,8 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'POST /api/v1/requirement-lists/:id/close': 'requirements.close',
   'POST /api/v1/requirement-lists/:id/withdraw': 'requirements.withdraw',
   // Contributions
+  'POST /api/v1/plans': 'plans.compute',
+  'POST /api/v1/plans/accept': 'plans.accept',
   'GET /api/v1/contributions': 'contributions.read',
   'POST /api/v1/contributions': 'contributions.write',
   'GET /api/v1/contributions/:id': 'contributions.read',

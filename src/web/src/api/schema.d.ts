@@ -640,6 +640,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Propose packages for the money available (and a what-if beside it); writes nothing */
+    post: operations['makePlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn the reviewed plan into packages with pending allocations */
+    post: operations['acceptPlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/packages/{id}/deliveries': {
     parameters: {
       query?: never;
@@ -1260,6 +1294,10 @@ export interface components {
           | 'PAYMENT_EXCEEDS_COMMITTED'
           | 'CONTRIBUTION_NOT_COMMITTED'
           | 'RECEIPT_EXCEEDS_SHIPPED'
+          | 'PLAN_STALE'
+          | 'PLAN_NOT_ACCEPTABLE'
+          | 'PLANNER_BUSY'
+          | 'PLAN_SOLVER_FAILED'
           | 'FORBIDDEN'
           | 'UNAUTHENTICATED'
           | 'CSRF_REJECTED'
@@ -2286,6 +2324,8 @@ export interface components {
         | 'shipments.write'
         | 'receipts.write'
         | 'discrepancies.resolve'
+        | 'plans.compute'
+        | 'plans.accept'
         | 'meetings.read'
         | 'meetings.write'
         | 'public.publish'
@@ -2968,6 +3008,327 @@ export interface components {
       engine: 'pglite' | 'postgres';
       migrationVersion: number;
       version: string;
+    };
+    ScenarioPlan: {
+      name: string;
+      whatIf: boolean;
+      options: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        targetMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        toleranceMinor: string;
+      };
+      donorsFundingAlone: string[];
+      /** @description Send it to /plans/accept to accept this very plan. */
+      fingerprint: string;
+      /**
+       * @description An integer as a decimal string (bigint; never a JSON number).
+       * @example 50000000000
+       */
+      plannedValueMinor: string;
+      /**
+       * @description An integer as a decimal string (bigint; never a JSON number).
+       * @example 50000000000
+       */
+      weightedScore: string;
+      repairs: number;
+      solver: {
+        status: string;
+        optimal: boolean;
+        gap: number;
+        milliseconds: number;
+        variables: number;
+        integerVariables: number;
+        rows: number;
+      };
+      packages: {
+        slot: number;
+        /** @enum {string} */
+        kind: 'joint' | 'earmarked' | 'sole';
+        areas: string[];
+        donorPartyId: string | null;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        valueMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        fundedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        roundingMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        upperMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        lowerMinor: string;
+        belowRange: boolean;
+        lines: {
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          requirementItemId: string;
+          priorityRank: number;
+          capabilityArea: string;
+          quantity: number;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          unitCostMinor: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          valueMinor: string;
+        }[];
+        allocations: {
+          fundKey: string;
+          contributionId: string | null;
+          donorPartyId: string;
+          currency: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          amountMinor: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          usdMinor: string;
+          hypothetical: boolean;
+        }[];
+      }[];
+      items: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        requirementItemId: string;
+        priorityRank: number;
+        capabilityArea: string;
+        category: string;
+        unit: string;
+        remainingQuantity: number;
+        plannedQuantity: number;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        unitCostMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        listUnitCostMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        plannedValueMinor: string;
+        /** @enum {string} */
+        status: 'funded' | 'partly_funded' | 'not_funded';
+        reason:
+          | (
+              | 'no_eligible_money'
+              | 'ranked_below_cut'
+              | 'too_large_for_room'
+              | 'step_larger_than_remaining'
+            )
+          | null;
+        nextPartMinor: string | null;
+        leftMinor: string | null;
+      }[];
+      binding: {
+        /** @enum {string} */
+        kind: 'package_size' | 'money' | 'earmark' | 'sole_funding';
+        slot: number | null;
+        capabilityArea: string | null;
+        fundKey: string | null;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        amountMinor: string;
+        itemsKeptOut: number;
+      }[];
+      nextMoney: {
+        capabilityArea: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        unusedEligibleMinor: string;
+        next: {
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          requirementItemId: string;
+          priorityRank: number;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          costMinor: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          extraMinor: string;
+        }[];
+      }[];
+      funds: {
+        fundKey: string;
+        contributionId: string | null;
+        donorPartyId: string;
+        currency: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        availableMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        usdMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        plannedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        leftMinor: string;
+        earmarkAreas: string[];
+        earmarkPackageNumber: string | null;
+        fundsPackageAlone: boolean;
+        hypothetical: boolean;
+        rate: {
+          rate: string;
+          fromRatePerEur: string;
+          toRatePerEur: string;
+          /** @description A date, YYYY-MM-DD. */
+          rateDate: string;
+          source: string;
+        };
+      }[];
+      currencies: {
+        currency: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        availableMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        plannedMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        leftMinor: string;
+      }[];
+    };
+    PlanResult: {
+      list: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        id: string;
+        cycle: string;
+        title: string;
+      };
+      /** @description A date, YYYY-MM-DD. */
+      asOf: string;
+      itemsConsidered: number;
+      fundsConsidered: number;
+      fundsLeftOut: number;
+      scenarios: components['schemas']['ScenarioPlan'][];
+      comparison: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        plannedValueDeltaMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        weightedScoreDelta: string;
+        packagesDelta: number;
+        areas: {
+          capabilityArea: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          baseMinor: string;
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          otherMinor: string;
+        }[];
+        items: {
+          /**
+           * @description An integer as a decimal string (bigint; never a JSON number).
+           * @example 50000000000
+           */
+          requirementItemId: string;
+          priorityRank: number;
+          capabilityArea: string;
+          baseQuantity: number;
+          otherQuantity: number;
+        }[];
+      } | null;
+    };
+    AcceptedPlan: {
+      fingerprint: string;
+      packages: {
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        id: string;
+        number: string;
+        title: string;
+        status: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        priceMinor: string;
+        /**
+         * @description An integer as a decimal string (bigint; never a JSON number).
+         * @example 50000000000
+         */
+        fundedMinor: string;
+      }[];
     };
     PublicAmount: {
       /** @description Minor units, a decimal string. */
@@ -5394,6 +5755,165 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PackageDetail'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  makePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The approved list to plan; default the latest with items left to package. */
+          cycle?: string;
+          wholeOnlyItemIds?: string[];
+          /** @description false: every item whole only (default: any whole number of units). */
+          partialQuantities?: boolean;
+          timeLimitSeconds?: number;
+          scenarios?: {
+            name?: string;
+            /** @description Package target, US cents (default $500M). */
+            targetMinor?: string;
+            /** @description A package holds at most target + tolerance (default 10 % of the target). */
+            toleranceMinor?: string;
+            /** @description Donors that asked to fund whole packages alone: their money gets a package of its own. */
+            donorsFundingAlone?: string[];
+            hypotheticalPledges?: {
+              /** @description A party id: ISO 3166 alpha-3 for a nation (NLD), or a NATO body (NATO-HQ, SHAPE, NSATU). */
+              donorPartyId: string;
+              /** @description ISO 4217 code. */
+              currency: string;
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              amountMinor: string;
+              earmarkAreas?: string[];
+              fundsPackageAlone?: boolean;
+            }[];
+            /** @description One item's new unit cost, or an area's costs up or down by a whole percentage. */
+            priceChanges?: {
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              requirementItemId?: string;
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              unitCostMinor?: string;
+              capabilityArea?: string;
+              changePercent?: number;
+            }[];
+            excludedContributionIds?: string[];
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanResult'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  acceptPlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The approved list to plan; default the latest with items left to package. */
+          cycle?: string;
+          wholeOnlyItemIds?: string[];
+          /** @description false: every item whole only (default: any whole number of units). */
+          partialQuantities?: boolean;
+          timeLimitSeconds?: number;
+          /** @description A scenario: the money and prices as they are, or with what-if changes. */
+          scenario?: {
+            name?: string;
+            /** @description Package target, US cents (default $500M). */
+            targetMinor?: string;
+            /** @description A package holds at most target + tolerance (default 10 % of the target). */
+            toleranceMinor?: string;
+            /** @description Donors that asked to fund whole packages alone: their money gets a package of its own. */
+            donorsFundingAlone?: string[];
+            hypotheticalPledges?: {
+              /** @description A party id: ISO 3166 alpha-3 for a nation (NLD), or a NATO body (NATO-HQ, SHAPE, NSATU). */
+              donorPartyId: string;
+              /** @description ISO 4217 code. */
+              currency: string;
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              amountMinor: string;
+              earmarkAreas?: string[];
+              fundsPackageAlone?: boolean;
+            }[];
+            /** @description One item's new unit cost, or an area's costs up or down by a whole percentage. */
+            priceChanges?: {
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              requirementItemId?: string;
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              unitCostMinor?: string;
+              capabilityArea?: string;
+              changePercent?: number;
+            }[];
+            excludedContributionIds?: string[];
+          };
+          fingerprint: string;
+          titlePrefix?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedPlan'];
         };
       };
       /** @description An error of the catalogue: see `error.code` and `error.details`. */

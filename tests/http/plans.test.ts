@@ -1,0 +1,281 @@
+/**
+ * The allocation planner through the API, on both engines: an approved list with items in three
+ * areas, money in USD and EUR (one contribution earmarked to artillery, one donor funding alone)
+ * → `POST /plans` proposes packages that respect every earmark, whose money adds up exactly,
+ * with reasons for each item; a what-if beside it (a hypothetical pledge, a price change, a
+ * larger target) writes nothing; accepting makes the packages through the package services
+ * (funded, allocations pending), refuses a stale plan, and leaves the ledger and audit chain
+ * verified.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/actor.js';
+import { buildApp, type App } from '../../src/http/app.js';
+import { verifyAudit } from '../../src/services/audit-service.js';
+import { importFxRates } from '../../src/services/fx-service.js';
+import { verifyLedger } from '../../src/services/ledger-service.js';
+import { stopSolver } from '../../src/services/planner-solver.js';
+import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
+
+const system = systemActor('test');
+const RATES = 'Date,USD,NOK,\n2025-08-04,1.1578,11.8590,\n';
+const M = 100_000_000n; // $1M in cents
+
+interface PlanBody {
+  asOf: string;
+  scenarios: {
+    fingerprint: string;
+    whatIf: boolean;
+    plannedValueMinor: string;
+    solver: { optimal: boolean; status: string };
+    packages: {
+      kind: string;
+      areas: string[];
+      donorPartyId: string | null;
+      valueMinor: string;
+      fundedMinor: string;
+      roundingMinor: string;
+      lines: { requirementItemId: string; quantity: number; valueMinor: string }[];
+      allocations: {
+        fundKey: string;
+        contributionId: string | null;
+        currency: string;
+        amountMinor: string;
+        usdMinor: string;
+      }[];
+    }[];
+    items: { requirementItemId: string; status: string; reason: string | null }[];
+    funds: {
+      fundKey: string;
+      currency: string;
+      availableMinor: string;
+      plannedMinor: string;
+      leftMinor: string;
+      earmarkAreas: string[];
+    }[];
+    currencies: {
+      currency: string;
+      availableMinor: string;
+      plannedMinor: string;
+      leftMinor: string;
+    }[];
+    nextMoney: { capabilityArea: string; next: { extraMinor: string }[] }[];
+    binding: { kind: string }[];
+  }[];
+  comparison: { plannedValueDeltaMinor: string; items: unknown[] } | null;
+}
+
+describe.each(ENGINES)('the allocation planner on %s', (engine) => {
+  let t: TestDatabase;
+  let app: App;
+  let dir: string;
+  const items: Record<string, string> = {};
+  const contributions: Record<string, string> = {};
+
+  const call = async (method: 'GET' | 'POST', url: string, actor: string, body?: unknown) => {
+    const response = await app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { 'x-purl-actor': actor },
+      ...(body !== undefined ? { payload: body as object } : {}),
+    });
+    return { status: response.statusCode, body: response.json() };
+  };
+  const ok = async (...args: Parameters<typeof call>) => {
+    const r = await call(...args);
+    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    return r.body;
+  };
+  const usd = (amountMinor: bigint) => ({ amountMinor: String(amountMinor), currency: 'USD' });
+
+  beforeAll(async () => {
+    t = await openTestDatabase(engine);
+    app = await buildApp({ database: t.database, devActors: true });
+    dir = await mkdtemp(join(tmpdir(), 'purl-plans-'));
+    await writeFile(join(dir, 'rates.csv'), RATES);
+    await importFxRates(t.database, system, { file: join(dir, 'rates.csv') });
+    const list = await ok('POST', '/requirement-lists', 'recipient', {
+      cycle: '2025-08',
+      title: 'August 2025 (synthetic)',
+      synthetic: true,
+    });
+    const add = async (key: string, capabilityArea: string, quantity: number, unitCost: bigint) => {
+      items[key] = (
+        await ok('POST', `/requirement-lists/${list.id}/items`, 'recipient', {
+          capabilityArea,
+          category: key,
+          lethal: true,
+          requestedQuantity: quantity,
+          unit: 'units',
+          estimatedUnitCost: usd(unitCost),
+        })
+      ).id;
+    };
+    await add('interceptors', 'air_missile_defence', 10, 20n * M); // $200M, rank 1
+    await add('shells', 'artillery', 100, 1n * M); // $100M, rank 2
+    await add('radars', 'air_missile_defence', 4, 50n * M); // $200M, rank 3
+    await add('boats', 'maritime', 2, 30n * M); // $60M, rank 4: nobody can pay for maritime? (yes: unearmarked money can)
+    await add('giant', 'armour', 1, 900n * M); // $900M: above any package
+    await ok('POST', `/requirement-lists/${list.id}/submit`, 'recipient', {});
+    await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
+    for (const role of ['recipient', 'coordinator', 'supplier'])
+      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    const give = async (
+      key: string,
+      donor: string,
+      currency: string,
+      amountMinor: bigint,
+      earmarkAreas?: string[],
+    ) => {
+      const c = await ok('POST', '/contributions', `contributor:${donor}`, {
+        donorPartyId: donor,
+        currency,
+        amountMinor: String(amountMinor),
+        announcedOn: '2025-08-04',
+        title: `${key} (synthetic)`,
+        ...(earmarkAreas ? { earmarkAreas } : {}),
+      });
+      await ok('POST', `/contributions/${c.id}/commit`, `contributor:${donor}`, {
+        committedOn: '2025-08-04',
+      });
+      contributions[key] = c.id;
+    };
+    await give('nld', 'NLD', 'EUR', 150n * M); // €150M ≈ $173.67M
+    await give('dnk', 'DNK', 'USD', 180n * M);
+    await give('pol-artillery', 'POL', 'USD', 60n * M, ['artillery']);
+    await give('nor-alone', 'NOR', 'USD', 100n * M);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.close();
+    await stopSolver();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const request = {
+    scenarios: [{ targetMinor: String(300n * M), donorsFundingAlone: ['NOR'] }],
+  };
+
+  it('proposes packages that keep every earmark and add up exactly, with a reason for each item', async () => {
+    const denied = await call('POST', '/plans', 'contributor:NLD', request);
+    expect(denied.status).toBe(403);
+    const body = (await ok('POST', '/plans', 'coordinator', request)) as PlanBody;
+    expect(body.asOf).toBe('2025-08-04');
+    const [plan] = body.scenarios;
+    expect(plan!.solver.optimal).toBe(true);
+    const funds = new Map(plan!.funds.map((f) => [f.fundKey, f]));
+    for (const p of plan!.packages) {
+      // Value = Σ lines; funded = Σ allocations' US values = value + rounding (< 1 EUR cent).
+      const value = p.lines.reduce((n, l) => n + BigInt(l.valueMinor), 0n);
+      expect(BigInt(p.valueMinor)).toBe(value);
+      const funded = p.allocations.reduce((n, a) => n + BigInt(a.usdMinor), 0n);
+      expect(BigInt(p.fundedMinor)).toBe(funded);
+      expect(funded - value).toBe(BigInt(p.roundingMinor));
+      expect(BigInt(p.roundingMinor)).toBeGreaterThanOrEqual(0n);
+      expect(BigInt(p.roundingMinor)).toBeLessThan(2n);
+      expect(value).toBeLessThanOrEqual(330n * M);
+      for (const a of p.allocations) {
+        const earmark = funds.get(a.fundKey)!.earmarkAreas;
+        if (earmark.length > 0) for (const area of p.areas) expect(earmark).toContain(area);
+        if (a.contributionId === contributions['nor-alone']) {
+          expect(p.kind).toBe('sole');
+          expect(p.allocations).toHaveLength(1);
+        }
+      }
+    }
+    // Money per contribution and per currency adds up.
+    for (const f of plan!.funds) {
+      const allocated = plan!.packages
+        .flatMap((p) => p.allocations)
+        .filter((a) => a.fundKey === f.fundKey)
+        .reduce((n, a) => n + BigInt(a.amountMinor), 0n);
+      expect(BigInt(f.plannedMinor)).toBe(allocated);
+      expect(BigInt(f.leftMinor)).toBe(BigInt(f.availableMinor) - allocated);
+      expect(allocated).toBeLessThanOrEqual(BigInt(f.availableMinor));
+    }
+    for (const c of plan!.currencies) {
+      const own = plan!.funds.filter((f) => f.currency === c.currency);
+      expect(BigInt(c.plannedMinor)).toBe(own.reduce((n, f) => n + BigInt(f.plannedMinor), 0n));
+    }
+    const reason = (key: string) => plan!.items.find((i) => i.requirementItemId === items[key]);
+    expect(reason('interceptors')!.status).toBe('funded');
+    expect(reason('giant')!.reason).toBe('too_large_for_room');
+    // The artillery money funds shells in a package of artillery only.
+    const artillery = plan!.packages.find((p) =>
+      p.allocations.some((a) => a.contributionId === contributions['pol-artillery']),
+    );
+    expect(artillery?.areas).toEqual(['artillery']);
+    expect(plan!.nextMoney.length).toBeGreaterThan(0);
+  });
+
+  it('compares a what-if side by side without writing anything', async () => {
+    const before = await ok('GET', '/packages', 'coordinator');
+    const body = (await ok('POST', '/plans', 'coordinator', {
+      scenarios: [
+        request.scenarios[0],
+        {
+          ...request.scenarios[0],
+          name: 'more money, dearer shells',
+          targetMinor: String(1_000n * M),
+          hypotheticalPledges: [
+            { donorPartyId: 'DEU', currency: 'EUR', amountMinor: String(900n * M) },
+          ],
+          priceChanges: [{ capabilityArea: 'artillery', changePercent: 10 }],
+        },
+      ],
+    })) as PlanBody;
+    expect(body.scenarios).toHaveLength(2);
+    expect(body.scenarios[1]!.whatIf).toBe(true);
+    expect(body.comparison).not.toBeNull();
+    expect(BigInt(body.comparison!.plannedValueDeltaMinor)).toBeGreaterThan(0n);
+    const giant = body.scenarios[1]!.items.find((i) => i.requirementItemId === items['giant']);
+    expect(giant!.status).toBe('funded');
+    const after = await ok('GET', '/packages', 'coordinator');
+    expect(after.items).toHaveLength(before.items.length);
+    // A what-if cannot be accepted.
+    const refused = await call('POST', '/plans/accept', 'coordinator', {
+      scenario: body.scenarios[1] && {
+        hypotheticalPledges: [
+          { donorPartyId: 'DEU', currency: 'EUR', amountMinor: String(900n * M) },
+        ],
+      },
+      fingerprint: body.scenarios[1]!.fingerprint,
+    });
+    expect(refused.body.error.code).toBe('PLAN_NOT_ACCEPTABLE');
+  });
+
+  it('accepts the reviewed plan as funded packages; a stale plan is refused', async () => {
+    const body = (await ok('POST', '/plans', 'coordinator', request)) as PlanBody;
+    const plan = body.scenarios[0]!;
+    const stale = await call('POST', '/plans/accept', 'coordinator', {
+      scenario: request.scenarios[0],
+      fingerprint: '0'.repeat(64),
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('PLAN_STALE');
+    const accepted = await ok('POST', '/plans/accept', 'coordinator', {
+      scenario: request.scenarios[0],
+      fingerprint: plan.fingerprint,
+    });
+    expect(accepted.packages).toHaveLength(plan.packages.length);
+    for (const [i, p] of accepted.packages.entries()) {
+      expect(p.status).toBe('funded');
+      expect(p.priceMinor).toBe(plan.packages[i]!.valueMinor);
+      expect(p.fundedMinor).toBe(plan.packages[i]!.fundedMinor);
+      const detail = await ok('GET', `/packages/${p.id}`, 'coordinator');
+      expect(detail.allocations.every((a: { status: string }) => a.status === 'pending')).toBe(
+        true,
+      );
+    }
+    // The same fingerprint again: the money is now allocated, so the plan is stale.
+    const again = await call('POST', '/plans/accept', 'coordinator', {
+      scenario: request.scenarios[0],
+      fingerprint: plan.fingerprint,
+    });
+    expect(again.body.error.code).toBe('PLAN_STALE');
+    expect((await verifyLedger(t.database, system)).ok).toBe(true);
+    expect((await verifyAudit(t.database, system)).ok).toBe(true);
+  });
+});
