@@ -8,6 +8,7 @@ import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerUser } from './commands/user.js';
@@ -27,6 +28,7 @@ registerDemo(program);
 registerUser(program);
 registerExport(program);
 registerReport(program);
+registerPlan(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -56,7 +56,7 @@ export const DEFAULT_TARGET_MINOR = 500_000_000_00n;
 export const DEFAULT_TOLERANCE_PERCENT = 10n;
 /** Relative optimality gap the solver stops at: the plan is proven within 0.1 % of the best. */
 export const PLAN_RELATIVE_GAP = 0.001;
-export const DEFAULT_SOLVE_SECONDS = 10;
+export const DEFAULT_SOLVE_SECONDS = 6;
 
 export interface HypotheticalPledge {
   donorPartyId: string;
@@ -406,6 +406,17 @@ async function solveScenario(scenario: Scenario, timeLimitSeconds: number): Prom
     },
     fingerprint,
   };
+}
+
+/** A currency's minor-unit exponent, to read amounts typed in major units (the CLI). */
+export async function currencyExponent(
+  database: Database,
+  code: string,
+  field: string,
+): Promise<number> {
+  const currency = await findCurrency(database.kysely, code);
+  if (!currency) fail(field, `${JSON.stringify(code)} is not a known ISO 4217 currency.`);
+  return currency.minorUnit;
 }
 
 /** Plans one scenario, or a base and a what-if side by side. Writes nothing. */
