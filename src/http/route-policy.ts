@@ -64,6 +64,7 @@ export const ROUTE_OPERATIONS: Record<string, RouteOperation> = {
   'POST /api/v1/contributions/:id/payments': 'contributions.confirm_payment',
   'POST /api/v1/contributions/:id/reduce': 'contributions.write',
   'POST /api/v1/contributions/:id/cancel': 'contributions.write',
+  'POST /api/v1/contributions/:id/package-preference': 'contributions.write',
   // Packages
   'GET /api/v1/packages': 'packages.read',
   'POST /api/v1/packages': 'packages.write',

@@ -90,6 +90,8 @@ export interface Contribution {
   announcedOn: string;
   committedOn: string | null;
   earmarks: { capabilityAreas: string[]; packageId: bigint | null };
+  /** The donor asks this money to fund whole packages alone. */
+  fundsPackageAlone: boolean;
   title: string;
   /** Visible to its own party, coordinators and auditors; otherwise `{ redacted: true }`. */
   internalNote: string | null | { redacted: true };
@@ -130,6 +132,7 @@ function toContribution(
     announcedOn: row.announced_on,
     committedOn: row.committed_on,
     earmarks: { capabilityAreas: row.earmark_areas, packageId: row.earmark_package_id },
+    fundsPackageAlone: row.funds_package_alone,
     title: row.title,
     internalNote: maySeeRestricted(actor, 'contribution', { ownerParty: row.donor_party_id })
       ? row.internal_note
@@ -176,6 +179,8 @@ export interface CreateContributionInput {
   title: string;
   earmarkAreas?: string[];
   earmarkPackageId?: bigint | null;
+  /** The donor asks this money to fund whole packages alone. */
+  fundsPackageAlone?: boolean | undefined;
   internalNote?: string | null;
   sourceNote?: string | null;
   synthetic?: boolean;
@@ -255,6 +260,7 @@ export async function createContribution(
       title,
       earmarkAreas,
       earmarkPackageId: input.earmarkPackageId ?? null,
+      fundsPackageAlone: input.fundsPackageAlone ?? false,
       internalNote: input.internalNote ?? null,
       sourceNote: input.sourceNote ?? null,
       synthetic: input.synthetic ?? false,
@@ -793,6 +799,36 @@ export async function cancelContribution(
         committed_minor: 0n,
         status_reason: reason,
       }),
+    };
+  });
+}
+
+/**
+ * Records whether the donor asks this contribution to fund whole packages alone (the planner
+ * then proposes a package of its own for it). Any status but cancelled; audited.
+ */
+export async function setPackagePreference(
+  database: Database,
+  actor: Actor,
+  id: bigint,
+  input: { fundsPackageAlone: boolean },
+  options: CommandOptions = {},
+): Promise<ContributionDetail> {
+  authorize(actor, 'contributions.write');
+  if (typeof input.fundsPackageAlone !== 'boolean') {
+    throw new DomainError('VALIDATION_FAILED', 'fundsPackageAlone: true or false.', {
+      field: 'fundsPackageAlone',
+    });
+  }
+  return command(database, actor, id, 'package_preference', options, async (tx, row) => {
+    if (row.status === 'cancelled') {
+      throw new DomainError('INVALID_TRANSITION', 'A cancelled contribution funds nothing.', {
+        from: row.status,
+        allowed: ['pledged', 'committed', 'partially_paid', 'paid'],
+      });
+    }
+    return {
+      row: await updateContribution(tx, row.id, { funds_package_alone: input.fundsPackageAlone }),
     };
   });
 }

@@ -250,7 +250,7 @@ async function readInputs(database: Database, request: PlanRequest): Promise<Inp
       rate,
       earmarkAreas: [...f.earmarkAreas].sort(),
       earmarkPackageNumber: f.earmarkPackageNumber,
-      fundsPackageAlone: false,
+      fundsPackageAlone: f.fundsPackageAlone,
       hypothetical: false,
     });
   }
@@ -324,7 +324,10 @@ async function applyScenario(
   });
   const funds = inputs.funds
     .filter((f) => !excluded.has(f.key))
-    .map((f) => ({ ...f, fundsPackageAlone: alone.includes(f.donorPartyId) }));
+    .map((f) => ({
+      ...f,
+      fundsPackageAlone: f.fundsPackageAlone || alone.includes(f.donorPartyId),
+    }));
   for (const [i, p] of pledges.entries()) {
     const field = `${at}hypotheticalPledges.${i}`;
     if (!/^[A-Z0-9_]{2,20}$/.test(p.donorPartyId)) fail(`${field}.donorPartyId`, 'a party id.');

@@ -23,6 +23,7 @@ export interface NewContribution {
   title: string;
   earmarkAreas: string[];
   earmarkPackageId: bigint | null;
+  fundsPackageAlone?: boolean | undefined;
   internalNote: string | null;
   sourceNote: string | null;
   synthetic: boolean;
@@ -40,6 +41,7 @@ export async function insertContribution(tx: Tx, c: NewContribution): Promise<Co
       title: c.title,
       earmark_areas: c.earmarkAreas,
       earmark_package_id: c.earmarkPackageId,
+      funds_package_alone: c.fundsPackageAlone ?? false,
       internal_note: c.internalNote,
       source_note: c.sourceNote,
       synthetic: c.synthetic,
@@ -66,6 +68,7 @@ export interface ContributionChanges {
   paid_minor?: bigint;
   committed_on?: string;
   status_reason?: string | null;
+  funds_package_alone?: boolean;
 }
 
 /** Applies changes and bumps the version; the caller checked the version under the row lock. */

@@ -17,6 +17,7 @@ export interface AvailableFundingRow {
   availableMinor: bigint;
   earmarkAreas: string[];
   earmarkPackageNumber: string | null;
+  fundsPackageAlone: boolean;
 }
 
 /** Committed contributions (`c`) joined to their `available` account (`a`) holding money. */
@@ -45,6 +46,7 @@ export async function findAvailableFunding(
       'c.donor_party_id',
       'c.currency',
       'c.earmark_areas',
+      'c.funds_package_alone',
       'p.number as earmark_package_number',
       sql<string>`(a.credits_posted - a.debits_posted - a.debits_pending)::text`.as('available'),
     ])
@@ -59,6 +61,7 @@ export async function findAvailableFunding(
     availableMinor: BigInt(r.available),
     earmarkAreas: r.earmark_areas,
     earmarkPackageNumber: r.earmark_package_number,
+    fundsPackageAlone: r.funds_package_alone,
   }));
 }
 

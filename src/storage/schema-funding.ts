@@ -24,6 +24,8 @@ export interface ContributionTable {
   committed_on: string | null;
   earmark_areas: Generated<string[]>;
   earmark_package_id: Int8 | null;
+  /** The donor asked this money to fund whole packages alone (migration 0023). */
+  funds_package_alone: Generated<boolean>;
   title: string;
   internal_note: string | null;
   source_note: string | null;

@@ -128,6 +128,7 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
       currency: string,
       amountMinor: bigint,
       earmarkAreas?: string[],
+      fundsPackageAlone?: boolean,
     ) => {
       const c = await ok('POST', '/contributions', `contributor:${donor}`, {
         donorPartyId: donor,
@@ -136,6 +137,7 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
         announcedOn: '2025-08-04',
         title: `${key} (synthetic)`,
         ...(earmarkAreas ? { earmarkAreas } : {}),
+        ...(fundsPackageAlone ? { fundsPackageAlone } : {}),
       });
       await ok('POST', `/contributions/${c.id}/commit`, `contributor:${donor}`, {
         committedOn: '2025-08-04',
@@ -145,7 +147,8 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
     await give('nld', 'NLD', 'EUR', 150n * M); // €150M ≈ $173.67M
     await give('dnk', 'DNK', 'USD', 180n * M);
     await give('pol-artillery', 'POL', 'USD', 60n * M, ['artillery']);
-    await give('nor-alone', 'NOR', 'USD', 100n * M);
+    // Norway asked at pledging; the preference is stored with the contribution.
+    await give('nor-alone', 'NOR', 'USD', 100n * M, undefined, true);
   });
   afterAll(async () => {
     await app?.close();
@@ -155,7 +158,7 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
   });
 
   const request = {
-    scenarios: [{ targetMinor: String(300n * M), donorsFundingAlone: ['NOR'] }],
+    scenarios: [{ targetMinor: String(300n * M) }],
   };
 
   it('proposes packages that keep every earmark and add up exactly, with a reason for each item', async () => {
@@ -208,6 +211,34 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
     );
     expect(artillery?.areas).toEqual(['artillery']);
     expect(plan!.nextMoney.length).toBeGreaterThan(0);
+    // A preference can change after pledging, and is audited like any command.
+    const changed = await ok(
+      'POST',
+      `/contributions/${contributions['pol-artillery']}/package-preference`,
+      'contributor:POL',
+      { fundsPackageAlone: true },
+    );
+    expect(changed.fundsPackageAlone).toBe(true);
+    const other = await call(
+      'POST',
+      `/contributions/${contributions['pol-artillery']}/package-preference`,
+      'contributor:NLD',
+      { fundsPackageAlone: false },
+    );
+    expect(other.status).toBe(403);
+    const polAlone = (await ok('POST', '/plans', 'coordinator', request)) as PlanBody;
+    const pol = polAlone.scenarios[0]!.packages.find((p) =>
+      p.allocations.some((a) => a.contributionId === contributions['pol-artillery']),
+    );
+    expect(pol?.kind).toBe('sole');
+    await ok(
+      'POST',
+      `/contributions/${contributions['pol-artillery']}/package-preference`,
+      'contributor:POL',
+      {
+        fundsPackageAlone: false,
+      },
+    );
   });
 
   it('compares a what-if side by side without writing anything', async () => {
@@ -223,6 +254,7 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
             { donorPartyId: 'DEU', currency: 'EUR', amountMinor: String(900n * M) },
           ],
           priceChanges: [{ capabilityArea: 'artillery', changePercent: 10 }],
+          donorsFundingAlone: ['DNK'],
         },
       ],
     })) as PlanBody;
@@ -232,6 +264,18 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
     expect(BigInt(body.comparison!.plannedValueDeltaMinor)).toBeGreaterThan(0n);
     const giant = body.scenarios[1]!.items.find((i) => i.requirementItemId === items['giant']);
     expect(giant!.status).toBe('funded');
+    // Denmark asked, in the what-if only, to fund alone: its money has a package of its own.
+    for (const [n, s] of body.scenarios.entries()) {
+      const dnk = s.packages.filter((p) =>
+        p.allocations.some((a) => a.contributionId === contributions['dnk']),
+      );
+      for (const p of dnk) {
+        if (n === 1) expect(p.donorPartyId).toBe('DNK');
+        if (n === 1)
+          expect(p.allocations.every((a) => a.contributionId === contributions['dnk'])).toBe(true);
+        if (n === 0) expect(p.kind).not.toBe('sole');
+      }
+    }
     const after = await ok('GET', '/packages', 'coordinator');
     expect(after.items).toHaveLength(before.items.length);
     // A what-if cannot be accepted.

@@ -8,6 +8,7 @@ import { CONTRIBUTION_STATUSES } from '../../core/contributions.js';
 import { PACKAGE_STATUSES } from '../../core/packages.js';
 import {
   cancelContribution,
+  setPackagePreference,
   commitContribution,
   createContribution,
   getContribution,
@@ -43,6 +44,9 @@ const Contribution = z
       capabilityAreas: z.array(z.string()),
       packageId: bigintString.nullable(),
     }),
+    fundsPackageAlone: z
+      .boolean()
+      .describe('The donor asks this money to fund whole packages alone (the planner honours it).'),
     title: z.string(),
     internalNote: z.union([z.string(), z.null(), z.object({ redacted: z.literal(true) })]),
     sourceNote: z.string().nullable(),
@@ -74,6 +78,7 @@ const CreateContribution = z.object({
   title: z.string().min(1).max(200),
   earmarkAreas: z.array(z.string().max(40)).max(10).optional(),
   earmarkPackageId: bigintString.nullable().optional(),
+  fundsPackageAlone: z.boolean().optional(),
   internalNote: z.string().max(2000).nullable().optional(),
   sourceNote: z.string().max(1000).nullable().optional(),
   synthetic: z.boolean().optional(),
@@ -357,6 +362,27 @@ export const contributionRoutes: FastifyPluginAsyncZod<AppDependencies> = async 
       withEtag(
         reply,
         await cancelContribution(database, actorOf(request), request.params.id, request.body, {
+          expectedVersion: ifMatchVersion(request),
+        }),
+      ),
+  );
+
+  app.post(
+    '/contributions/:id/package-preference',
+    {
+      schema: {
+        operationId: 'setContributionPackagePreference',
+        tags,
+        summary: 'Record whether the donor asks this money to fund whole packages alone',
+        params: IdParams,
+        body: z.object({ fundsPackageAlone: z.boolean() }),
+        response: { 200: ContributionDetail },
+      },
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await setPackagePreference(database, actorOf(request), request.params.id, request.body, {
           expectedVersion: ifMatchVersion(request),
         }),
       ),

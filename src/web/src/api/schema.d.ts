@@ -489,6 +489,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/contributions/{id}/package-preference': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record whether the donor asks this money to fund whole packages alone */
+    post: operations['setContributionPackagePreference'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/packages': {
     parameters: {
       query?: never;
@@ -2400,6 +2417,8 @@ export interface components {
         capabilityAreas: string[];
         packageId: string | null;
       };
+      /** @description The donor asks this money to fund whole packages alone (the planner honours it). */
+      fundsPackageAlone: boolean;
       title: string;
       internalNote:
         | string
@@ -2460,6 +2479,8 @@ export interface components {
         capabilityAreas: string[];
         packageId: string | null;
       };
+      /** @description The donor asks this money to fund whole packages alone (the planner honours it). */
+      fundsPackageAlone: boolean;
       title: string;
       internalNote:
         | string
@@ -4967,6 +4988,7 @@ export interface operations {
           title: string;
           earmarkAreas?: string[];
           earmarkPackageId?: string | null;
+          fundsPackageAlone?: boolean;
           internalNote?: string | null;
           sourceNote?: string | null;
           synthetic?: boolean;
@@ -5249,6 +5271,53 @@ export interface operations {
       content: {
         'application/json': {
           reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContributionDetail'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description An error of the catalogue: see `error.code` and `error.details`. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  setContributionPackagePreference: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description An integer as a decimal string (bigint; never a JSON number). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          fundsPackageAlone: boolean;
         };
       };
     };
