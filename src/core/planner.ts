@@ -805,6 +805,7 @@ export function settlePlan(
     // The cents still missing: from the share with the most money left, one unit at a time
     // (a few units at most: each floor loses less than one unit of its currency).
     let guard = 0;
+    let closer: PlannedAllocation | undefined;
     while (covered < valueMinor) {
       assert(guard++ < 10_000, 'the rounding gap closes');
       let best: PlannedAllocation | undefined;
@@ -848,10 +849,14 @@ export function settlePlan(
       const newValue = usdValue(fund, best.amountMinor);
       covered += newValue - best.usdMinor;
       best.usdMinor = newValue;
+      closer = best;
     }
     allocations.sort((a, b) =>
       a.usdMinor > b.usdMinor ? -1 : a.usdMinor < b.usdMinor ? 1 : a.fundKey < b.fundKey ? -1 : 1,
     );
+    // The allocation that closed the last cents goes last: the package's gap then allows its
+    // rounding (less than one unit of its currency), as it allows the last allocation's.
+    if (closer) allocations.push(...allocations.splice(allocations.indexOf(closer), 1));
     const areas = [...new Set(lines.map((l) => l.capabilityArea))].sort();
     packages.push({
       slot: slot.index,

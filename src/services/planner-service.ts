@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Actor } from '../core/actor.js';
 import { systemActor } from '../core/actor.js';
 import { canonicalJson } from '../core/canonical-json.js';
-import { DomainError } from '../core/errors.js';
+import { DomainError, isDomainError } from '../core/errors.js';
 import { convertAmount, divideRoundHalfEven } from '../core/fx.js';
 import { LIMITS } from '../core/limits.js';
 import {
@@ -49,6 +49,16 @@ import {
 import { solveLp } from './planner-solver.js';
 
 const FX = systemActor('planner');
+
+/** Refusals of the package services that mean the plan's inputs changed while it was accepted. */
+const STALE_CAUSES = new Set<string>([
+  'ALLOCATION_EXCEEDS_AVAILABLE',
+  'CONTRIBUTION_NOT_COMMITTED',
+  'EARMARK_MISMATCH',
+  'ITEM_NOT_APPROVED',
+  'VALIDATION_FAILED',
+  'PACKAGE_NOT_OPEN',
+]);
 
 /** $500M, the usual PURL package. */
 export const DEFAULT_TARGET_MINOR = 500_000_000_00n;
@@ -540,14 +550,26 @@ export async function acceptPlan(
       created[created.length - 1] = pkg;
     }
   } catch (error) {
+    const undone: string[] = [];
+    const left: string[] = [];
     for (const pkg of created) {
       try {
         await cancelPackage(database, actor, pkg.id, {
           reason: 'The plan could not be accepted whole; this package was undone.',
         });
+        undone.push(pkg.number);
       } catch {
-        // Reported below with the original refusal; the package stays for a person to cancel.
+        left.push(pkg.number);
       }
+    }
+    // A refusal of the package rules here means the data moved under the plan (another
+    // coordinator allocated the same money, a list changed): the plan is stale.
+    if (isDomainError(error) && STALE_CAUSES.has(error.code)) {
+      throw new DomainError('PLAN_STALE', undefined, {
+        cause: error.code,
+        cancelledPackages: undone.join(', '),
+        ...(left.length > 0 ? { packagesToCancel: left.join(', ') } : {}),
+      });
     }
     throw error;
   }

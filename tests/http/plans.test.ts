@@ -322,4 +322,44 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
     expect((await verifyLedger(t.database, system)).ok).toBe(true);
     expect((await verifyAudit(t.database, system)).ok).toBe(true);
   });
+
+  it('two coordinators accepting the same plan at once: one gets the packages, the other PLAN_STALE with its packages undone', async () => {
+    // Fresh money for a fresh plan (everything before is allocated now).
+    const c = await ok('POST', '/contributions', 'contributor:NLD', {
+      donorPartyId: 'NLD',
+      currency: 'EUR',
+      amountMinor: String(50n * M),
+      announcedOn: '2025-08-04',
+      title: 'race (synthetic)',
+    });
+    await ok('POST', `/contributions/${c.id}/commit`, 'contributor:NLD', {
+      committedOn: '2025-08-04',
+    });
+    const body = (await ok('POST', '/plans', 'coordinator', request)) as PlanBody;
+    const plan = body.scenarios[0]!;
+    expect(plan.packages.length).toBeGreaterThan(0);
+    const ids = async () =>
+      (await ok('GET', '/packages?limit=200', 'coordinator')).items as {
+        id: string;
+        status: string;
+      }[];
+    const before = Math.max(0, ...(await ids()).map((p) => Number(p.id)));
+    const accept = () =>
+      call('POST', '/plans/accept', 'coordinator', {
+        scenario: request.scenarios[0],
+        fingerprint: plan.fingerprint,
+      });
+    const answers = await Promise.all([accept(), accept()]);
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 409]);
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.body.error.code).toBe('PLAN_STALE');
+    const made = (await ids()).filter((p) => Number(p.id) > before);
+    // The loser made at least its first package before the refusal, and cancelled it.
+    expect(made.length).toBeGreaterThan(plan.packages.length);
+    const live = made.filter((p) => p.status !== 'cancelled');
+    expect(live).toHaveLength(plan.packages.length);
+    expect((await verifyLedger(t.database, system)).ok).toBe(true);
+    expect((await verifyAudit(t.database, system)).ok).toBe(true);
+  });
 });

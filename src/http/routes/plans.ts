@@ -282,7 +282,10 @@ export const planRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
         body: z.object({
           ...common,
           scenario: Scenario.optional(),
-          fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+          fingerprint: z
+            .string()
+            .length(64)
+            .regex(/^[0-9a-f]{64}$/),
           titlePrefix: z.string().min(1).max(60).optional(),
         }),
         response: { 201: AcceptedPlan },
