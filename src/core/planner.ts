@@ -1152,6 +1152,30 @@ export function comparePlans(base: SettledPlan, other: SettledPlan): PlanCompari
   };
 }
 
+/** The packages a plan proposes, as much as accepting needs: lines and allocations. */
+export interface ProposedPackage {
+  lines: { requirementItemId: bigint; quantity: number }[];
+  allocations: { fundKey: string; amountMinor: bigint }[];
+}
+
+/**
+ * A plan's fingerprint: its inputs' fingerprint and the packages it proposes. Accepting checks
+ * that the packages sent are those of a plan made on inputs equal to today's.
+ */
+export function planFingerprint(inputs: string, packages: readonly ProposedPackage[]): string {
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        inputs,
+        packages: packages.map((p) => ({
+          lines: p.lines.map((l) => [String(l.requirementItemId), l.quantity]),
+          allocations: p.allocations.map((a) => [a.fundKey, String(a.amountMinor)]),
+        })),
+      }),
+    )
+    .digest('hex');
+}
+
 /** A fingerprint of everything a plan depends on: accepting refuses a plan made on other inputs. */
 export function planInputsFingerprint(
   items: readonly PlannerItem[],

@@ -5,10 +5,8 @@
  * The model and its exact settlement are in `core/planner.ts`; the solver runs in a worker
  * (`planner-solver.ts`).
  */
-import { createHash } from 'node:crypto';
 import type { Actor } from '../core/actor.js';
 import { systemActor } from '../core/actor.js';
-import { canonicalJson } from '../core/canonical-json.js';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { convertAmount, divideRoundHalfEven } from '../core/fx.js';
 import { LIMITS } from '../core/limits.js';
@@ -16,8 +14,10 @@ import {
   buildPlanModel,
   comparePlans,
   greedyStart,
+  planFingerprint,
   planInputsFingerprint,
   settlePlan,
+  type ProposedPackage,
   type PlanComparison,
   type PlannerFund,
   type PlannerItem,
@@ -389,18 +389,10 @@ async function solveScenario(scenario: Scenario, timeLimitSeconds: number): Prom
     });
   }
   const settled = settlePlan(items, funds, options, model, outcome.values);
-  const inputs = planInputsFingerprint(items, funds, options);
-  const fingerprint = createHash('sha256')
-    .update(
-      canonicalJson({
-        inputs,
-        packages: settled.packages.map((p) => ({
-          lines: p.lines.map((l) => [String(l.requirementItemId), l.quantity]),
-          allocations: p.allocations.map((a) => [a.fundKey, String(a.amountMinor)]),
-        })),
-      }),
-    )
-    .digest('hex');
+  const fingerprint = planFingerprint(
+    planInputsFingerprint(items, funds, options),
+    settled.packages,
+  );
   const gap = outcome.status === 'Empty' ? 0 : Number.isFinite(outcome.gap) ? outcome.gap : 1;
   return {
     ...settled,
@@ -471,6 +463,17 @@ export interface AcceptPlanInput {
   scenario?: PlanScenarioInput | undefined;
   /** The fingerprint of the plan the coordinator reviewed. */
   fingerprint: string;
+  /**
+   * The packages of that plan, as it showed them. Given, they are checked against the
+   * fingerprint and today's inputs and created as they are; omitted, the plan is made again
+   * (the same when its solve was proven best; after a time limit it may differ: `PLAN_STALE`).
+   */
+  packages?:
+    | {
+        lines: { requirementItemId: bigint; quantity: number }[];
+        allocations: { contributionId: bigint; amountMinor: bigint }[];
+      }[]
+    | undefined;
   /** Package titles start with this (default "Plan"). */
   titlePrefix?: string | undefined;
 }
@@ -502,34 +505,73 @@ export async function acceptPlan(
   ) {
     throw new DomainError('PLAN_NOT_ACCEPTABLE', undefined, { reason: 'what_if' });
   }
-  const result = await plan(database, actor, {
+  const request: PlanRequest = {
     cycle: input.cycle,
     wholeOnlyItemIds: input.wholeOnlyItemIds,
     partialQuantities: input.partialQuantities,
     timeLimitSeconds: input.timeLimitSeconds,
     scenarios: [scenario],
-  });
-  const proposal = result.scenarios[0]!;
-  if (proposal.fingerprint !== input.fingerprint) {
-    throw new DomainError('PLAN_STALE', undefined, { fingerprint: proposal.fingerprint });
+  };
+  let proposal: { packages: ProposedPackage[]; options: PlannerOptions; plannedValueMinor: bigint };
+  let cycle: string;
+  let valueDate: string;
+  if (input.packages) {
+    limit('planContributionsMax', input.packages.length, 'packages');
+    authorize(actor, 'plans.compute');
+    const inputs = await readInputs(database, request);
+    const applied = await applyScenario(database, inputs, scenario, 0);
+    const packages: ProposedPackage[] = input.packages.map((p) => ({
+      lines: p.lines,
+      allocations: p.allocations.map((a) => ({
+        fundKey: String(a.contributionId),
+        amountMinor: a.amountMinor,
+      })),
+    }));
+    const fingerprint = planFingerprint(
+      planInputsFingerprint(applied.items, applied.funds, applied.options),
+      packages,
+    );
+    if (fingerprint !== input.fingerprint) throw new DomainError('PLAN_STALE');
+    const costOf = new Map(applied.items.map((i) => [i.id, i.unitCostMinor]));
+    proposal = {
+      packages,
+      options: applied.options,
+      plannedValueMinor: packages
+        .flatMap((p) => p.lines)
+        .reduce((n, l) => n + (costOf.get(l.requirementItemId) ?? 0n) * BigInt(l.quantity), 0n),
+    };
+    cycle = inputs.list.cycle;
+    valueDate = inputs.asOf;
+  } else {
+    const result = await plan(database, actor, request);
+    const made = result.scenarios[0]!;
+    if (made.fingerprint !== input.fingerprint) {
+      throw new DomainError('PLAN_STALE', undefined, { fingerprint: made.fingerprint });
+    }
+    proposal = made;
+    cycle = result.list.cycle;
+    valueDate = result.asOf;
   }
   if (proposal.packages.length === 0) {
     throw new DomainError('PLAN_NOT_ACCEPTABLE', undefined, { reason: 'empty' });
   }
+  const areasOf = new Map(
+    (
+      await findApprovedRequirementItems(database.kysely, {
+        itemIds: proposal.packages.flatMap((p) => p.lines.map((l) => l.requirementItemId)),
+      })
+    ).map((i) => [i.id, i.capabilityArea]),
+  );
   const prefix = (input.titlePrefix ?? 'Plan').trim().slice(0, 60) || 'Plan';
   const created: PackageDetail[] = [];
-  const valueDate = result.asOf;
   try {
     for (const [n, p] of proposal.packages.entries()) {
-      const label =
-        p.kind === 'joint'
-          ? 'joint'
-          : p.kind === 'sole'
-            ? `funded by ${p.donorPartyId}`
-            : p.areas.join(', ');
+      const label = [...new Set(p.lines.map((l) => areasOf.get(l.requirementItemId) ?? '?'))]
+        .sort()
+        .join(', ');
       let pkg = await createPackage(database, actor, {
-        cycle: result.list.cycle,
-        title: `${prefix} ${result.list.cycle} ${n + 1}/${proposal.packages.length} (${label})`,
+        cycle,
+        title: `${prefix} ${cycle} ${n + 1}/${proposal.packages.length} (${label})`,
         targetMinor: proposal.options.targetMinor,
       });
       created.push(pkg);
@@ -542,7 +584,7 @@ export async function acceptPlan(
       pkg = await openPackage(database, actor, pkg.id);
       for (const a of p.allocations) {
         pkg = await allocateToPackage(database, actor, pkg.id, {
-          contributionId: a.contributionId!,
+          contributionId: BigInt(a.fundKey),
           amountMinor: a.amountMinor,
           valueDate,
         });
@@ -576,16 +618,16 @@ export async function acceptPlan(
   await inTransaction(database, async (tx) => {
     await recordAudit(tx, actor, {
       entity: 'plan',
-      entityId: proposal.fingerprint.slice(0, 16),
+      entityId: input.fingerprint.slice(0, 16),
       action: 'accept',
       before: null,
       after: {
-        fingerprint: proposal.fingerprint,
-        cycle: result.list.cycle,
+        fingerprint: input.fingerprint,
+        cycle,
         packages: created.map((p) => p.number),
         plannedValueMinor: String(proposal.plannedValueMinor),
       },
     });
   });
-  return { fingerprint: proposal.fingerprint, packages: created };
+  return { fingerprint: input.fingerprint, packages: created };
 }

@@ -299,9 +299,26 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('PLAN_STALE');
+    // The packages as shown, with the fingerprint: a forged quantity is refused as stale.
+    const shown = plan.packages.map((p) => ({
+      lines: p.lines.map((l) => ({ requirementItemId: l.requirementItemId, quantity: l.quantity })),
+      allocations: p.allocations.map((a) => ({
+        contributionId: a.contributionId!,
+        amountMinor: a.amountMinor,
+      })),
+    }));
+    const forged = structuredClone(shown);
+    forged[0]!.lines[0]!.quantity += 1;
+    const refusedForged = await call('POST', '/plans/accept', 'coordinator', {
+      scenario: request.scenarios[0],
+      fingerprint: plan.fingerprint,
+      packages: forged,
+    });
+    expect(refusedForged.body.error.code).toBe('PLAN_STALE');
     const accepted = await ok('POST', '/plans/accept', 'coordinator', {
       scenario: request.scenarios[0],
       fingerprint: plan.fingerprint,
+      packages: shown,
     });
     expect(accepted.packages).toHaveLength(plan.packages.length);
     for (const [i, p] of accepted.packages.entries()) {

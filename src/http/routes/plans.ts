@@ -287,6 +287,29 @@ export const planRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
             .length(64)
             .regex(/^[0-9a-f]{64}$/),
           titlePrefix: z.string().min(1).max(60).optional(),
+          packages: z
+            .array(
+              z.object({
+                lines: z
+                  .array(
+                    z.object({
+                      requirementItemId: bigintString,
+                      quantity: z.number().int().min(1),
+                    }),
+                  )
+                  .min(1)
+                  .max(5_000),
+                allocations: z
+                  .array(z.object({ contributionId: bigintString, amountMinor: bigintString }))
+                  .min(1)
+                  .max(2_000),
+              }),
+            )
+            .max(20)
+            .optional()
+            .describe(
+              'The packages of the plan as it was shown (lines and allocations); checked against the fingerprint and today’s data. Omitted: the plan is made again and must come out the same.',
+            ),
         }),
         response: { 201: AcceptedPlan },
       },

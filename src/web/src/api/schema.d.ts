@@ -5972,6 +5972,20 @@ export interface operations {
           };
           fingerprint: string;
           titlePrefix?: string;
+          /** @description The packages of the plan as it was shown (lines and allocations); checked against the fingerprint and today’s data. Omitted: the plan is made again and must come out the same. */
+          packages?: {
+            lines: {
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              requirementItemId: string;
+              quantity: number;
+            }[];
+            allocations: {
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              contributionId: string;
+              /** @description An integer as a decimal string (bigint; never a JSON number). */
+              amountMinor: string;
+            }[];
+          }[];
         };
       };
     };
