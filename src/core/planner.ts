@@ -689,18 +689,20 @@ export function settlePlan(
     const k = Math.round(values.get(v.name) ?? 0);
     if (k > 0) units.set(v.name, Math.min(k, model.unitOf[v.item]!.maxUnits));
   }
+  // The variables the solver set (units only ever drop below): every loop below walks these.
+  const planned = model.itemVars.filter((v) => units.has(v.name));
   const costOf = (i: number): bigint => items[i]!.unitCostMinor * BigInt(model.unitOf[i]!.quantity);
   let repairs = 0;
   const slotAreas = (s: number): Set<string> => {
     const areas = new Set<string>();
-    for (const v of model.itemVars)
+    for (const v of planned)
       if (v.slot === s && units.has(v.name)) areas.add(items[v.item]!.capabilityArea);
     return areas;
   };
   const dropOne = (s: number): boolean => {
     // The planned unit of least weight in package s.
     let worst: { name: string; item: number } | undefined;
-    for (const v of model.itemVars) {
+    for (const v of planned) {
       if (v.slot !== s || !units.has(v.name)) continue;
       if (!worst || items[v.item]!.priorityRank > items[worst.item]!.priorityRank) worst = v;
     }
@@ -712,9 +714,11 @@ export function settlePlan(
     return true;
   };
   // Item totals never above what is left (the solver's rounding could in theory exceed).
-  for (let i = 0; i < items.length; i++) {
+  const plannedOf = new Map<number, typeof planned>();
+  for (const v of planned) plannedOf.set(v.item, [...(plannedOf.get(v.item) ?? []), v]);
+  for (const [i, all] of plannedOf) {
     for (;;) {
-      const vars = model.itemVars.filter((v) => v.item === i && units.has(v.name));
+      const vars = all.filter((v) => units.has(v.name));
       const total = vars.reduce((n, v) => n + units.get(v.name)!, 0);
       if (total <= model.unitOf[i]!.maxUnits) break;
       const v = vars[vars.length - 1]!;
@@ -729,7 +733,7 @@ export function settlePlan(
   for (;;) {
     const demands = slots.map((slot) => {
       let d = 0n;
-      for (const v of model.itemVars)
+      for (const v of planned)
         if (v.slot === slot.index && units.has(v.name))
           d += costOf(v.item) * BigInt(units.get(v.name)!);
       return d;
@@ -757,10 +761,11 @@ export function settlePlan(
   // then the package's remaining cents from the fund with the most room (rounding up by less
   // than one unit of its currency).
   const plannedByFund = funds.map(() => 0n);
+  const fundIndex = new Map(funds.map((f, i) => [f.key, i]));
   const packages: PlannedPackage[] = [];
   for (const slot of slots) {
     const lines: PlannedLine[] = [];
-    for (const v of model.itemVars) {
+    for (const v of planned) {
       if (v.slot !== slot.index || !units.has(v.name)) continue;
       const item = items[v.item]!;
       const quantity = model.unitOf[v.item]!.quantity * units.get(v.name)!;
@@ -811,7 +816,7 @@ export function settlePlan(
       let best: PlannedAllocation | undefined;
       let bestLeft = -1n;
       for (const a of allocations) {
-        const fi = funds.findIndex((f) => f.key === a.fundKey);
+        const fi = fundIndex.get(a.fundKey)!;
         const left = funds[fi]!.availableMinor - plannedByFund[fi]!;
         if (left > 0n && (a.currency === 'USD' ? left * 1_000_000n : left) > bestLeft) {
           best = a;
@@ -836,7 +841,7 @@ export function settlePlan(
         };
         allocations.push(best);
       }
-      const fi = funds.findIndex((f) => f.key === best.fundKey);
+      const fi = fundIndex.get(best.fundKey)!;
       const fund = funds[fi]!;
       const need = valueMinor - covered;
       // The smallest addition in the fund's currency that covers the need.
@@ -882,9 +887,10 @@ export function settlePlan(
   const valueOfSlot = new Map(packages.map((p) => [p.slot, p.valueMinor]));
   const areasOfSlot = new Map(packages.map((p) => [p.slot, new Set(p.areas)]));
   const plannedQty = items.map(() => 0);
+  const itemIndex = new Map(items.map((it, i) => [it.id, i]));
   for (const p of packages) {
     for (const l of p.lines) {
-      const i = items.findIndex((it) => it.id === l.requirementItemId);
+      const i = itemIndex.get(l.requirementItemId)!;
       plannedQty[i]! += l.quantity;
     }
   }

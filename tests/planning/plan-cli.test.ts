@@ -128,7 +128,15 @@ describe('purl plan', () => {
       expect(bad.code).toBe(EXIT_CODES.VALIDATION_FAILED);
       expect(bad.stderr).toContain('field: what-if-price.0');
 
-      const accepted = await purl(['plan', '--target', '200000000', '--accept', fingerprint!], env);
+      // A saved plan is accepted exactly as it was shown; a file that is not one is refused.
+      const saved = join(dir, 'plan.json');
+      const asJson = await purl(['plan', '--target', '200000000', '--json'], env);
+      await writeFile(saved, asJson.stdout);
+      await writeFile(join(dir, 'not-a-plan.json'), '{"x":1}');
+      const notPlan = await purl(['plan', '--accept-file', join(dir, 'not-a-plan.json')], env);
+      expect(notPlan.code).toBe(EXIT_CODES.VALIDATION_FAILED);
+      expect(notPlan.stderr).toContain('field: accept-file');
+      const accepted = await purl(['plan', '--target', '200000000', '--accept-file', saved], env);
       expect(accepted.code, accepted.stderr).toBe(0);
       expect(accepted.stdout).toMatch(/PURL-001 .* funded +price \$165,000,000\.00/);
       const stale = await purl(['plan', '--target', '200000000', '--accept', fingerprint!], env);

@@ -3,8 +3,10 @@
  * packages it proposes for the money available, each item's reason, the binding constraints and
  * what extra money in which area would cover the next items; with `--what-if-…` options a second
  * scenario beside it and the differences; `--accept FINGERPRINT` creates the reviewed plan's
- * packages. `--json` prints the whole result as JSON (amounts as decimal strings of minor units).
+ * packages (`--accept-file plan.json`: the packages of a plan saved with `--json`, exactly as
+ * they were shown). `--json` prints the whole result as JSON (amounts as decimal strings of minor units).
  */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { systemActor } from '../../core/actor.js';
 import { toJsonValue } from '../../core/canonical-json.js';
@@ -33,6 +35,7 @@ interface PlanFlags {
   whatIfTarget?: string;
   json?: boolean;
   accept?: string;
+  acceptFile?: string;
   titlePrefix?: string;
 }
 
@@ -66,6 +69,10 @@ export function registerPlan(program: Command): void {
     .option('--what-if-target <usd>', 'a different package target in the what-if')
     .option('--json', 'print the whole result as JSON')
     .option('--accept <fingerprint>', 'create the packages of the plan with this fingerprint')
+    .option(
+      '--accept-file <plan.json>',
+      'create the packages of a plan saved with --json (exactly as it showed them)',
+    )
     .option('--title-prefix <text>', 'with --accept: the packages’ titles start with this')
     .action(async (flags: PlanFlags) => {
       const actor = systemActor('cli:plan');
@@ -85,12 +92,18 @@ export function registerPlan(program: Command): void {
             partialQuantities: flags.wholeOnly ? false : undefined,
             timeLimitSeconds: flags.timeLimit ? seconds(flags.timeLimit) : undefined,
           };
-          if (flags.accept) {
-            process.stderr.write('planning again on today’s data, then creating the packages…\n');
+          if (flags.accept || flags.acceptFile) {
+            const saved = flags.acceptFile ? await readSavedPlan(flags.acceptFile) : undefined;
+            process.stderr.write(
+              saved
+                ? 'checking the saved plan against today’s data, then creating the packages…\n'
+                : 'planning again on today’s data, then creating the packages…\n',
+            );
             const accepted = await acceptPlan(database, actor, {
               ...options,
               scenario: base,
-              fingerprint: flags.accept,
+              fingerprint: saved?.fingerprint ?? flags.accept!,
+              packages: saved?.packages,
               titlePrefix: flags.titlePrefix,
             });
             for (const p of accepted.packages) {
@@ -144,7 +157,10 @@ export function registerPlan(program: Command): void {
                 (flags.tolerance ? ` --tolerance ${flags.tolerance}` : '') +
                 flags.alone.map((a) => ` --alone ${a}`).join('') +
                 (flags.wholeOnly ? ' --whole-only' : '') +
-                (flags.cycle ? ` --cycle ${flags.cycle}` : ''),
+                (flags.cycle ? ` --cycle ${flags.cycle}` : '') +
+                (base0.solver.optimal
+                  ? ''
+                  : '\n(this plan stopped at its time limit and planning again may differ: save it with --json and accept it with --accept-file)'),
             );
           }
           out.push(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -154,6 +170,58 @@ export function registerPlan(program: Command): void {
         await stopSolver();
       }
     });
+}
+
+/** The first scenario of a `purl plan --json` file: its fingerprint and packages. */
+async function readSavedPlan(file: string): Promise<{
+  fingerprint: string;
+  packages: {
+    lines: { requirementItemId: bigint; quantity: number }[];
+    allocations: { contributionId: bigint; amountMinor: bigint }[];
+  }[];
+}> {
+  const bad = (why: string): never => {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `--accept-file: ${file} ${why}; save a plan with \`purl plan --json > plan.json\`.`,
+      { field: 'accept-file' },
+    );
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    return bad(
+      `cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const plan = (json as { scenarios?: unknown[] }).scenarios?.[0] as
+    { fingerprint?: unknown; packages?: unknown } | undefined;
+  if (!plan || typeof plan.fingerprint !== 'string' || !Array.isArray(plan.packages)) {
+    return bad('is not the output of `purl plan --json`');
+  }
+  try {
+    return {
+      fingerprint: plan.fingerprint,
+      packages: (
+        plan.packages as {
+          lines: { requirementItemId: string; quantity: number }[];
+          allocations: { contributionId: string; amountMinor: string }[];
+        }[]
+      ).map((p) => ({
+        lines: p.lines.map((l) => ({
+          requirementItemId: BigInt(l.requirementItemId),
+          quantity: l.quantity,
+        })),
+        allocations: p.allocations.map((a) => ({
+          contributionId: BigInt(a.contributionId),
+          amountMinor: BigInt(a.amountMinor),
+        })),
+      })),
+    };
+  } catch {
+    return bad('holds a package that is not as `purl plan --json` writes it');
+  }
 }
 
 function usd(text: string, field: string): bigint {
