@@ -340,7 +340,8 @@ async function applyScenario(
     }));
   for (const [i, p] of pledges.entries()) {
     const field = `${at}hypotheticalPledges.${i}`;
-    if (!/^[A-Z0-9_]{2,20}$/.test(p.donorPartyId)) fail(`${field}.donorPartyId`, 'a party id.');
+    if (!/^[A-Z][A-Z0-9-]{1,19}$/.test(p.donorPartyId))
+      fail(`${field}.donorPartyId`, 'a party id.');
     if (p.amountMinor <= 0n || p.amountMinor > LIMITS.transferAmountMaxMinor) {
       fail(`${field}.amountMinor`, 'a positive amount in minor units.');
     }
