@@ -21,6 +21,7 @@ export const NAV: readonly NavEntry[] = [
   { to: '/requirements', labelKey: 'nav.requirements', access: 'requirements.read' },
   { to: '/packages', labelKey: 'nav.packages', access: 'packages.read' },
   { to: '/contributions', labelKey: 'nav.contributions', access: 'contributions.read' },
+  { to: '/planner', labelKey: 'nav.planner', access: 'plans.compute' },
   { to: '/meetings', labelKey: 'nav.meetings', access: 'meetings.read' },
   { to: '/analysis', labelKey: 'nav.analysis', access: 'analytics.read' },
   { to: '/audit', labelKey: 'nav.audit', access: 'audit.read' },

@@ -59,6 +59,11 @@ export const PAGES: readonly PageDefinition[] = [
     load: () => import('../features/contributions/ContributionPage'),
   },
   {
+    path: '/planner',
+    access: 'plans.compute',
+    load: () => import('../features/planner/PlannerPage'),
+  },
+  {
     path: '/meetings',
     access: 'meetings.read',
     load: () => import('../features/meetings/MeetingsPage'),

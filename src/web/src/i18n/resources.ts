@@ -46,6 +46,9 @@ import ukMeetings from './locales/uk/meetings.json';
 import ukAnalysis from './locales/uk/analysis.json';
 import ukAudit from './locales/uk/audit.json';
 import ukAdmin from './locales/uk/admin.json';
+import enPlanner from './locales/en/planner.json';
+import frPlanner from './locales/fr/planner.json';
+import ukPlanner from './locales/uk/planner.json';
 
 /** The languages of the app, in the order the switcher lists them. */
 export const LANGUAGES = ['en', 'fr', 'uk'] as const;
@@ -66,6 +69,7 @@ export const EN = {
   analysis: enAnalysis,
   audit: enAudit,
   admin: enAdmin,
+  planner: enPlanner,
 };
 
 export type Namespace = keyof typeof EN;
@@ -87,6 +91,7 @@ export const RESOURCES: Record<Language, Resources> = {
     analysis: frAnalysis,
     audit: frAudit,
     admin: frAdmin,
+    planner: frPlanner,
   },
   uk: {
     common: ukCommon,
@@ -102,6 +107,7 @@ export const RESOURCES: Record<Language, Resources> = {
     analysis: ukAnalysis,
     audit: ukAudit,
     admin: ukAdmin,
+    planner: ukPlanner,
   },
 };
 
