@@ -22,7 +22,8 @@
  * - **Objective.** Maximise Σ weightᵢ × cost of the units planned, weightᵢ = (N − rankᵢ + 1) / N
  *   (rank 1 of N weighs 1, the last 1/N): priority-weighted covered value.
  *
- * Money in the program is in millions of US dollars written as exact decimals; every figure
+ * Money in the program is in units of 10^e US cents (`moneyUnitExponent`: the largest amount
+ * about a million units) written as exact decimals; every figure
  * of the result is recomputed exactly in minor units (`settlePlan`): quantities are integers,
  * costs are bigint, the money is assigned by an exact max-flow and converted back to each
  * contribution's currency with the same rounding as an allocation (`convertAmount`).
@@ -109,6 +110,8 @@ export interface PlanModel {
   slots: PlanSlot[];
   /** Item variables: name → (item index, slot index). */
   itemVars: { name: string; item: number; slot: number }[];
+  /** The program's money unit: 10^moneyExponent US cents (`moneyUnitExponent`). */
+  moneyExponent: number;
   /** Area indicators of the joint package: name → (slot, area). */
   areaVars: { name: string; slot: number; area: string }[];
   /** Per item: units per variable (step, or the whole remaining quantity) and max units. */
@@ -118,15 +121,31 @@ export interface PlanModel {
   rows: number;
 }
 
-const CENTS_PER_MILLION = 100_000_000n;
+/** US cents as an exact decimal of units of 10^exponent cents (`centsToUnits(1234n, 2)` → "12.34"). */
+export function centsToUnits(minor: bigint, exponent: number): string {
+  const negative = minor < 0n;
+  const abs = negative ? -minor : minor;
+  const per = 10n ** BigInt(exponent);
+  const whole = abs / per;
+  const frac =
+    exponent === 0 ? '' : (abs % per).toString().padStart(exponent, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
 
 /** US cents as exact decimal millions of dollars ("12.3456789"). */
 export function centsToMillions(minor: bigint): string {
-  const negative = minor < 0n;
-  const abs = negative ? -minor : minor;
-  const whole = abs / CENTS_PER_MILLION;
-  const frac = (abs % CENTS_PER_MILLION).toString().padStart(8, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+  return centsToUnits(minor, 8);
+}
+
+/**
+ * The program's unit of money, 10^exponent US cents, chosen so that the largest amount in it is
+ * about a million units: the solver's tolerances (1e-7 to 1e-6 in the program's units) then stay
+ * far below a cent for real packages ($500M: units of $100) and a problem in dollars or cents is
+ * not lost inside them.
+ */
+export function moneyUnitExponent(largestMinor: bigint): number {
+  const digits = largestMinor > 0n ? largestMinor.toString().length : 1;
+  return Math.max(0, digits - 7);
 }
 
 /** Units an item's variable counts, and how many of them can be planned. */
@@ -251,6 +270,14 @@ export function buildPlanModel(
   earmarkPackagesMax: number,
 ): PlanModel {
   const slots = planSlots(funds, earmarkPackagesMax);
+  let largest = options.targetMinor + options.toleranceMinor;
+  for (const f of funds) if (f.usdMinor > largest) largest = f.usdMinor;
+  for (const it of items) {
+    const cost = it.unitCostMinor * BigInt(Math.max(1, itemUnit(it).quantity));
+    if (cost > largest) largest = cost;
+  }
+  const exponent = moneyUnitExponent(largest);
+  const money = (minor: bigint) => centsToUnits(minor, exponent);
   const ranks = items.reduce((n, it) => Math.max(n, it.priorityRank), 1);
   const unitOf = items.map(itemUnit);
   const itemVars: PlanModel['itemVars'] = [];
@@ -265,7 +292,7 @@ export function buildPlanModel(
   items.forEach((item, i) => {
     const unit = unitOf[i]!;
     if (unit.maxUnits <= 0 || item.unitCostMinor <= 0n) return;
-    const cost = centsToMillions(item.unitCostMinor * BigInt(unit.quantity));
+    const cost = money(item.unitCostMinor * BigInt(unit.quantity));
     const weight = priorityWeight(item.priorityRank, ranks);
     for (const slot of slots) {
       if (!slotTakesArea(slot, funds, item.capabilityArea)) continue;
@@ -278,7 +305,7 @@ export function buildPlanModel(
       integers.push(name);
     }
   });
-  const upper = centsToMillions(options.targetMinor + options.toleranceMinor);
+  const upper = money(options.targetMinor + options.toleranceMinor);
   const fundSlots = funds.map(() => [] as string[]);
   for (const slot of slots) {
     const vars = perSlot[slot.index]!;
@@ -321,7 +348,7 @@ export function buildPlanModel(
         '<= 0',
       );
       for (const fi of lacking) {
-        const cap = centsToMillions(fundCapacity(funds[fi]!, slots.length));
+        const cap = money(fundCapacity(funds[fi]!, slots.length));
         rows.push(
           ` ear${fi}s${slot.index}a${areas.indexOf(area)}: + f${fi}s${slot.index} + ${cap} ${y} <= ${cap}`,
         );
@@ -335,7 +362,7 @@ export function buildPlanModel(
       rows,
       ` fund${fi}:`,
       flows.map((x) => `+ ${x}`),
-      `<= ${centsToMillions(fundCapacity(f, slots.length))}`,
+      `<= ${money(fundCapacity(f, slots.length))}`,
     );
   });
   items.forEach((_, i) => {
@@ -360,6 +387,7 @@ export function buildPlanModel(
   return {
     lp: lp.join('\n'),
     slots,
+    moneyExponent: exponent,
     itemVars,
     areaVars,
     unitOf,
@@ -429,7 +457,7 @@ export function greedyStart(
       }
     }
   }
-  for (const [name, cents] of flows) start.set(name, Number(cents) / 1e8);
+  for (const [name, cents] of flows) start.set(name, Number(cents) / 10 ** model.moneyExponent);
   for (const y of model.areaVars) start.set(y.name, jointAreas.has(y.area) ? 1 : 0);
   return start;
 }
