@@ -606,7 +606,11 @@ export interface PlannedPackage {
 
 export type ItemStatus = 'funded' | 'partly_funded' | 'not_funded';
 export type ItemReason =
-  'no_eligible_money' | 'ranked_below_cut' | 'too_large_for_room' | 'step_larger_than_remaining';
+  | 'no_eligible_money'
+  | 'money_ran_out'
+  | 'ranked_below_cut'
+  | 'too_large_for_room'
+  | 'step_larger_than_remaining';
 
 export interface ItemExplanation {
   requirementItemId: bigint;
@@ -624,7 +628,11 @@ export interface ItemExplanation {
   reason: ItemReason | null;
   /** The cost of the smallest part still out (a unit, or the whole item). */
   nextPartMinor: bigint | null;
-  /** For ranked_below_cut: the eligible money left; for too_large_for_room: the largest room. */
+  /**
+   * For money_ran_out (the best-ranked item its money could not pay for) and ranked_below_cut
+   * (an item after it, for the same money): the eligible money left; for too_large_for_room:
+   * the largest room left in a package.
+   */
   leftMinor: bigint | null;
 }
 
@@ -991,6 +999,28 @@ export function settlePlan(
     };
   });
 
+  // Where the money ran out: per pool of money (the funds that may pay for an item), the
+  // best-ranked item short of money is where it ran out; the items after it that the same money
+  // could pay for are ranked below the cut.
+  const byRank = explanations
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.reason === 'ranked_below_cut')
+    .sort((a, b) => a.e.priorityRank - b.e.priorityRank);
+  let poolsSeen = 0n;
+  for (const { e, i } of byRank) {
+    let pool = 0n;
+    for (const s of slots) {
+      if (!slotTakesArea(s, funds, items[i]!.capabilityArea)) continue;
+      for (const fi of s.funds) {
+        if (fundAllowsAreas(funds[fi]!, [items[i]!.capabilityArea])) pool |= 1n << BigInt(fi);
+      }
+    }
+    if ((pool & poolsSeen) === 0n) e.reason = 'money_ran_out';
+    poolsSeen |= pool;
+  }
+  const shortOfMoney = (e: ItemExplanation) =>
+    e.reason === 'ranked_below_cut' || e.reason === 'money_ran_out';
+
   // Binding constraints.
   const binding: BindingConstraint[] = [];
   const out = explanations.filter((e) => e.status !== 'funded');
@@ -1011,11 +1041,9 @@ export function settlePlan(
       });
     }
   }
-  const outAreas = [
-    ...new Set(out.filter((e) => e.reason === 'ranked_below_cut').map((e) => e.capabilityArea)),
-  ].sort();
+  const outAreas = [...new Set(out.filter(shortOfMoney).map((e) => e.capabilityArea))].sort();
   for (const area of outAreas) {
-    const kept = out.filter((e) => e.reason === 'ranked_below_cut' && e.capabilityArea === area);
+    const kept = out.filter((e) => shortOfMoney(e) && e.capabilityArea === area);
     const left = kept.reduce(
       (m, e) => (e.leftMinor !== null && e.leftMinor > m ? e.leftMinor : m),
       0n,

@@ -110,7 +110,7 @@ describe('purl plan', () => {
       expect(run.stdout).toContain('8 × $20,000,000.00 = $160,000,000.00');
       expect(run.stdout).toContain('5 × $1,000,000.00 = $5,000,000.00');
       expect(run.stdout).toMatch(/from NLD contribution \d+: \$\d[\d,]*\.\d\d \(EUR /);
-      expect(run.stdout).toContain('the money left that may pay for it is less than its next part');
+      expect(run.stdout).toContain('the money that may pay for it ran out here');
       const fingerprint = /purl plan --accept ([0-9a-f]{64})/.exec(run.stdout)?.[1];
       expect(fingerprint).toBeDefined();
 

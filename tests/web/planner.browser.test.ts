@@ -48,7 +48,7 @@ interface ScenarioJson {
     lines: { requirementItemId: string }[];
     allocations: { contributionId: string | null }[];
   }[];
-  items: { status: string; reason: string | null }[];
+  items: { priorityRank: number; status: string; reason: string | null }[];
   binding: unknown[];
   nextMoney: { capabilityArea: string }[];
 }
@@ -149,12 +149,20 @@ describe('the allocation planner in the browser', () => {
     // Every item with its status and reason in words, as the API explains it.
     const items = page.getByTestId('plan-items-table');
     expect(await items.locator('tbody tr').count()).toBe(plan.items.length);
-    for (const reason of ['ranked_below_cut', 'too_large_for_room', 'no_eligible_money']) {
+    for (const reason of [
+      'money_ran_out',
+      'ranked_below_cut',
+      'too_large_for_room',
+      'no_eligible_money',
+    ]) {
       expect(await items.locator(`[data-reason="${reason}"]`).count(), reason).toBe(
         plan.items.filter((i) => i.reason === reason).length,
       );
     }
     expect(await items.innerText()).toContain('Ranked below the cut');
+    // On the demo the money runs out at rank 1: it says so, not "ranked below the cut".
+    expect(plan.items.find((i) => i.priorityRank === 1)!.reason).toBe('money_ran_out');
+    expect(await items.innerText()).toContain('ran out here');
     expect(await page.getByTestId('binding').locator('li').count()).toBe(plan.binding.length);
 
     // The extra money per area: a chart, and the same figures as a table.

@@ -297,7 +297,8 @@ function signed(minor: bigint): string {
 
 const REASONS: Record<string, string> = {
   no_eligible_money: 'no money may pay for its area',
-  ranked_below_cut: 'the money left that may pay for it is less than its next part',
+  money_ran_out: 'the money that may pay for it ran out here',
+  ranked_below_cut: 'ranked below the cut: the money ran out at an item ranked higher',
   too_large_for_room: 'too large for the room left in any package',
   step_larger_than_remaining: 'its quantity step is larger than what is left',
 };
@@ -345,7 +346,9 @@ function describe(s: ScenarioPlan): string[] {
   for (const i of outItems.slice(0, 30)) {
     out.push(
       `    rank ${i.priorityRank} ${i.capabilityArea} (item ${i.requirementItemId}): ${i.plannedQuantity}/${i.remainingQuantity} — ${REASONS[i.reason ?? ''] ?? i.reason}` +
-        (i.reason === 'ranked_below_cut' && i.leftMinor !== null && i.nextPartMinor !== null
+        ((i.reason === 'ranked_below_cut' || i.reason === 'money_ran_out') &&
+        i.leftMinor !== null &&
+        i.nextPartMinor !== null
           ? ` (${money(i.leftMinor)} left, ${money(i.nextPartMinor)} needed)`
           : i.reason === 'too_large_for_room' && i.leftMinor !== null && i.nextPartMinor !== null
             ? ` (${money(i.nextPartMinor)} against ${money(i.leftMinor)} of room)`

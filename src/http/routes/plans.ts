@@ -142,6 +142,7 @@ const ScenarioPlan = z
         reason: z
           .enum([
             'no_eligible_money',
+            'money_ran_out',
             'ranked_below_cut',
             'too_large_for_room',
             'step_larger_than_remaining',

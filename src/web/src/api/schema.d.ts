@@ -3170,6 +3170,7 @@ export interface components {
         reason:
           | (
               | 'no_eligible_money'
+              | 'money_ran_out'
               | 'ranked_below_cut'
               | 'too_large_for_room'
               | 'step_larger_than_remaining'

@@ -55,6 +55,11 @@ function useReasonText(): (item: ItemExplanation) => string {
             area: areaName(item.capabilityArea),
             next: money(item.nextPartMinor),
           });
+        case 'money_ran_out':
+          return t('reason.money_ran_out', {
+            next: money(item.nextPartMinor),
+            left: money(item.leftMinor),
+          });
         case 'ranked_below_cut':
           return t('reason.ranked_below_cut', {
             next: money(item.nextPartMinor),
