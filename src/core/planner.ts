@@ -15,9 +15,9 @@
  *   rate); Σₛ fᶜₛ ≤ c's available money; per package Σ cost ≤ Σ money.
  * - **Earmarks** follow the allocation rule exactly (`earmarkVerdict`): an earmarked
  *   contribution may fund a package only when every area of the package's lines is one of its
- *   areas. A themed package holds only its areas and takes money earmarked to all of them (or
- *   unearmarked); in the joint package an area indicator yₐ (the package holds area a) closes
- *   an earmarked contribution out when the package holds an area outside its earmark:
+ *   areas. A themed package holds only its areas and takes money earmarked to all of them; in
+ *   the joint package and a donor's own package an area indicator yₐ (the package holds area a)
+ *   closes an earmarked contribution out when the package holds an area outside its earmark:
  *   fᶜ + availableᶜ·yₐ ≤ availableᶜ. Money earmarked to another package is not planned.
  * - **Objective.** Maximise Σ weightᵢ × cost of the units planned, weightᵢ = (N − rankᵢ + 1) / N
  *   (rank 1 of N weighs 1, the last 1/N): priority-weighted covered value.
@@ -112,7 +112,7 @@ export interface PlanModel {
   itemVars: { name: string; item: number; slot: number }[];
   /** The program's money unit: 10^moneyExponent US cents (`moneyUnitExponent`). */
   moneyExponent: number;
-  /** Area indicators of the joint package: name → (slot, area). */
+  /** Area indicators (joint and donors' own packages): name → (slot, area). */
   areaVars: { name: string; slot: number; area: string }[];
   /** Per item: units per variable (step, or the whole remaining quantity) and max units. */
   unitOf: { quantity: number; maxUnits: number }[];
@@ -328,8 +328,10 @@ export function buildPlanModel(
       vars.map((v) => `+ ${v.cost} ${v.name}`),
       `<= ${upper}`,
     );
-    if (slot.kind !== 'joint') continue;
-    // Area indicators: only for areas some earmarked funder of the joint package lacks.
+    // A themed package takes only money earmarked to all its areas; the joint package and a
+    // donor's own package may take money earmarked otherwise, closed out by area indicators.
+    if (slot.kind === 'earmarked') continue;
+    // Area indicators: only for areas some earmarked funder of the package lacks.
     const areas = [...new Set(vars.map((v) => v.area))].sort();
     for (const area of areas) {
       const lacking = slot.funds.filter((fi) => {
@@ -423,7 +425,9 @@ export function greedyStart(
   const byRank = items
     .map((_, i) => i)
     .sort((a, b) => items[a]!.priorityRank - items[b]!.priorityRank);
-  const jointAreas = new Set<string>();
+  // Packages with area indicators take, in this start, only money earmarked to no area.
+  const indicated = new Set(model.areaVars.map((y) => y.slot));
+  const usedAreas = new Set<string>();
   for (const i of byRank) {
     const vars = varsOf.get(i);
     if (!vars) continue;
@@ -433,7 +437,9 @@ export function greedyStart(
       const v = vars.find((x) => x.slot === slot.index);
       if (!v || units === 0) continue;
       const usable = slot.funds.filter(
-        (fi) => slot.kind !== 'joint' || funds[fi]!.earmarkAreas.length === 0,
+        (fi) =>
+          (!indicated.has(slot.index) || funds[fi]!.earmarkAreas.length === 0) &&
+          fundAllowsAreas(funds[fi]!, [items[i]!.capabilityArea]),
       );
       const money = usable.reduce((n, fi) => n + left[fi]!, 0n);
       const room = upper - value[slot.index]!;
@@ -444,7 +450,7 @@ export function greedyStart(
       units -= Number(k);
       start.set(v.name, (start.get(v.name) ?? 0) + Number(k));
       value[slot.index]! += k * cost;
-      if (slot.kind === 'joint') jointAreas.add(items[i]!.capabilityArea);
+      usedAreas.add(`${slot.index}:${items[i]!.capabilityArea}`);
       let need = k * cost;
       for (const fi of usable) {
         const take = left[fi]! < need ? left[fi]! : need;
@@ -458,7 +464,7 @@ export function greedyStart(
     }
   }
   for (const [name, cents] of flows) start.set(name, Number(cents) / 10 ** model.moneyExponent);
-  for (const y of model.areaVars) start.set(y.name, jointAreas.has(y.area) ? 1 : 0);
+  for (const y of model.areaVars) start.set(y.name, usedAreas.has(`${y.slot}:${y.area}`) ? 1 : 0);
   return start;
 }
 
@@ -548,7 +554,8 @@ export function assignMoney(
 
 /** The largest amount in the fund's currency whose US value (an allocation's rounding) is ≤ usd. */
 export function amountForUsd(fund: PlannerFund, usdMinor: bigint): bigint {
-  if (fund.currency === 'USD') return usdMinor;
+  if (fund.currency === 'USD')
+    return usdMinor < fund.availableMinor ? usdMinor : fund.availableMinor;
   let lo = 0n;
   let hi = fund.availableMinor;
   while (lo < hi) {
@@ -799,6 +806,16 @@ export function settlePlan(
   const plannedByFund = funds.map(() => 0n);
   const fundIndex = new Map(funds.map((f, i) => [f.key, i]));
   const packages: PlannedPackage[] = [];
+  // First every package's shares, each rounded down in its currency; then each package's last
+  // cents, from money no package is promised (else closing one package's gap could take money
+  // the flow gave to a later one).
+  const drafts: {
+    slot: PlanSlot;
+    lines: PlannedLine[];
+    valueMinor: bigint;
+    allocations: PlannedAllocation[];
+    covered: bigint;
+  }[] = [];
   for (const slot of slots) {
     const lines: PlannedLine[] = [];
     for (const v of planned) {
@@ -843,6 +860,11 @@ export function settlePlan(
         hypothetical: fund.hypothetical,
       });
     }
+    drafts.push({ slot, lines, valueMinor, allocations, covered });
+  }
+  for (const draft of drafts) {
+    const { slot, lines, valueMinor, allocations } = draft;
+    let covered = draft.covered;
     // The cents still missing: from the share with the most money left, one unit at a time
     // (a few units at most: each floor loses less than one unit of its currency).
     let guard = 0;
