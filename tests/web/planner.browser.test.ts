@@ -119,7 +119,8 @@ describe('the allocation planner in the browser', () => {
   it('proposes packages on the demo and explains them, in three languages', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Allocation planner' }).click();
     await page.waitForURL(/\/planner$/);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(HEADING.en);
+    // The page's code loads on first use: the dashboard's heading may still show a moment.
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(HEADING.en);
     await page.getByTestId('propose').click();
     const card = page.getByTestId('package-card');
     await card.first().waitFor();
