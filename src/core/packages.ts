@@ -8,7 +8,7 @@
  *     └─cancel─────┴─ cancel (voids every pending allocation) ◀─ funded     ▼
  *                                          closed ◀─ delivered ◀─ in_delivery
  */
-import { DomainError } from './errors.js';
+import { DomainError, assert } from './errors.js';
 
 export const PACKAGE_STATUSES = [
   'draft',
@@ -91,6 +91,60 @@ export function checkPackageTransition(status: PackageStatus, action: PackageAct
 /** Price of the lines: Σ quantity × unit price. */
 export function linesPrice(lines: readonly { quantity: number; unitPriceMinor: bigint }[]): bigint {
   return lines.reduce((sum, l) => sum + BigInt(l.quantity) * l.unitPriceMinor, 0n);
+}
+
+/** How an approved requirement item may be split into package lines (migration 0024). */
+export interface LineItemPackaging {
+  itemId: bigint;
+  unit: string;
+  /** Lines take the item in multiples of this, the last part excepted (1: any quantity). */
+  quantityStep: number;
+  /** Lines take only the whole remaining quantity. */
+  wholeOnly: boolean;
+  /** Approved quantity not yet in a package that is not cancelled. */
+  remainingQuantity: number;
+}
+
+/**
+ * THE packaging rule of a line: at most what is left of the approved quantity; and of that,
+ * a multiple of the item's step or exactly what is left (the last part) — for an item packaged
+ * whole only, exactly what is left. The planner (core/planner.ts `itemUnit`) plans in the same
+ * units, so an accepted plan passes. `VALIDATION_FAILED` naming `quantity`, with a message that
+ * says which quantities are allowed.
+ */
+export function checkLineQuantity(item: LineItemPackaging, quantity: number): void {
+  const { itemId, unit, quantityStep: step, wholeOnly, remainingQuantity: left } = item;
+  assert(Number.isInteger(quantity) && quantity > 0, 'a line quantity is a positive integer');
+  assert(Number.isInteger(step) && step >= 1, 'an item step is a positive integer');
+  const details = {
+    field: 'quantity',
+    remainingQuantity: left,
+    quantityStep: step,
+    wholeOnly,
+  };
+  if (quantity > left) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Only ${left} of the approved quantity is not yet in a package.`,
+      details,
+    );
+  }
+  if (quantity === left) return;
+  if (wholeOnly) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Item ${itemId} is packaged whole only: use the ${left} ${unit} left.`,
+      details,
+    );
+  }
+  if (quantity % step === 0) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    step <= left
+      ? `Item ${itemId} is packaged in steps of ${step} ${unit}: use a multiple of ${step}, or the ${left} ${unit} left.`
+      : `Item ${itemId} is packaged in steps of ${step} ${unit} and only ${left} ${unit} are left: use ${left}.`,
+    details,
+  );
 }
 
 /** Status once allocations total `fundedMinor` against `priceMinor`. */

@@ -150,8 +150,12 @@ export function moneyUnitExponent(largestMinor: bigint): number {
 
 /** Units an item's variable counts, and how many of them can be planned. */
 export function itemUnit(item: PlannerItem): { quantity: number; maxUnits: number } {
-  if (item.wholeOnly) return { quantity: item.remainingQuantity, maxUnits: 1 };
   const step = Math.max(1, item.quantityStep);
+  // Whole only, or less left than one step: only what is left, at once (the package rule,
+  // core/packages.ts `checkLineQuantity`, takes it as the last part).
+  if (item.wholeOnly || step > item.remainingQuantity) {
+    return { quantity: item.remainingQuantity, maxUnits: 1 };
+  }
   return { quantity: step, maxUnits: Math.floor(item.remainingQuantity / step) };
 }
 
@@ -977,18 +981,22 @@ export function settlePlan(
       plannedValueMinor: item.unitCostMinor * BigInt(planned),
     };
     const leftUnits = unit.maxUnits - Math.floor(planned / unit.quantity);
-    if (planned > 0 && leftUnits <= 0)
-      return { ...base, status: 'funded', reason: null, nextPartMinor: null, leftMinor: null };
-    const status: ItemStatus = planned > 0 ? 'partly_funded' : 'not_funded';
-    if (unit.maxUnits <= 0) {
+    if (planned > 0 && leftUnits <= 0) {
+      if (planned >= item.remainingQuantity) {
+        return { ...base, status: 'funded', reason: null, nextPartMinor: null, leftMinor: null };
+      }
+      // Every step planned; what is left is less than one step: the planner plans in steps,
+      // the coordinator adds that last part by hand (the package rule allows it).
+      const rest = item.remainingQuantity - planned;
       return {
         ...base,
-        status,
+        status: 'partly_funded',
         reason: 'step_larger_than_remaining',
-        nextPartMinor: null,
+        nextPartMinor: item.unitCostMinor * BigInt(rest),
         leftMinor: null,
       };
     }
+    const status: ItemStatus = planned > 0 ? 'partly_funded' : 'not_funded';
     const part = costOf(i);
     const candidates = slots.filter((s) => slotTakesArea(s, funds, item.capabilityArea));
     if (candidates.length === 0) {

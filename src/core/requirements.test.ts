@@ -9,6 +9,7 @@ import {
   checkApprovedQuantity,
   checkCycle,
   checkItemCount,
+  checkItemPackaging,
   checkItemPatch,
   checkNewItem,
   checkNewList,
@@ -219,6 +220,36 @@ describe('input rules', () => {
     expect(thrown(() => checkItemPatch({ requestedQuantity: -5 })).details.field).toBe(
       'requestedQuantity',
     );
+  });
+
+  it('takes a step from 1 to the requested quantity and a whole-only flag, naming the field', () => {
+    checkNewItem({ ...item, quantityStep: 500, wholeOnly: true });
+    checkNewItem({ ...item, quantityStep: item.requestedQuantity });
+    const cases: [Partial<NewRequirementItem>, string][] = [
+      [{ quantityStep: 0 }, 'quantityStep'],
+      [{ quantityStep: 2.5 }, 'quantityStep'],
+      [{ quantityStep: '5' as unknown as number }, 'quantityStep'],
+      [{ quantityStep: 2_147_483_648 }, 'quantityStep'],
+      [{ quantityStep: 10_001 }, 'quantityStep'],
+      [{ wholeOnly: 'yes' as unknown as boolean }, 'wholeOnly'],
+      [{ wholeOnly: null as unknown as boolean }, 'wholeOnly'],
+    ];
+    for (const [change, field] of cases) {
+      const error = thrown(() => checkNewItem({ ...item, ...change }));
+      expect(error.code, JSON.stringify(change)).toBe('VALIDATION_FAILED');
+      expect(error.details.field).toBe(field);
+      expect(error.message).toContain(field);
+    }
+    expect(thrown(() => checkItemPatch({ quantityStep: 0 })).details.field).toBe('quantityStep');
+    checkItemPatch({ wholeOnly: false });
+  });
+
+  it('keeps the step within the requested quantity as the item will be stored', () => {
+    checkItemPackaging({ quantityStep: 1, requestedQuantity: 1 });
+    checkItemPackaging({ quantityStep: 6, requestedQuantity: 6 });
+    const error = thrown(() => checkItemPackaging({ quantityStep: 7, requestedQuantity: 6 }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details).toMatchObject({ field: 'quantityStep', max: 6 });
   });
 
   it('limits the items of a list', () => {

@@ -19,6 +19,12 @@
  *   before approval.
  * Any other action is `INVALID_TRANSITION` naming the list's status, the action, the actions its
  * status allows and the statuses the action needs.
+ *
+ * Packaging (`quantityStep`, `wholeOnly`): how packages may take an item — in multiples of the
+ * step, the last part (what is left of the approved quantity) excepted, or only the whole
+ * remaining quantity. Edited with the other item fields (draft only); `checkItemPackaging` holds
+ * 1 ≤ step ≤ requested quantity here, migration 0024 again in the database. `core/packages.ts`
+ * (`checkLineQuantity`) applies the rule to a package line, the planner plans in the same units.
  */
 import type { Actor } from './actor.js';
 import { DomainError } from './errors.js';
@@ -139,6 +145,10 @@ export interface RequirementItem {
   description: string | null;
   /** Restricted. */
   justification: string | null;
+  /** Packages take the item in multiples of this, the last part excepted (1: any quantity). */
+  quantityStep: number;
+  /** Packages take only the whole remaining quantity of the item. */
+  wholeOnly: boolean;
   synthetic: boolean;
   version: number;
   createdAt: Date;
@@ -331,16 +341,22 @@ export interface RequirementItemFields {
   priorityRank: number;
   description: string | null;
   justification: string | null;
+  quantityStep: number;
+  wholeOnly: boolean;
 }
 
 export interface NewRequirementItem extends Omit<
   RequirementItemFields,
-  'priorityRank' | 'description' | 'justification'
+  'priorityRank' | 'description' | 'justification' | 'quantityStep' | 'wholeOnly'
 > {
   /** Default: after the last item. */
   priorityRank?: number | undefined;
   description?: string | null | undefined;
   justification?: string | null | undefined;
+  /** Default: 1 (any quantity). */
+  quantityStep?: number | undefined;
+  /** Default: false. */
+  wholeOnly?: boolean | undefined;
   synthetic?: boolean | undefined;
 }
 
@@ -358,11 +374,13 @@ function checkItemField(name: keyof RequirementItemFields, value: unknown): void
     case 'unit':
       return checkText(value, name, REQUIREMENT_LIMITS.unitMaxChars);
     case 'lethal':
+    case 'wholeOnly':
       if (typeof value !== 'boolean') throw invalid(name, 'expected true or false.');
       return;
     case 'requestedQuantity':
       return checkQuantity(value, name, 1);
     case 'priorityRank':
+    case 'quantityStep':
       return checkQuantity(value, name, 1);
     case 'estimatedUnitCostUsdMinor':
       if (typeof value !== 'bigint' || value < 0n || value > REQUIREMENT_LIMITS.unitCostMaxMinor) {
@@ -388,23 +406,56 @@ const ITEM_FIELDS = [
   'priorityRank',
   'description',
   'justification',
+  'quantityStep',
+  'wholeOnly',
 ] as const satisfies readonly (keyof RequirementItemFields)[];
+
+/** Fields a new item may leave out (each has a default). */
+const OPTIONAL_NEW_ITEM_FIELDS: ReadonlySet<keyof RequirementItemFields> = new Set([
+  'priorityRank',
+  'quantityStep',
+  'wholeOnly',
+]);
 
 export function checkNewItem(input: NewRequirementItem): void {
   for (const name of ITEM_FIELDS) {
-    if (name === 'priorityRank' && input.priorityRank === undefined) continue;
+    if (OPTIONAL_NEW_ITEM_FIELDS.has(name) && input[name] === undefined) continue;
     checkItemField(name, input[name]);
   }
   if (input.synthetic !== undefined && typeof input.synthetic !== 'boolean') {
     throw invalid('synthetic', 'expected true or false.');
   }
+  checkItemPackaging({
+    quantityStep: input.quantityStep ?? 1,
+    requestedQuantity: input.requestedQuantity,
+  });
 }
 
-/** A patch names at least one field; each named field is checked like a new item's. */
+/**
+ * A patch names at least one field; each named field is checked like a new item's. Whether the
+ * step fits the requested quantity needs the item as stored: `checkItemPackaging` on the result.
+ */
 export function checkItemPatch(patch: RequirementItemPatch): void {
   const named = ITEM_FIELDS.filter((name) => patch[name] !== undefined);
   if (named.length === 0) throw invalid('body', 'name at least one field to change.');
   for (const name of named) checkItemField(name, patch[name]);
+}
+
+/**
+ * The packaging of an item as it will be stored: a step from 1 to the requested quantity (a
+ * larger step could never be packaged in steps). Migration 0024 holds it again.
+ */
+export function checkItemPackaging(
+  item: Pick<RequirementItemFields, 'quantityStep' | 'requestedQuantity'>,
+): void {
+  checkQuantity(item.quantityStep, 'quantityStep', 1);
+  if (item.quantityStep > item.requestedQuantity) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `quantityStep may not exceed the requested quantity (${item.requestedQuantity}): packages take the item in steps of at most what is asked for.`,
+      { field: 'quantityStep', max: item.requestedQuantity },
+    );
+  }
 }
 
 export function checkApprovedQuantity(value: unknown, requestedQuantity?: number): void {

@@ -518,6 +518,8 @@ async function loadRequirementLists(database: Database): Promise<LoadedLists> {
         requestedQuantity: item.requestedQuantity,
         unit: item.unit,
         estimatedUnitCostUsdMinor: minor(item.unitCostUsd),
+        quantityStep: item.quantityStep,
+        wholeOnly: item.wholeOnly,
         description: `SYNTHETIC demo item: ${item.category} (${item.unit}); no real requirement behind it.`,
         justification: 'SYNTHETIC demo justification: invented for the demo.',
         synthetic: true,

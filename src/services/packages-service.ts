@@ -15,6 +15,7 @@ import {
   PACKAGE_TRANSFER_CODES,
   checkAllocationFitsGap,
   checkEarmark,
+  checkLineQuantity,
   checkPackageTransition,
   fundingStatus,
   linesPrice,
@@ -321,7 +322,10 @@ export async function createPackage(
   });
 }
 
-/** Adds an approved requirement item (or part of its approved quantity) to a draft package. */
+/**
+ * Adds an approved requirement item (or part of its approved quantity) to a draft package: in
+ * the item's steps or the whole of what is left (`checkLineQuantity`).
+ */
 export async function addPackageLine(
   database: Database,
   actor: Actor,
@@ -348,22 +352,31 @@ export async function addPackageLine(
         listStatus: item.list_status,
       });
     }
-    const remaining = item.approved_quantity - item.packaged_quantity;
-    if (input.quantity > remaining) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `Only ${remaining} of the approved quantity is not yet in a package.`,
-        {
-          field: 'quantity',
-          remainingQuantity: remaining,
-        },
-      );
-    }
+    // At most what is left; in the item's steps, or the whole of what is left.
+    checkLineQuantity(
+      {
+        itemId: item.id,
+        unit: item.unit,
+        quantityStep: item.quantity_step,
+        wholeOnly: item.whole_only,
+        remainingQuantity: item.approved_quantity - item.packaged_quantity,
+      },
+      input.quantity,
+    );
     const unitPrice = input.unitPriceMinor ?? item.estimated_unit_cost_usd_minor;
     if (unitPrice < 0n)
       throw new DomainError('AMOUNT_INVALID', 'unitPriceMinor cannot be negative.', {
         field: 'unitPriceMinor',
       });
+    // One line per item in a package (the table's unique key): say so before the database does.
+    const same = (await findLines(tx, row.id)).find((l) => l.requirement_item_id === item.id);
+    if (same) {
+      throw new DomainError(
+        'DUPLICATE',
+        `The package already has a line for item ${item.id} (line ${same.id}): remove that line and add the item again with the whole quantity wanted.`,
+        { field: 'requirementItemId', lineId: same.id },
+      );
+    }
     const line = await insertLine(tx, {
       package_id: row.id,
       requirement_item_id: item.id,

@@ -181,7 +181,10 @@ async function rateFor(
   if (known) return known;
   const from = await findCurrency(database.kysely, currency);
   if (!from) fail(field, `${JSON.stringify(currency)} is not a known currency.`);
-  const to = (await findCurrency(database.kysely, 'USD'))!;
+  // US dollars: looked up once per plan (every rate of a plan is into USD).
+  const to =
+    (rates.values().next().value as PlannerRate | undefined)?.to ??
+    (await findCurrency(database.kysely, 'USD'))!;
   const c = await convert(database, FX, {
     amountMinor: 1n,
     from: currency,
@@ -240,8 +243,8 @@ async function readInputs(database: Database, request: PlanRequest): Promise<Inp
     remainingQuantity: r.approvedQuantity - r.packagedQuantity,
     unitCostMinor: r.estimatedUnitCostUsdMinor,
     listUnitCostMinor: r.estimatedUnitCostUsdMinor,
-    quantityStep: 1,
-    wholeOnly: !partial || whole.has(String(r.id)),
+    quantityStep: r.quantityStep,
+    wholeOnly: r.wholeOnly || !partial || whole.has(String(r.id)),
   }));
   const found = await findAvailableFunding(db, LIMITS.planContributionsMax);
   const total =
@@ -516,6 +519,8 @@ export async function acceptPlan(
   let proposal: { packages: ProposedPackage[]; options: PlannerOptions; plannedValueMinor: bigint };
   let cycle: string;
   let valueDate: string;
+  /** Each planned item's capability area, for the packages' titles. */
+  let areaOf: Map<bigint, string>;
   if (input.packages) {
     limit('planContributionsMax', input.packages.length, 'packages');
     authorize(actor, 'plans.compute');
@@ -534,6 +539,7 @@ export async function acceptPlan(
     );
     if (fingerprint !== input.fingerprint) throw new DomainError('PLAN_STALE');
     const costOf = new Map(applied.items.map((i) => [i.id, i.unitCostMinor]));
+    areaOf = new Map(applied.items.map((i) => [i.id, i.capabilityArea]));
     proposal = {
       packages,
       options: applied.options,
@@ -550,24 +556,20 @@ export async function acceptPlan(
       throw new DomainError('PLAN_STALE', undefined, { fingerprint: made.fingerprint });
     }
     proposal = made;
+    areaOf = new Map(
+      made.packages.flatMap((p) => p.lines.map((l) => [l.requirementItemId, l.capabilityArea])),
+    );
     cycle = result.list.cycle;
     valueDate = result.asOf;
   }
   if (proposal.packages.length === 0) {
     throw new DomainError('PLAN_NOT_ACCEPTABLE', undefined, { reason: 'empty' });
   }
-  const areasOf = new Map(
-    (
-      await findApprovedRequirementItems(database.kysely, {
-        itemIds: proposal.packages.flatMap((p) => p.lines.map((l) => l.requirementItemId)),
-      })
-    ).map((i) => [i.id, i.capabilityArea]),
-  );
   const prefix = (input.titlePrefix ?? 'Plan').trim().slice(0, 60) || 'Plan';
   const created: PackageDetail[] = [];
   try {
     for (const [n, p] of proposal.packages.entries()) {
-      const label = [...new Set(p.lines.map((l) => areasOf.get(l.requirementItemId) ?? '?'))]
+      const label = [...new Set(p.lines.map((l) => areaOf.get(l.requirementItemId) ?? '?'))]
         .sort()
         .join(', ');
       let pkg = await createPackage(database, actor, {

@@ -29,6 +29,7 @@ import {
   checkApprovedQuantity,
   checkCycle,
   checkItemCount,
+  checkItemPackaging,
   checkItemPatch,
   checkNewItem,
   checkNewList,
@@ -264,6 +265,8 @@ function itemFacts(item: RequirementItem) {
     priorityRank: item.priorityRank,
     description: item.description,
     justification: item.justification,
+    quantityStep: item.quantityStep,
+    wholeOnly: item.wholeOnly,
     synthetic: item.synthetic,
     version: item.version,
   };
@@ -421,6 +424,8 @@ export async function addRequirementItem(
       priorityRank,
       description: input.description ?? null,
       justification: input.justification ?? null,
+      quantityStep: input.quantityStep ?? 1,
+      wholeOnly: input.wholeOnly ?? false,
       synthetic: input.synthetic ?? list.synthetic,
     });
     await touchRequirementList(tx, listId);
@@ -447,6 +452,11 @@ export async function updateRequirementItem(
   return command(database, async (tx) => {
     const { list, item } = await lockItem(tx, listId, itemId, options.expectedVersion);
     checkTransition(list.status, 'update_item');
+    // The step against the requested quantity, either of which the patch may change.
+    checkItemPackaging({
+      quantityStep: patch.quantityStep ?? item.quantityStep,
+      requestedQuantity: patch.requestedQuantity ?? item.requestedQuantity,
+    });
     if (patch.priorityRank !== undefined) {
       checkRankFree(await findRequirementItems(tx, listId), patch.priorityRank, itemId);
     }

@@ -129,6 +129,10 @@ export interface ApprovedItemRow {
   unit: string;
   estimated_unit_cost_usd_minor: bigint;
   description: string | null;
+  /** Packages take the item in multiples of this, the last part excepted (migration 0024). */
+  quantity_step: number;
+  /** Packages take only the whole remaining quantity (0024). */
+  whole_only: boolean;
   synthetic: boolean;
   /** Quantity of this item already in packages that are not cancelled. */
   packaged_quantity: number;
@@ -140,7 +144,8 @@ export async function findItemForPackaging(
 ): Promise<ApprovedItemRow | undefined> {
   const result = await sql<ApprovedItemRow>`
     SELECT i.id, i.list_id, l.status AS list_status, i.capability_area, i.category, i.lethal, i.approved_quantity,
-           i.unit, i.estimated_unit_cost_usd_minor, i.description, i.synthetic,
+           i.unit, i.estimated_unit_cost_usd_minor, i.description, i.quantity_step, i.whole_only,
+           i.synthetic,
            coalesce((SELECT sum(pl.quantity) FROM package_line pl JOIN package p ON p.id = pl.package_id
                      WHERE pl.requirement_item_id = i.id AND p.status <> 'cancelled'), 0)::int AS packaged_quantity
     FROM requirement_item i JOIN requirement_list l ON l.id = i.list_id

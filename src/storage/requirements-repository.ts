@@ -53,6 +53,8 @@ interface ItemRow {
   priority_rank: number;
   description: string | null;
   justification: string | null;
+  quantity_step: number;
+  whole_only: boolean;
   synthetic: boolean;
   version: number;
   created_at: Date;
@@ -92,6 +94,8 @@ export function toRequirementItem(row: ItemRow): RequirementItem {
     priorityRank: row.priority_rank,
     description: row.description,
     justification: row.justification,
+    quantityStep: row.quantity_step,
+    wholeOnly: row.whole_only,
     synthetic: row.synthetic,
     version: row.version,
     createdAt: row.created_at,
@@ -305,6 +309,8 @@ export interface NewItemRow {
   priorityRank: number;
   description: string | null;
   justification: string | null;
+  quantityStep: number;
+  wholeOnly: boolean;
   synthetic: boolean;
 }
 
@@ -322,6 +328,8 @@ export async function insertRequirementItem(tx: Tx, item: NewItemRow): Promise<R
       priority_rank: item.priorityRank,
       description: item.description,
       justification: item.justification,
+      quantity_step: item.quantityStep,
+      whole_only: item.wholeOnly,
       synthetic: item.synthetic,
     })
     .returningAll()
@@ -340,6 +348,8 @@ export interface ItemChange {
   priorityRank?: number;
   description?: string | null;
   justification?: string | null;
+  quantityStep?: number;
+  wholeOnly?: boolean;
 }
 
 const ITEM_COLUMNS = {
@@ -353,6 +363,8 @@ const ITEM_COLUMNS = {
   priorityRank: 'priority_rank',
   description: 'description',
   justification: 'justification',
+  quantityStep: 'quantity_step',
+  wholeOnly: 'whole_only',
 } as const satisfies Record<keyof ItemChange, keyof RequirementItemTable>;
 
 /** Writes the named fields of an item and bumps its version. */

@@ -1,4 +1,4 @@
-/** Kysely table types of requirement lists — see migration 0005. */
+/** Kysely table types of requirement lists — see migrations 0005 and 0024. */
 import type { ColumnType } from 'kysely';
 
 type Int8 = ColumnType<bigint, bigint | number | string, bigint | number | string>;
@@ -57,6 +57,13 @@ export interface RequirementItemTable {
   description: string | null;
   /** Restricted. */
   justification: string | null;
+  /**
+   * Packages take the item in multiples of this (the last part, what is left, may be smaller);
+   * 1 ≤ step ≤ requested quantity (migration 0024).
+   */
+  quantity_step: Defaulted<number>;
+  /** Packages take only the whole remaining quantity (0024). */
+  whole_only: Defaulted<boolean>;
   synthetic: Defaulted<boolean>;
   version: Defaulted<number>;
   created_at: Timestamp;

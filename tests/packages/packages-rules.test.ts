@@ -312,4 +312,29 @@ describe.each(ENGINES)('package rules on %s', (engine) => {
     expect(after).toEqual(before);
     expect((await verifyLedger(t.database, system)).ledgers).toEqual(ledgerBefore.ledgers);
   });
+
+  it('the same item twice in one package → DUPLICATE naming requirementItemId, one line kept', async () => {
+    const id = (
+      await ok('POST', '/packages', 'coordinator', {
+        cycle: '2025-08',
+        title: 'twice',
+        targetMinor: '100',
+      })
+    ).id as string;
+    const first = await ok('POST', `/packages/${id}/lines`, 'coordinator', {
+      requirementItemId: itemId,
+      quantity: 1,
+    });
+    const again = await call('POST', `/packages/${id}/lines`, 'coordinator', {
+      requirementItemId: itemId,
+      quantity: 1,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('DUPLICATE');
+    expect((again.body.error as { details?: { field?: string } }).details?.field).toBe(
+      'requirementItemId',
+    );
+    expect((await ok('GET', `/packages/${id}`, 'auditor')).lines).toHaveLength(1);
+    expect(first.lines).toHaveLength(1);
+  });
 });

@@ -127,8 +127,10 @@ export function allowsAreas(fund: PlannerFund, areas: Iterable<string>): boolean
 
 /** Units an item is planned in (a step, or the whole remaining quantity) and how many there are. */
 export function unitsOf(item: PlannerItem): { quantity: number; maxUnits: number } {
-  if (item.wholeOnly) return { quantity: item.remainingQuantity, maxUnits: 1 };
   const step = Math.max(1, item.quantityStep);
+  if (item.wholeOnly || step > item.remainingQuantity) {
+    return { quantity: item.remainingQuantity, maxUnits: 1 };
+  }
   return { quantity: step, maxUnits: Math.floor(item.remainingQuantity / step) };
 }
 

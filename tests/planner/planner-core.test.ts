@@ -290,13 +290,19 @@ function checkMoney(inst: Instance, p: SettledPlan): void {
     const planned = qty[i]!;
     expect(e.plannedQuantity).toBe(planned);
     expect(planned).toBeLessThanOrEqual(item.remainingQuantity);
-    if (item.wholeOnly) expect([0, item.remainingQuantity]).toContain(planned);
-    else expect(planned % Math.max(1, item.quantityStep)).toBe(0);
     expect(e.plannedValueMinor).toBe(item.unitCostMinor * BigInt(planned));
+    // In the item's units: multiples of its step, or all that is left (whole only, or less
+    // than one step left).
     const unit = unitsOf(item);
-    const full = unit.maxUnits > 0 && planned === unit.quantity * unit.maxUnits;
+    expect(planned % unit.quantity).toBe(0);
+    if (item.wholeOnly) expect([0, item.remainingQuantity]).toContain(planned);
+    const full = planned === item.remainingQuantity;
     expect(e.status).toBe(full ? 'funded' : planned > 0 ? 'partly_funded' : 'not_funded');
     expect(e.reason === null).toBe(full);
+    // Every step planned, less than a step left: the last part is the coordinator's.
+    if (!full && planned > 0 && planned === unit.quantity * unit.maxUnits) {
+      expect(e.reason).toBe('step_larger_than_remaining');
+    }
     weighted += weightOf(item, items) * e.plannedValueMinor;
   });
   const total = p.packages.reduce((n, k) => n + k.valueMinor, 0n);
@@ -754,8 +760,10 @@ describe('the explanation of what is out', () => {
         { rank: 3, area: 'air', remaining: 1, dollars: 6_000n },
         // The same cost in steps fits in part: 2 of 3 units.
         { rank: 4, area: 'air', remaining: 3, dollars: 2_000n },
-        // A step larger than what is left.
+        // A step larger than what is left: what is left, at once (the last part).
         { rank: 5, area: 'air', remaining: 1, dollars: 10n, step: 2 },
+        // Steps of 2 with 5 left: 4 planned, the last unit is the coordinator's.
+        { rank: 6, area: 'air', remaining: 5, dollars: 1n, step: 2 },
       ),
       funds: [usd('1', 100_000n)],
       options: { targetMinor: 5_000n * DOLLARS, toleranceMinor: 500n * DOLLARS },
@@ -765,13 +773,13 @@ describe('the explanation of what is out', () => {
     checkMoney(inst, p);
     checkNextMoney(inst, p);
     expect(p.packages).toHaveLength(1);
-    expect(p.packages[0]!.valueMinor).toBe(5_000n * DOLLARS);
+    expect(p.packages[0]!.valueMinor).toBe(5_014n * DOLLARS);
     expect(p.packages[0]!.belowRange).toBe(false);
     expect(explanationOf(p, 1)).toMatchObject({
       status: 'not_funded',
       reason: 'too_large_for_room',
       nextPartMinor: 6_000n * DOLLARS,
-      leftMinor: 500n * DOLLARS,
+      leftMinor: 486n * DOLLARS,
     });
     expect(explanationOf(p, 2)).toMatchObject({ status: 'funded', plannedQuantity: 1 });
     expect(explanationOf(p, 3)).toMatchObject({
@@ -784,21 +792,24 @@ describe('the explanation of what is out', () => {
       plannedQuantity: 2,
       reason: 'too_large_for_room',
       nextPartMinor: 2_000n * DOLLARS,
-      leftMinor: 500n * DOLLARS,
+      leftMinor: 486n * DOLLARS,
     });
-    expect(explanationOf(p, 5)).toMatchObject({
-      status: 'not_funded',
+    expect(explanationOf(p, 5)).toMatchObject({ status: 'funded', plannedQuantity: 1 });
+    expect(explanationOf(p, 6)).toMatchObject({
+      status: 'partly_funded',
+      plannedQuantity: 4,
       reason: 'step_larger_than_remaining',
+      nextPartMinor: 1n * DOLLARS,
     });
     expect(p.binding).toContainEqual({
       kind: 'package_size',
       slot: 0,
       capabilityArea: null,
       fundKey: null,
-      amountMinor: 500n * DOLLARS,
+      amountMinor: 486n * DOLLARS,
       itemsKeptOut: 3,
     });
-    // The next money for air: items of rank 1, 3, 4 (rank 5 can never be packaged).
+    // The next money for air: items of rank 1, 3, 4 (rank 6's last unit is packaged by hand).
     expect(p.nextMoney).toHaveLength(1);
     expect(p.nextMoney[0]!.next.map((r) => r.priorityRank)).toEqual([1, 3, 4]);
     expect(p.nextMoney[0]!.next.map((r) => r.costMinor)).toEqual(

@@ -1,7 +1,7 @@
 /**
  * The database holds the rules a row or a unique index can hold, again, whatever the service
  * does: one list per cycle, one rank per list (checked at commit), milestone times that match
- * the status, one signature per role.
+ * the status, one signature per role, a packaging step from 1 to the requested quantity.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,5 +160,30 @@ describe.each(ENGINES)('requirement constraints on %s', (engine) => {
         ),
       ),
     ).toBe('23505');
+  });
+
+  it('defaults the packaging of an item to step 1, not whole only, and refuses a step below 1 or above the requested quantity', async () => {
+    const db = t.database.kysely;
+    const [a] = itemIds as [bigint];
+    expect(
+      await db
+        .selectFrom('requirement_item')
+        .select(['quantity_step', 'whole_only'])
+        .where('id', '=', a)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ quantity_step: 1, whole_only: false });
+    for (const change of [
+      sql`quantity_step = 0`,
+      sql`quantity_step = 11`,
+      sql`quantity_step = 5, requested_quantity = 4`,
+    ]) {
+      const error = await failure(() =>
+        sql`UPDATE requirement_item SET ${change} WHERE id = ${a}`.execute(db),
+      );
+      expect(sqlState(error)).toBe('23514');
+    }
+    await sql`UPDATE requirement_item SET quantity_step = 10, whole_only = true WHERE id = ${a}`.execute(
+      db,
+    );
   });
 });

@@ -50,6 +50,8 @@ interface Item {
   priorityRank: number;
   requestedQuantity: number;
   approvedQuantity: number | null;
+  quantityStep: number;
+  wholeOnly: boolean;
   description: unknown;
 }
 
@@ -253,6 +255,8 @@ describe('requirement lists in the browser', () => {
       quantity: string;
       unit: string;
       cost: string;
+      step?: string;
+      wholeOnly?: boolean;
     }) => {
       await page.getByTestId('add-item').click();
       const form = page.getByTestId('item-form');
@@ -269,6 +273,15 @@ describe('requirement lists in the browser', () => {
       await page.getByTestId('item-quantity').fill(item.quantity);
       await page.getByTestId('item-unit').fill(item.unit);
       await page.getByTestId('item-cost').fill(item.cost);
+      if (item.step) {
+        // A step above the requested quantity is refused as typed.
+        await page.getByTestId('item-step').fill(String(Number(item.quantity) + 1));
+        await expect
+          .poll(() => page.getByTestId('item-step').getAttribute('aria-invalid'))
+          .toBe('true');
+        await page.getByTestId('item-step').fill(item.step);
+      }
+      if (item.wholeOnly) await page.getByLabel('Whole quantity only').check();
       await page.getByTestId('item-submit').click();
       await form.waitFor({ state: 'detached' });
       await page.getByTestId('items-table').getByText(item.category, { exact: true }).waitFor();
@@ -279,6 +292,7 @@ describe('requirement lists in the browser', () => {
       quantity: '1000',
       unit: 'rounds',
       cost: '4,000.50',
+      step: '500',
     });
     await addItem({
       area: 'Demining',
@@ -286,6 +300,7 @@ describe('requirement lists in the browser', () => {
       quantity: '20',
       unit: 'kits',
       cost: '12,500',
+      wholeOnly: true,
     });
     // A third item, edited then deleted (confirmed), through the row's buttons.
     await addItem({
@@ -317,6 +332,13 @@ describe('requirement lists in the browser', () => {
     const [shells, kits] = [...withItems.items].sort((a, b) => a.priorityRank - b.priorityRank);
     expect([shells!.category, shells!.priorityRank]).toEqual(['155 mm artillery ammunition', 1]);
     expect([kits!.category, kits!.priorityRank]).toEqual(['Demining kits', 2]);
+    // How packages may split each: stored, and said in its row.
+    expect([shells!.quantityStep, shells!.wholeOnly]).toEqual([500, false]);
+    expect([kits!.quantityStep, kits!.wholeOnly]).toEqual([1, true]);
+    const packaging = (id: string) =>
+      page.getByTestId(`item-row-${id}`).getByTestId('item-packaging').innerText();
+    expect(await packaging(shells!.id)).toBe('steps of 500');
+    expect(await packaging(kits!.id)).toBe('whole only');
     const unitCost = withItems.items.find((item) => item.id === shells!.id) as unknown as {
       estimatedUnitCost: { amountMinor: string };
     };

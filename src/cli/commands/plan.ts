@@ -300,7 +300,8 @@ const REASONS: Record<string, string> = {
   money_ran_out: 'the money that may pay for it ran out here',
   ranked_below_cut: 'ranked below the cut: the money ran out at an item ranked higher',
   too_large_for_room: 'too large for the room left in any package',
-  step_larger_than_remaining: 'its quantity step is larger than what is left',
+  step_larger_than_remaining:
+    'what is left is less than one quantity step: add it to a package by hand',
 };
 
 function describe(s: ScenarioPlan): string[] {

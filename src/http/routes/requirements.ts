@@ -85,6 +85,13 @@ const RequirementItemResponse = z
     priorityRank: z.number().int().describe('1 is the most important; unique in the list.'),
     description: restricted(z.string().nullable()).describe('Restricted, as estimatedUnitCost.'),
     justification: restricted(z.string().nullable()).describe('Restricted, as estimatedUnitCost.'),
+    quantityStep: z
+      .number()
+      .int()
+      .describe(
+        'Packages take the item in multiples of this; the last part (what is left) may be smaller. 1: any quantity.',
+      ),
+    wholeOnly: z.boolean().describe('Packages take only the whole remaining quantity of the item.'),
     synthetic: z.boolean(),
     version: z.number().int(),
     createdAt: z.date(),
@@ -185,6 +192,12 @@ const itemFields = {
     .max(REQUIREMENT_LIMITS.restrictedTextMaxChars)
     .nullable()
     .describe('Restricted.'),
+  quantityStep: quantity(1).describe(
+    'Packages take the item in multiples of this (the last part, what is left, may be smaller); at most the requested quantity. Default 1: any quantity.',
+  ),
+  wholeOnly: z
+    .boolean()
+    .describe('Packages take only the whole remaining quantity. Default false.'),
 };
 
 const NewItemBody = z.strictObject({
@@ -192,6 +205,8 @@ const NewItemBody = z.strictObject({
   priorityRank: itemFields.priorityRank.optional(),
   description: itemFields.description.optional(),
   justification: itemFields.justification.optional(),
+  quantityStep: itemFields.quantityStep.optional(),
+  wholeOnly: itemFields.wholeOnly.optional(),
   synthetic: z.boolean().optional().describe('Default: as the list.'),
 });
 

@@ -322,6 +322,10 @@ export interface DemoItem {
   unitCostUsd: number;
   /** The validator's trim (absent: approved as requested). */
   approvedQuantity?: number;
+  /** Packages take it in multiples of this (absent: 1, any quantity). */
+  quantityStep?: number;
+  /** Packages take only the whole remaining quantity (absent: false). */
+  wholeOnly?: boolean;
 }
 
 export interface DemoList {
@@ -495,7 +499,8 @@ export const DEMO_LISTS: readonly DemoList[] = [
     items: [
       interceptors('c1', 40, 36),
       counterDrone('c2', 160),
-      shells('c3', 20_000),
+      // Packaged by the lot: the items table shows "steps of 1,000" (no demo package draws it).
+      { ...shells('c3', 20_000), quantityStep: 1_000 },
       demining('c4', 80),
       spares('c5', 600),
       comms('c6', 2_000),
@@ -511,7 +516,8 @@ export const DEMO_LISTS: readonly DemoList[] = [
       counterDrone('d4', 120, 100),
       spares('d5', 500),
       comms('d6', 1_500),
-      maritime('d7', 10),
+      // Funded whole or not at all (no demo package draws it).
+      { ...maritime('d7', 10), wholeOnly: true },
     ],
   },
   {
@@ -553,7 +559,7 @@ export const DEMO_LISTS: readonly DemoList[] = [
     until: 'submitted',
     items: [
       interceptors('h1', 60),
-      shells('h2', 25_000),
+      { ...shells('h2', 25_000), quantityStep: 500 },
       reconDrones('h3', 300),
       spares('h4', 400),
       comms('h5', 1_200),

@@ -592,6 +592,8 @@ const requirementItems = listDataset({
     }),
     col('description', COLUMN.description),
     col('justification', words('Justification', 'Justification')),
+    col('quantityStep', words('Packaged in steps of', 'Conditionné par multiples de'), 'integer'),
+    col('wholeOnly', words('Whole quantity only', 'Quantité entière uniquement'), 'boolean'),
     col('synthetic', COLUMN.synthetic, 'boolean'),
   ],
   async *rows(database, actor, f, lang) {
@@ -612,6 +614,8 @@ const requirementItems = listDataset({
           estimatedUnitCost: restricted(item.estimatedUnitCostUsdMinor, lang),
           description: restricted(item.description, lang),
           justification: restricted(item.justification, lang),
+          quantityStep: item.quantityStep,
+          wholeOnly: item.wholeOnly,
           synthetic: item.synthetic,
         };
       }

@@ -150,6 +150,10 @@ export interface RequirementItemFields {
   estimatedUnitCostMinor: string;
   description: string | null;
   justification: string | null;
+  /** Packages take the item in multiples of this, the last part excepted (1: any quantity). */
+  quantityStep: number;
+  /** Packages take only the whole remaining quantity. */
+  wholeOnly: boolean;
 }
 
 function itemBody(fields: RequirementItemFields) {

@@ -3632,6 +3632,10 @@ export interface components {
       description: (string | null) | components['schemas']['Redacted'];
       /** @description Restricted, as estimatedUnitCost. */
       justification: (string | null) | components['schemas']['Redacted'];
+      /** @description Packages take the item in multiples of this; the last part (what is left) may be smaller. 1: any quantity. */
+      quantityStep: number;
+      /** @description Packages take only the whole remaining quantity of the item. */
+      wholeOnly: boolean;
       synthetic: boolean;
       version: number;
       /** Format: date-time */
@@ -3664,6 +3668,10 @@ export interface components {
       description: (string | null) | components['schemas']['Redacted'];
       /** @description Restricted, as estimatedUnitCost. */
       justification: (string | null) | components['schemas']['Redacted'];
+      /** @description Packages take the item in multiples of this; the last part (what is left) may be smaller. 1: any quantity. */
+      quantityStep: number;
+      /** @description Packages take only the whole remaining quantity of the item. */
+      wholeOnly: boolean;
       synthetic: boolean;
       version: number;
       /** Format: date-time */
@@ -4462,6 +4470,10 @@ export interface operations {
           description?: string | null;
           /** @description Restricted. */
           justification?: string | null;
+          /** @description Packages take the item in multiples of this (the last part, what is left, may be smaller); at most the requested quantity. Default 1: any quantity. */
+          quantityStep?: number;
+          /** @description Packages take only the whole remaining quantity. Default false. */
+          wholeOnly?: boolean;
           /** @description Default: as the list. */
           synthetic?: boolean;
         };
@@ -4573,6 +4585,10 @@ export interface operations {
           description?: string | null;
           /** @description Restricted. */
           justification?: string | null;
+          /** @description Packages take the item in multiples of this (the last part, what is left, may be smaller); at most the requested quantity. Default 1: any quantity. */
+          quantityStep?: number;
+          /** @description Packages take only the whole remaining quantity. Default false. */
+          wholeOnly?: boolean;
         };
       };
     };

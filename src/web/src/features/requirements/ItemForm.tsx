@@ -1,7 +1,8 @@
 /**
  * The form of a requirement item (add or edit, recipient, draft list): capability area,
- * category, description and justification (restricted), lethal, requested quantity, unit and
- * estimated unit cost in US dollars — each checked as typed; the server's refusal shows against
+ * category, description and justification (restricted), lethal, requested quantity, unit,
+ * estimated unit cost in US dollars, and how packages may split it (in steps of N units, or the
+ * whole quantity only) — each checked as typed; the server's refusal shows against
  * the field it names, else above the form. An edit sends the item's version (`If-Match`).
  */
 import {
@@ -34,6 +35,7 @@ import {
   RESTRICTED_TEXT_MAX_CHARS,
   UNIT_MAX_CHARS,
   checkOptionalText,
+  checkQuantityStep,
   checkRequestedQuantity,
   checkText,
 } from './item-form';
@@ -54,6 +56,8 @@ const FIELDS = [
   'description',
   'justification',
   'priorityRank',
+  'quantityStep',
+  'wholeOnly',
 ] as const;
 
 interface Values {
@@ -65,6 +69,8 @@ interface Values {
   requestedQuantity: string;
   unit: string;
   estimatedUnitCostMinor: string | null;
+  quantityStep: string;
+  wholeOnly: boolean;
 }
 
 function initialValues(item: RequirementItem | undefined): Values {
@@ -78,6 +84,8 @@ function initialValues(item: RequirementItem | undefined): Values {
       requestedQuantity: '',
       unit: '',
       estimatedUnitCostMinor: null,
+      quantityStep: '1',
+      wholeOnly: false,
     };
   }
   const text = (value: RequirementItem['description']) =>
@@ -93,6 +101,8 @@ function initialValues(item: RequirementItem | undefined): Values {
     estimatedUnitCostMinor: isRedacted(item.estimatedUnitCost)
       ? null
       : item.estimatedUnitCost.amountMinor,
+    quantityStep: String(item.quantityStep),
+    wholeOnly: item.wholeOnly,
   };
 }
 
@@ -131,6 +141,7 @@ export function ItemForm({
       requestedQuantity: (value) => problem(checkRequestedQuantity(value)),
       unit: (value) => problem(checkText(value, UNIT_MAX_CHARS), UNIT_MAX_CHARS),
       estimatedUnitCostMinor: (value) => (value === null ? t('validation.cost') : null),
+      quantityStep: (value, values) => problem(checkQuantityStep(value, values.requestedQuantity)),
     },
     onValuesChange: () => {
       if (mutation.error) mutation.reset();
@@ -157,6 +168,8 @@ export function ItemForm({
           estimatedUnitCostMinor: values.estimatedUnitCostMinor!,
           description: values.description.trim() === '' ? null : values.description.trim(),
           justification: values.justification.trim() === '' ? null : values.justification.trim(),
+          quantityStep: Number(values.quantityStep.trim()),
+          wholeOnly: values.wholeOnly,
         };
         try {
           if (item) await update.mutateAsync({ item, fields });
@@ -247,6 +260,25 @@ export function ItemForm({
                 'estimatedUnitCostUsdMinor',
               )
             }
+          />
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <TextInput
+            label={t('fields.quantityStep')}
+            description={t('fields.quantityStepHint')}
+            inputMode="numeric"
+            required
+            data-testid="item-step"
+            {...form.getInputProps('quantityStep')}
+            error={form.errors.quantityStep ?? serverError('quantityStep')}
+          />
+          <Checkbox
+            label={t('fields.wholeOnly')}
+            description={t('fields.wholeOnlyHint')}
+            mt={{ base: 0, sm: 'lg' }}
+            data-testid="item-whole-only"
+            {...form.getInputProps('wholeOnly', { type: 'checkbox' })}
+            error={serverError('wholeOnly')}
           />
         </SimpleGrid>
         <Checkbox

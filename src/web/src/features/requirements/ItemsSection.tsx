@@ -4,7 +4,8 @@
  * keyboard on that handle (Space picks up, arrows move, Space drops, Escape cancels; each step
  * announced in the reader's language), or with the row's "Move up" / "Move down" buttons — then
  * saves the whole order at once (`PUT …/priorities` with the list's version) or resets it. On a
- * submitted list the validator sets approved quantities in the rows.
+ * submitted list the validator sets approved quantities in the rows. Each row says how packages
+ * may split the item: in steps of N, the whole quantity only, or any quantity.
  */
 import {
   DndContext,
@@ -252,7 +253,7 @@ function ItemsTable({
         verticalSpacing="xs"
         fz="sm"
         striped
-        miw={editable ? 1100 : 960}
+        miw={editable ? 1220 : 1080}
         data-testid="items-table"
       >
         <caption>
@@ -277,6 +278,7 @@ function ItemsTable({
               {t('columns.approved')}
             </Table.Th>
             <Table.Th scope="col">{t('columns.unit')}</Table.Th>
+            <Table.Th scope="col">{t('columns.packaging')}</Table.Th>
             <Table.Th scope="col" ta="right">
               {t('columns.unitCost')}
             </Table.Th>
@@ -446,6 +448,17 @@ function ItemRow({
         )}
       </Table.Td>
       <Table.Td>{item.unit}</Table.Td>
+      <Table.Td data-testid="item-packaging">
+        {item.wholeOnly ? (
+          t('items.wholeOnly')
+        ) : item.quantityStep > 1 ? (
+          t('items.stepsOf', { step: format.integer(item.quantityStep) })
+        ) : (
+          <Text span size="sm" c="dimmed">
+            {t('items.anyQuantity')}
+          </Text>
+        )}
+      </Table.Td>
       <Table.Td ta="right" style={numeric}>
         <Money minor={isRedacted(cost) ? cost : cost.amountMinor} currency={LIST_CURRENCY} />
       </Table.Td>

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkApprovedQuantity,
   checkCycle,
+  checkQuantityStep,
   checkRequestedQuantity,
   checkText,
   currentCycle,
@@ -15,6 +16,16 @@ describe('item form rules', () => {
     expect(checkRequestedQuantity('0')).toBe('validation.quantityPositive');
     expect(checkRequestedQuantity('2147483648')).toBe('validation.quantityTooLarge');
     expect(checkRequestedQuantity(' 12 ')).toBeUndefined();
+  });
+
+  it('needs a step that is a whole number from 1 to the requested quantity', () => {
+    expect(checkQuantityStep('', '10')).toBe('validation.required');
+    expect(checkQuantityStep('2.5', '10')).toBe('validation.wholeNumber');
+    expect(checkQuantityStep('0', '10')).toBe('validation.quantityPositive');
+    expect(checkQuantityStep('11', '10')).toBe('validation.stepAboveRequested');
+    expect(checkQuantityStep(' 10 ', '10')).toBeUndefined();
+    expect(checkQuantityStep('5', '')).toBeUndefined();
+    expect(checkQuantityStep('5', 'abc')).toBeUndefined();
   });
 
   it('takes 0 as an approved quantity (a rejected item) and leaves upper bounds to the server', () => {

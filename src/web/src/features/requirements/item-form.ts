@@ -18,6 +18,7 @@ export type FieldProblem =
   | 'validation.wholeNumber'
   | 'validation.quantityPositive'
   | 'validation.quantityTooLarge'
+  | 'validation.stepAboveRequested'
   | 'validation.cycle';
 
 /** Required text of at most `max` characters. */
@@ -39,6 +40,20 @@ export function checkRequestedQuantity(text: string): FieldProblem | undefined {
   const number = Number(value);
   if (number < 1) return 'validation.quantityPositive';
   if (number > QUANTITY_MAX) return 'validation.quantityTooLarge';
+  return undefined;
+}
+
+/**
+ * The step packages take the item in: a whole number from 1, at most the requested quantity
+ * (checked only once that is a valid quantity itself).
+ */
+export function checkQuantityStep(text: string, requestedText: string): FieldProblem | undefined {
+  const problem = checkRequestedQuantity(text);
+  if (problem) return problem;
+  const requested = requestedText.trim();
+  if (checkRequestedQuantity(requested) === undefined && Number(text.trim()) > Number(requested)) {
+    return 'validation.stepAboveRequested';
+  }
   return undefined;
 }
 
