@@ -3,8 +3,10 @@
  * call it, on the scale data set (`purl demo load --scale N`), on PGlite and PostgreSQL, by a
  * coordinator and by a contributor (party-bound: drill-downs are redacted for it).
  *
- * Each round starts with a small real write through a service (a pledge), so every cached
- * result is invalidated honestly; then, per analysis and reader, the first call (cold: computed
+ * Each round starts with a small real write through a service (a pledge; `--write payment`: a
+ * payment, which changes the largest table the funnel reads), so every cached result is
+ * invalidated honestly (funding stages whose tables the write left alone stay kept:
+ * services/analytics/stage-memo.ts); then, per analysis and reader, the first call (cold: computed
  * from the database) and `--runs` calls after it (warm: answered from the result cache while
  * nothing changes). Beside it, in the same run on the same database, the floor: the one raw SQL
  * statement that reads the analysis's largest set of rows (no conversion, no figures). Prints a
@@ -24,7 +26,11 @@ import pg from 'pg';
 import { startPostgresCluster, type PostgresCluster } from '../tests/support/postgres-cluster.js';
 import { systemActor, type Actor } from '../src/core/actor.js';
 import type { AnalyticsOptions } from '../src/core/analytics.js';
-import { createContribution } from '../src/services/contributions-service.js';
+import {
+  commitContribution,
+  createContribution,
+  recordPayment,
+} from '../src/services/contributions-service.js';
 import { getBurdenSharing } from '../src/services/analytics/burden.js';
 import { getCoverage } from '../src/services/analytics/coverage.js';
 import { getFollowUp, getKielContext, getLeadTimes } from '../src/services/analytics/delivery.js';
@@ -32,6 +38,7 @@ import { drillFigure } from '../src/services/analytics/drill.js';
 import { getFunnel } from '../src/services/analytics/funnel.js';
 import { getPace } from '../src/services/analytics/pace.js';
 import { analysisResults } from '../src/services/analytics/result-cache.js';
+import { stageMemoStats } from '../src/services/analytics/stage-memo.js';
 import { loadScaleDemo } from '../src/services/demo/scale.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
@@ -46,8 +53,13 @@ const { values: args } = parseArgs({
     'pg-url': { type: 'string' },
     'pglite-dir': { type: 'string' },
     only: { type: 'string' },
+    /** The write before each cold call: a pledge (the contribution table) or a payment. */
+    write: { type: 'string', default: 'pledge' },
   },
 });
+if (args.write !== 'pledge' && args.write !== 'payment') {
+  throw new Error('--write: pledge or payment');
+}
 const SCALE = Number(args.scale);
 const RUNS = Number(args.runs);
 const ROUNDS = Number(args.rounds);
@@ -162,8 +174,32 @@ async function readersFor(database: Database): Promise<Readers> {
 }
 
 let pledges = 0;
-/** A small real write through a service: a pledge, audited like every command. */
-async function pledge(database: Database): Promise<void> {
+let paidInto: bigint | undefined;
+/**
+ * A small real write through a service, audited like every command: a pledge, or (`--write
+ * payment`) a payment on a benchmark commitment — the largest table the funnel reads.
+ */
+async function write(database: Database): Promise<void> {
+  if (args.write === 'payment') {
+    if (paidInto === undefined) {
+      const today = new Date().toISOString().slice(0, 10);
+      const made = await createContribution(database, systemActor('bench'), {
+        donorPartyId: 'NLD',
+        currency: 'EUR',
+        amountMinor: 1_000_000_000_00n,
+        announcedOn: today,
+        title: 'Benchmark commitment',
+      });
+      await commitContribution(database, systemActor('bench'), made.id, { committedOn: today });
+      paidInto = made.id;
+    }
+    pledges++;
+    await recordPayment(database, systemActor('bench'), paidInto, {
+      amountMinor: 100_00n + BigInt(pledges),
+      paidOn: new Date().toISOString().slice(0, 10),
+    });
+    return;
+  }
   pledges++;
   await createContribution(database, systemActor('bench'), {
     donorPartyId: 'NLD',
@@ -213,7 +249,7 @@ async function measure(engine: string, database: Database): Promise<Row[]> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const a of analyses) {
       for (const reader of ['coordinator', 'contributor'] as const) {
-        await pledge(database);
+        await write(database);
         const r = row(a.name, reader);
         r.coldMs.push(await timeIt(() => a.call(database, readers[reader])));
         const floor = a.floor;
@@ -304,7 +340,7 @@ const summary = results.map((r) => {
 });
 
 console.log(
-  `\nAnalytics benchmark — scale ${SCALE}, ${ROUNDS} cold calls (each after a pledge) and ${
+  `\nAnalytics benchmark — scale ${SCALE}, ${ROUNDS} cold calls (each after a ${args.write}) and ${
     Math.ceil(RUNS / ROUNDS) * ROUNDS
   } warm calls per analysis and reader; reporting in USD at value-date rates`,
 );
@@ -351,6 +387,7 @@ await writeBenchResults('analytics', {
   settings: {
     scale: SCALE,
     rounds: ROUNDS,
+    writeBeforeColdCall: args.write,
     warmRunsPerRound: Math.ceil(RUNS / ROUNDS),
     options: OPTIONS,
     pgUrlGiven: args['pg-url'] !== undefined,
@@ -358,5 +395,6 @@ await writeBenchResults('analytics', {
   },
   machine,
   cache: analysisResults.stats(),
+  stageMemo: stageMemoStats(),
   results: summary,
 });

@@ -75,6 +75,17 @@ export const LIMITS = {
    * identical calls share one computation.
    */
   analysisComputationsMax: 2,
+  /**
+   * Converted groups of funding stages kept in memory per process for the analyses
+   * (`services/analytics/stage-memo.ts`), in all: each is valid while the tables its stage
+   * reads have not changed. Least recently used stages out first.
+   */
+  analyticsStageGroupsMax: 400_000,
+  /**
+   * Funding stages (or chunks of 1,024 contributions of a stage) kept so, each for a grouping,
+   * date and currency of a database.
+   */
+  analyticsStagesMax: 4_096,
   /** (currency, year) sets of ECB rates kept in memory for the analyses' converter, per process. */
   analyticsRateYearsMax: 2_000,
   /**

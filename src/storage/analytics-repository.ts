@@ -13,6 +13,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { PACKAGE_TRANSFER_CODES } from '../core/packages.js';
+import { assert } from '../core/errors.js';
 import type { Database } from './database.js';
 import type { Tx } from './transaction.js';
 
@@ -99,6 +100,36 @@ export async function readDataVersion(db: Executor): Promise<bigint> {
   const result = await sql<{ lastId: bigint }>`
     SELECT last_id AS "lastId" FROM audit_head WHERE singleton`.execute(db);
   return BigInt(result.rows[0]?.lastId ?? 0n);
+}
+
+/**
+ * The data version an analysis depends on: `readDataVersion`, or — when it names tables whose
+ * changes cannot change it — the newest version (migration 0025) of every other table, a
+ * number that grows with each committed change to any of them and with nothing else.
+ */
+export async function readAnalysisVersion(
+  db: Executor,
+  unaffectedBy: readonly string[] | undefined,
+): Promise<bigint> {
+  if (!unaffectedBy || unaffectedBy.length === 0) return readDataVersion(db);
+  const result = await sql<{ version: string | null }>`
+    SELECT max(v.value::bigint)::text AS version
+    FROM audit_head h, jsonb_each_text(h.table_versions) v
+    WHERE h.singleton AND v.key NOT IN (${sql.join(unaffectedBy.map((t) => sql`${t}`))})`.execute(
+    db,
+  );
+  return BigInt(result.rows[0]?.version ?? 0);
+}
+
+/**
+ * Per versioned table (migration 0025), the audit event id of the last transaction that changed
+ * it; a table never changed since is absent.
+ */
+export async function readTableVersions(db: Executor): Promise<Record<string, string>> {
+  const result = await sql<{ versions: string }>`
+    SELECT table_versions::text AS versions FROM audit_head WHERE singleton`.execute(db);
+  const parsed = JSON.parse(result.rows[0]?.versions ?? '{}') as Record<string, number | string>;
+  return Object.fromEntries(Object.entries(parsed).map(([table, id]) => [table, String(id)]));
 }
 
 /**
@@ -490,6 +521,34 @@ export async function listPackageLines(db: Executor): Promise<PackageLineValueRo
 
 // ---- Sums of a stage's records, grouped in SQL ----
 
+/**
+ * Contributions are read in chunks of 2^bits ids by the stages that read them (`pledged`,
+ * `committed`): an analysis after a write re-reads only the chunks whose fingerprint changed
+ * (services/analytics/stage-memo.ts).
+ */
+export const CONTRIBUTION_CHUNK_BITS = 10;
+/** The stages whose rows come from `contribution` alone, readable by chunk. */
+export const CHUNKED_STAGES: ReadonlySet<FundingStage> = new Set(['pledged', 'committed']);
+
+export interface ContributionChunk {
+  chunk: number;
+  /**
+   * Changes whenever a contribution of the chunk is inserted or updated: its row count and the
+   * sum of its rows' versions (every update adds one: contributions-repository
+   * `updateContribution`; none is ever deleted), so a chunk's fingerprint never repeats.
+   */
+  fingerprint: string;
+}
+
+/** Every chunk of contributions with its fingerprint (one scan, no row leaves the database). */
+export async function listContributionChunks(db: Executor): Promise<ContributionChunk[]> {
+  const result = await sql<{ chunk: number; fingerprint: string }>`
+    SELECT (id >> ${sql.lit(CONTRIBUTION_CHUNK_BITS)})::int AS chunk,
+           count(*)::text || ':' || sum(version)::text AS fingerprint
+    FROM contribution GROUP BY 1 ORDER BY 1`.execute(db);
+  return result.rows.map((r) => ({ chunk: Number(r.chunk), fingerprint: r.fingerprint }));
+}
+
 /** The stages of the funding funnel whose records the sums below read. */
 export type FundingStage =
   'pledged' | 'committed' | 'paid' | 'allocated' | 'authorised' | 'disbursed' | 'delivered';
@@ -503,13 +562,13 @@ function stageAmountsQuery(stage: FundingStage): RawBuilder<unknown> {
     case 'pledged':
       return sql`
         SELECT currency, announced_on::text AS "valueDate", pledged_minor AS "amountMinor",
-               donor_party_id AS "partyId"
+               donor_party_id AS "partyId", (id >> ${sql.lit(CONTRIBUTION_CHUNK_BITS)})::int AS chunk
         FROM contribution
         WHERE status <> 'cancelled' AND pledged_minor > 0`;
     case 'committed':
       return sql`
         SELECT currency, committed_on::text AS "valueDate", committed_minor AS "amountMinor",
-               donor_party_id AS "partyId"
+               donor_party_id AS "partyId", (id >> ${sql.lit(CONTRIBUTION_CHUNK_BITS)})::int AS chunk
         FROM contribution
         WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
           AND committed_on IS NOT NULL`;
@@ -563,6 +622,32 @@ function stageAmountsQuery(stage: FundingStage): RawBuilder<unknown> {
   }
 }
 
+/**
+ * The versioned tables (migration 0025) whose changes can change a stage's rows
+ * (`stageAmountsQuery`). Not listed, because they never change a row already read: a
+ * contribution's currency and donor (fixed at the pledge: `ContributionChanges` cannot set them),
+ * so `paid` and `allocated` need not follow `contribution`; the surplus returns' ledger
+ * transfers, posted in the transaction that closes their package (deliveries-service), which
+ * versions `package`; the disbursements' audit events, appended with the update of their
+ * package's disbursed amount.
+ */
+export const STAGE_TABLES: Record<FundingStage, readonly string[]> = {
+  pledged: ['contribution'],
+  committed: ['contribution'],
+  paid: ['contribution_payment'],
+  allocated: ['allocation', 'package'],
+  authorised: ['package'],
+  disbursed: ['package'],
+  delivered: [
+    'receipt',
+    'discrepancy',
+    'package_line',
+    'package',
+    'requirement_item',
+    'requirement_list',
+  ],
+};
+
 export interface AllocatedAmountRow {
   packageId: bigint;
   currency: string;
@@ -609,6 +694,8 @@ export interface StageAmountRow {
   records: number;
   /** In a total: the earliest value date on or before `asOf` (null: none). */
   firstDate: string | null;
+  /** Read by chunk (`sumStageAmounts` `chunks`): the chunk of contributions; else null. */
+  chunk: number | null;
 }
 
 /**
@@ -621,9 +708,30 @@ export interface StageAmountRow {
 export async function sumStageAmounts(
   db: Executor,
   stage: FundingStage,
-  options: { asOf: string; summedCurrency: string; byDay: boolean; byParty: boolean },
+  options: {
+    asOf: string;
+    summedCurrency: string;
+    byDay: boolean;
+    byParty: boolean;
+    /**
+     * A stage of `CHUNKED_STAGES` only: its rows per chunk of contributions (`chunk` set on each
+     * row, totals per currency and chunk), of these chunks only (all when absent).
+     */
+    chunks?: { only?: readonly number[] };
+  },
 ): Promise<StageAmountRow[]> {
   const { asOf, summedCurrency } = options;
+  const chunked = options.chunks !== undefined;
+  assert(!chunked || CHUNKED_STAGES.has(stage), 'only a contribution stage is read by chunk');
+  const only = options.chunks?.only;
+  const source =
+    only === undefined
+      ? stageAmountsQuery(stage)
+      : only.length === 0
+        ? sql`SELECT * FROM (${stageAmountsQuery(stage)}) q WHERE false`
+        : sql`SELECT * FROM (${stageAmountsQuery(stage)}) q
+              WHERE q.chunk IN (${sql.join(only.map((c) => sql.lit(Math.trunc(c))))})`;
+  const chunk = chunked ? sql`r.chunk` : sql`NULL::int`;
   const summed = sql`r.currency = ${summedCurrency} AND r."valueDate" <= ${asOf}`;
   const day = options.byDay ? sql`CASE WHEN ${summed} THEN r."valueDate" END` : sql`NULL::text`;
   const party = options.byParty ? sql`CASE WHEN ${summed} THEN r."partyId" END` : sql`NULL::text`;
@@ -635,14 +743,15 @@ export async function sumStageAmounts(
     amountMinor: bigint;
     records: number;
     firstDate: string;
+    chunk: number | null;
   }>(
     db,
     sql`
       SELECT r.currency, r."valueDate" <= ${asOf} AS current, ${day} AS "valueDate",
              ${party} AS "partyId", sum(r."amountMinor") AS "amountMinor", count(*) AS records,
-             min(r."valueDate") AS "firstDate"
-      FROM (${stageAmountsQuery(stage)}) r
-      GROUP BY 1, 2, 3, 4`,
+             min(r."valueDate") AS "firstDate", ${chunk} AS chunk
+      FROM (${source}) r
+      GROUP BY 1, 2, 3, 4, 8`,
     {
       currency: 'code',
       current: 'bool',
@@ -651,16 +760,18 @@ export async function sumStageAmounts(
       amountMinor: 'bigint',
       records: 'int',
       firstDate: 'date',
+      chunk: 'int',
     },
   );
   const rows: StageAmountRow[] = [];
   const totals = new Map<string, StageAmountRow>();
   let others = false;
   for (const g of sums) {
-    let total = totals.get(g.currency);
+    const totalKey = `${g.currency}|${g.chunk ?? ''}`;
+    let total = totals.get(totalKey);
     if (!total) {
       totals.set(
-        g.currency,
+        totalKey,
         (total = {
           currency: g.currency,
           total: true,
@@ -670,6 +781,7 @@ export async function sumStageAmounts(
           amountMinor: 0n,
           records: 0,
           firstDate: null,
+          chunk: g.chunk,
         }),
       );
     }
@@ -690,6 +802,7 @@ export async function sumStageAmounts(
       amountMinor: g.amountMinor,
       records: g.records,
       firstDate: null,
+      chunk: g.chunk,
     });
   }
   if (others) {
@@ -698,15 +811,22 @@ export async function sumStageAmounts(
       valueDate: string;
       partyId: string | null;
       amountMinor: bigint;
+      chunk: number | null;
     }>(
       db,
       sql`
         SELECT r.currency, r."valueDate",
                ${options.byParty ? sql`r."partyId"` : sql`NULL::text`} AS "partyId",
-               r."amountMinor"
-        FROM (${stageAmountsQuery(stage)}) r
+               r."amountMinor", ${chunk} AS chunk
+        FROM (${source}) r
         WHERE r.currency <> ${summedCurrency} AND r."valueDate" <= ${asOf}`,
-      { currency: 'code', valueDate: 'date', partyId: 'code', amountMinor: 'bigint' },
+      {
+        currency: 'code',
+        valueDate: 'date',
+        partyId: 'code',
+        amountMinor: 'bigint',
+        chunk: 'int',
+      },
     );
     for (const r of records) {
       rows.push({
@@ -718,10 +838,19 @@ export async function sumStageAmounts(
         amountMinor: r.amountMinor,
         records: 1,
         firstDate: null,
+        chunk: r.chunk,
       });
     }
   }
-  rows.push(...[...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)));
+  rows.push(
+    ...[...totals.values()].sort((a, b) =>
+      a.currency !== b.currency
+        ? a.currency < b.currency
+          ? -1
+          : 1
+        : (a.chunk ?? 0) - (b.chunk ?? 0),
+    ),
+  );
   return rows;
 }
 

@@ -107,7 +107,8 @@ export async function appendAuditEvent(
       FROM head, payload
       RETURNING id, hash
     )
-    UPDATE audit_head SET last_id = event.id, last_hash = event.hash
+    UPDATE audit_head SET last_id = event.id, last_hash = event.hash,
+           table_versions = purl_audit_touched(audit_head.table_versions, event.id)
     FROM event WHERE audit_head.singleton
     RETURNING event.id, event.hash`.execute(tx);
   const row = result.rows[0];

@@ -377,7 +377,8 @@ export async function insertScaleDataset(
   );
   const last = data.audit.at(-1);
   if (last) {
-    await sql`UPDATE audit_head SET last_id = ${last.id}, last_hash = ${last.hash}
+    await sql`UPDATE audit_head SET last_id = ${last.id}, last_hash = ${last.hash},
+                     table_versions = purl_version_all_tables(table_versions, ${last.id})
               WHERE singleton AND last_id = ${last.id - BigInt(data.audit.length)}`.execute(tx);
   }
   for (const table of IDENTITY_TABLES) {

@@ -92,6 +92,8 @@ export interface AuditHeadTable {
   singleton: boolean;
   last_id: Int8;
   last_hash: string;
+  /** Per versioned table, the audit event id of the last transaction that changed it (0025). */
+  table_versions: ColumnType<Record<string, string>, never, never>;
 }
 
 export interface FxRateTable {

@@ -49,6 +49,10 @@ function fakeReporting(): Reporting & { conversions: number } {
       throw new Error('drillDown converts through convert()');
     },
     basis: () => basis,
+    cacheKey: 'test',
+    tally: () => {
+      throw new Error('drillDown keeps no converted groups');
+    },
     get conversions() {
       return state.conversions;
     },

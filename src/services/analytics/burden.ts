@@ -50,9 +50,11 @@ import {
   upTo,
   visibilityFor,
   type AnalysisContext,
+  type ReportedGroup,
 } from './figures.js';
 import { loadStageRecords } from './funnel.js';
 import type { Reporting } from './reporting.js';
+import { readStage, reportStage } from './stage-memo.js';
 
 /** Decimals of `percentOfGdp` (a PURL contribution is a small share of GDP: 0.002376 %). */
 export const PERCENT_OF_GDP_DECIMALS = 6;
@@ -231,6 +233,35 @@ function addTo(map: Map<number, bigint>, year: number, amount: bigint): void {
   map.set(year, (map.get(year) ?? 0n) + amount);
 }
 
+/** Adds a group of one donor's commitments of one year to its sums. */
+function addGroup(
+  donors: Map<string, DonorSums>,
+  party: string,
+  year: number,
+  records: number,
+  reported: bigint,
+  inUsd: bigint,
+): void {
+  let sums = donors.get(party);
+  if (!sums) {
+    donors.set(
+      party,
+      (sums = {
+        records: 0,
+        committedMinor: 0n,
+        committedUsdMinor: 0n,
+        usdByYear: new Map(),
+        reportedByYear: new Map(),
+      }),
+    );
+  }
+  sums.records += records;
+  sums.committedMinor += reported;
+  sums.committedUsdMinor += inUsd;
+  addTo(sums.usdByYear, year, inUsd);
+  addTo(sums.reportedByYear, year, reported);
+}
+
 /** Per donor: the committed groups (party, day) converted to the reporting currency and USD. */
 function sumDonors(
   rows: readonly StageAmountRow[],
@@ -240,28 +271,19 @@ function sumDonors(
   const donors = new Map<string, DonorSums>();
   for (const r of rows) {
     if (r.total) continue;
-    const party = r.partyId ?? '';
-    let sums = donors.get(party);
-    if (!sums) {
-      donors.set(
-        party,
-        (sums = {
-          records: 0,
-          committedMinor: 0n,
-          committedUsdMinor: 0n,
-          usdByYear: new Map(),
-          reportedByYear: new Map(),
-        }),
-      );
-    }
-    const year = Number(r.valueDate!.slice(0, 4));
     const reported = groupReported(reporting, r);
     const inUsd = usd === reporting ? reported : groupReported(reporting, r, usd);
-    sums.records += r.records;
-    sums.committedMinor += reported;
-    sums.committedUsdMinor += inUsd;
-    addTo(sums.usdByYear, year, inUsd);
-    addTo(sums.reportedByYear, year, reported);
+    addGroup(donors, r.partyId ?? '', Number(r.valueDate!.slice(0, 4)), r.records, reported, inUsd);
+  }
+  return donors;
+}
+
+/** Per donor: committed groups (party, day) already converted to US dollars, the reporting currency. */
+function sumUsdDonors(groups: readonly ReportedGroup[]): Map<string, DonorSums> {
+  const donors = new Map<string, DonorSums>();
+  for (const g of groups) {
+    const year = Number(g.valueDate!.slice(0, 4));
+    addGroup(donors, g.partyId ?? '', year, g.records, g.reportedMinor, g.reportedMinor);
   }
   return donors;
 }
@@ -279,22 +301,30 @@ export async function getBurdenSharing(
       // Per donor and day: summed in SQL in the reporting currency when it is USD (the same
       // sums as converting every record, figures.ts); otherwise every record is converted twice
       // (to the reporting currency and to USD), so none is summed before.
+      // In USD, the groups are kept between analyses while their contributions do not change
+      // (stage-memo.ts).
       const inUsd = context.options.currency === 'USD';
-      const groups = await readStageSums(tx, context, 'committed', {
-        byDay: true,
-        byParty: true,
-        perRecord: !inUsd,
-      });
-      const scope = scopeOf(groups);
-      const reporting = await openFor(tx, context, scope);
-      const usd = inUsd
-        ? reporting
-        : await openFor(
-            tx,
-            { ...context, options: { ...context.options, currency: 'USD' } },
-            scope,
-          );
-      const donors = sumDonors(groups, reporting, usd);
+      let reporting: Reporting;
+      let donors: Map<string, DonorSums>;
+      if (inUsd) {
+        const read = await readStage(tx, context, 'committed', { byDay: true, byParty: true });
+        reporting = await openFor(tx, context, scopeOf(read.totals));
+        donors = sumUsdDonors(await reportStage(tx, context, reporting, read));
+      } else {
+        const groups = await readStageSums(tx, context, 'committed', {
+          byDay: true,
+          byParty: true,
+          perRecord: true,
+        });
+        const scope = scopeOf(groups);
+        reporting = await openFor(tx, context, scope);
+        const usd = await openFor(
+          tx,
+          { ...context, options: { ...context.options, currency: 'USD' } },
+          scope,
+        );
+        donors = sumDonors(groups, reporting, usd);
+      }
       const parties = [...donors.keys()].sort();
       const [gdp, population, names] = [
         await indicatorTable(tx, 'gdp_usd', parties),

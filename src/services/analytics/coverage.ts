@@ -51,6 +51,7 @@ import { splitByWeights } from '../../core/split.js';
 import type { Tx } from '../../storage/transaction.js';
 import type { Names } from './burden.js';
 import {
+  CONTRIBUTION_SIDE_TABLES,
   badFigure,
   drillDown,
   firstDayOf,
@@ -464,7 +465,11 @@ export async function getCoverage(
         totals: figuresOf(totals, (m) => figureKey('coverage', m, ...rangeDims)),
       };
     },
-    { analysis: 'coverage', inputs: [options.cycleFrom, options.cycleTo] },
+    {
+      analysis: 'coverage',
+      inputs: [options.cycleFrom, options.cycleTo],
+      unaffectedBy: CONTRIBUTION_SIDE_TABLES,
+    },
   );
 }
 

@@ -34,7 +34,12 @@ import {
   KIEL_YEAR_MIN,
   computeKielContext,
 } from './context.js';
-import { foldRedacted, runAnalysis, type CheckedOptions } from './figures.js';
+import {
+  CONTRIBUTION_SIDE_TABLES,
+  foldRedacted,
+  runAnalysis,
+  type CheckedOptions,
+} from './figures.js';
 import { FOLLOW_UP_MEASURES, computeFollowUp } from './follow-up.js';
 import { LEAD_TIME_STAGES, STALLED_AFTER_DAYS_MAX, computeLeadTimes } from './lead-times.js';
 
@@ -137,6 +142,8 @@ export async function drillDelivery(
     runAnalysis(database, actor, options, (tx, context) => fn(tx, context.options), {
       analysis: 'drill',
       inputs: [figure],
+      // Lead times read packages, deliveries and allocations, no contribution-side table.
+      unaffectedBy: parsed.analysis === 'leadTimes' ? CONTRIBUTION_SIDE_TABLES : undefined,
     });
 
   switch (parsed.analysis) {

@@ -21,7 +21,12 @@ import type { Tx } from '../../storage/transaction.js';
 import { drillBurden } from './burden.js';
 import { drillCoverage } from './coverage.js';
 import { drillDelivery } from './delivery.js';
-import { badFigure, runAnalysis, type AnalysisContext } from './figures.js';
+import {
+  CONTRIBUTION_SIDE_TABLES,
+  badFigure,
+  runAnalysis,
+  type AnalysisContext,
+} from './figures.js';
 import { drillFunnel } from './funnel.js';
 import { drillPace } from './pace.js';
 
@@ -50,6 +55,11 @@ export async function drillFigure(
     return runAnalysis(database, actor, options, (tx, context) => funding(tx, context, key), {
       analysis: 'drill',
       inputs: [figure],
+      // Coverage's records and the allocated funnel's read no contribution-side table.
+      unaffectedBy:
+        key.analysis === 'coverage' || (key.analysis === 'funnel' && key.measure === 'allocated')
+          ? CONTRIBUTION_SIDE_TABLES
+          : undefined,
     });
   if (DELIVERY_ANALYSES.has(key.analysis)) return drillDelivery(database, actor, options, key);
   throw badFigure(

@@ -38,7 +38,7 @@ import { splitByWeights } from '../../core/split.js';
 import {
   listItemsFundedBy,
   listPackagesFundedBy,
-  readDataVersion,
+  readAnalysisVersion,
   sumStageAmounts,
   type FundingStage,
   type StageAmountRow,
@@ -105,7 +105,31 @@ export interface AnalysisContext {
 export interface CacheName {
   analysis: string;
   inputs?: readonly unknown[];
+  /**
+   * Tables whose changes cannot change this analysis (it never reads them, or only columns
+   * that never change): the result is then kept under the versions of every other table
+   * (`readAnalysisVersion`), so a write to these alone does not make it computed again.
+   */
+  unaffectedBy?: readonly string[];
 }
+
+/**
+ * The tables only the contribution side writes besides allocations: contributions, their
+ * payments, and the ledger's postings and balances. An analysis that reads contributions only
+ * through their allocations — their currency, donor and committed day, fixed before any
+ * allocation can exist (`ContributionChanges` cannot set the first two; `committed_on` is set
+ * only by the commitment, from `pledged`, and allocations need a committed contribution) — no
+ * payment, and from the ledger only the surplus returns (posted in the transaction that closes
+ * their package, storage `STAGE_TABLES`) is unaffected by them: coverage, lead times and the
+ * allocated funnel's records (`CacheName.unaffectedBy`). So a pledge, a commitment or a payment
+ * leaves those results kept.
+ */
+export const CONTRIBUTION_SIDE_TABLES: readonly string[] = [
+  'contribution',
+  'contribution_payment',
+  'ledger_transfer',
+  'ledger_account',
+];
 
 /**
  * Access check, options check, then `fn` in one REPEATABLE READ snapshot: every figure of one
@@ -136,25 +160,28 @@ export async function runAnalysis<T>(
     );
   }
   const key = cacheKeyOf(cache, context);
+  // Versions of a different set of tables are a different sequence: kept apart.
+  const scope = cache.unaffectedBy ? `${id}-${cache.unaffectedBy.join(',')}` : `${id}`;
+  const versionOf = (db: Tx | Database['kysely']) => readAnalysisVersion(db, cache.unaffectedBy);
   // A hit needs no snapshot: the entry was computed from this very version.
-  const seen = await readDataVersion(database.kysely);
-  const hit = analysisResults.get(id, seen, key);
+  const seen = await versionOf(database.kysely);
+  const hit = analysisResults.get(scope, seen, key);
   if (hit !== undefined) return restamped(hit as T);
   // The same call already being computed from this version (or a newer one): share it. Its
   // answer is what this call would compute, or newer than this call's start — never older.
-  const flightKey = `${id}|${seen}|${key}`;
+  const flightKey = `${scope}|${seen}|${key}`;
   let flight = inFlight.get(flightKey) as Promise<T> | undefined;
   if (!flight) {
     flight = computeInTurn(async () => {
-      const ready = analysisResults.get(id, seen, key); // computed while this call waited
+      const ready = analysisResults.get(scope, seen, key); // computed while this call waited
       if (ready !== undefined) return ready as T;
       return inTransaction(
         database,
         async (tx) => {
-          const version = await readDataVersion(tx); // first statement: the snapshot's version
-          const again = version === seen ? undefined : analysisResults.get(id, version, key);
+          const version = await versionOf(tx); // first statement: the snapshot's version
+          const again = version === seen ? undefined : analysisResults.get(scope, version, key);
           if (again !== undefined) return again as T;
-          return analysisResults.set(id, version, key, await fn(tx, context));
+          return analysisResults.set(scope, version, key, await fn(tx, context));
         },
         { isolation: 'repeatable read' },
       );

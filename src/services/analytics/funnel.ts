@@ -55,15 +55,15 @@ import {
   drillDown,
   groupsByCurrency,
   openFor,
-  readStageSums,
-  reportGroups,
   runAnalysis,
   scopeOf,
   upTo,
   visibilityFor,
   type AnalysisContext,
+  type ReportedGroup,
   type SourceRecord,
 } from './figures.js';
+import { readStage, reportStage, type StageRead } from './stage-memo.js';
 
 export const FUNNEL_STAGES = [
   'pledged',
@@ -258,12 +258,15 @@ export async function getFunnel(
     async (tx, context) => {
       // Each stage summed in SQL (records in the reporting currency) or converted record by
       // record (the others): the same sums as converting every record (figures.ts).
-      const sums = new Map<FunnelStage, StageAmountRow[]>();
-      for (const stage of FUNNEL_STAGES) sums.set(stage, await readStageSums(tx, context, stage));
-      const reporting = await openFor(tx, context, scopeOf([...sums.values()].flat()));
-      const current = new Map(
-        [...sums].map(([stage, rows]) => [stage, reportGroups(reporting, rows)]),
-      );
+      // Stages whose tables have not changed since an earlier analysis are kept (stage-memo.ts).
+      const reads = new Map<FunnelStage, StageRead>();
+      for (const stage of FUNNEL_STAGES) reads.set(stage, await readStage(tx, context, stage));
+      const totals = new Map([...reads].map(([stage, read]) => [stage, read.totals]));
+      const reporting = await openFor(tx, context, scopeOf([...totals.values()].flat()));
+      const current = new Map<FunnelStage, readonly ReportedGroup[]>();
+      for (const [stage, read] of reads) {
+        current.set(stage, await reportStage(tx, context, reporting, read));
+      }
       const amounts = new Map(
         [...current].map(([stage, groups]) => [
           stage,
@@ -290,7 +293,7 @@ export async function getFunnel(
       return {
         basis: reporting.basis(),
         stages,
-        reconciliation: await reconcile(tx, sums),
+        reconciliation: await reconcile(tx, totals),
       };
     },
     { analysis: 'funnel' },
@@ -307,13 +310,13 @@ const LEDGER_ACCOUNTS: Record<ReconciledStage, (currency: string) => string> = {
 /** Per reconciled stage and currency: the records' sum (every date) beside the ledger's balances. */
 async function reconcile(
   tx: Tx,
-  sums: Map<FunnelStage, StageAmountRow[]>,
+  totals: Map<FunnelStage, readonly StageAmountRow[]>,
 ): Promise<FunnelReconciliation> {
   const balances = new Map((await fundingLedgerBalances(tx)).map((b) => [b.ledger, b]));
   const lines: FunnelReconciliationLine[] = [];
   for (const stage of RECONCILED_STAGES) {
     const analytics = new Map(
-      (sums.get(stage) ?? []).filter((r) => r.total).map((r) => [r.currency, r.amountMinor]),
+      (totals.get(stage) ?? []).filter((r) => r.total).map((r) => [r.currency, r.amountMinor]),
     );
     const ledger = new Map<string, bigint>();
     for (const [currency, b] of balances) {

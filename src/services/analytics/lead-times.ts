@@ -53,7 +53,7 @@ import type { Database } from '../../storage/database.js';
 import type { PackageStatus } from '../../storage/schema-funding.js';
 import type { Tx } from '../../storage/transaction.js';
 import { waitingForText } from './delivery-tables.js';
-import { runAnalysis, type CheckedOptions } from './figures.js';
+import { CONTRIBUTION_SIDE_TABLES, runAnalysis, type CheckedOptions } from './figures.js';
 import { openReporting, type Reporting } from './reporting.js';
 
 export const LEAD_TIME_STAGES = [
@@ -357,6 +357,6 @@ export async function getLeadTimes(
     async (tx, context) => {
       return (await computeLeadTimes(tx, { ...context.options, stalledAfterDays })).result;
     },
-    { analysis: 'leadTimes', inputs: [stalledAfterDays] },
+    { analysis: 'leadTimes', inputs: [stalledAfterDays], unaffectedBy: CONTRIBUTION_SIDE_TABLES },
   );
 }

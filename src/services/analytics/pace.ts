@@ -38,7 +38,6 @@ import {
 import { DomainError } from '../../core/errors.js';
 import { addDays, divideRoundHalfEven } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
-import type { StageAmountRow } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import type { Tx } from '../../storage/transaction.js';
 import {
@@ -51,8 +50,6 @@ import {
   monthsFrom,
   openFor,
   parseMonthRange,
-  readStageSums,
-  reportGroups,
   runAnalysis,
   scopeOf,
   upTo,
@@ -61,6 +58,7 @@ import {
   type SourceRecord,
 } from './figures.js';
 import { loadStageRecords } from './funnel.js';
+import { readStage, reportStage, type StageRead } from './stage-memo.js';
 
 export const PACE_MEASURES = ['committed', 'paid', 'delivered'] as const;
 export type PaceMeasure = (typeof PACE_MEASURES)[number];
@@ -182,11 +180,12 @@ export async function getPace(
       const { asOf } = context.options;
       // Each measure summed in SQL per day (records in the reporting currency) or converted
       // record by record (the others): the same sums as converting every record (figures.ts).
-      const sums = {} as Record<PaceMeasure, StageAmountRow[]>;
+      // Kept stages when their tables have not changed (stage-memo.ts).
+      const reads = {} as Record<PaceMeasure, StageRead>;
       for (const measure of PACE_MEASURES) {
-        sums[measure] = await readStageSums(tx, context, measure, { byDay: true });
+        reads[measure] = await readStage(tx, context, measure, { byDay: true });
       }
-      const all = PACE_MEASURES.flatMap((m) => sums[m]);
+      const all = PACE_MEASURES.flatMap((m) => reads[m].totals);
       const reporting = await openFor(tx, context, scopeOf(all), {
         currencies: ['USD'],
         from: asOf,
@@ -220,7 +219,7 @@ export async function getPace(
       const monthly = new Map<string, Record<PaceMeasure, bigint>>();
       const committedByDay = new Map<string, bigint>();
       for (const measure of PACE_MEASURES) {
-        for (const g of reportGroups(reporting, sums[measure])) {
+        for (const g of await reportStage(tx, context, reporting, reads[measure])) {
           const date = g.valueDate!;
           const month = monthOf(date);
           let monthSums = monthly.get(month);

@@ -26,6 +26,7 @@ import {
   tryParseRate,
 } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
+import { readFxVersion } from '../../storage/analytics-repository.js';
 import { listCurrencies } from '../../storage/fx-repository.js';
 import type { Tx } from '../../storage/transaction.js';
 import { latestRateDay as latestRateDayOf, loadRates } from './rate-cache.js';
@@ -74,6 +75,21 @@ export interface Reporting {
     valueDate: string,
   ): DrillRecord;
   basis(): AnalyticsBasis;
+  /**
+   * Names everything a conversion's result depends on — the reporting currency, the rate mode
+   * and date, the last rate day and the FX version (the rates) — so converted figures can be
+   * kept under it (stage-memo.ts).
+   */
+  readonly cacheKey: string;
+  /** Counts conversions made earlier under the same `cacheKey` (a kept result) in the basis. */
+  tally(counts: ConversionCounts): void;
+}
+
+/** What a set of conversions adds to the basis. */
+export interface ConversionCounts {
+  conversions: number;
+  fellBack: number;
+  afterLastRate: number;
 }
 
 export interface ReportingScope {
@@ -100,6 +116,7 @@ export async function openReporting(
   const asOf = options.asOf ?? todayUtc(now);
   const target = options.currency;
   const latestRateDay = await latestRateDayOf(tx, options.databaseId, asOf);
+  const fxVersion = await readFxVersion(tx);
   const today = latestRateDay !== null && latestRateDay < asOf ? latestRateDay : asOf;
   let rateDate: string | null = null;
   if (options.rateMode === 'fixed') {
@@ -210,6 +227,12 @@ export async function openReporting(
   return {
     options: { currency: target, rateMode: options.rateMode, rateDate, asOf },
     today,
+    cacheKey: JSON.stringify([target, options.rateMode, rateDate, latestRateDay, `${fxVersion}`]),
+    tally(counts) {
+      conversions += counts.conversions;
+      fellBackCount += counts.fellBack;
+      afterLastRateCount += counts.afterLastRate;
+    },
     convert,
     record(base, amountMinor, currency, valueDate) {
       const reported = convert(amountMinor, currency, valueDate);

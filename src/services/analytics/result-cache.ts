@@ -25,7 +25,7 @@
 import { LIMITS } from '../../core/limits.js';
 
 interface Entry {
-  database: number;
+  database: number | string;
   version: bigint;
   value: unknown;
   bytes: number;
@@ -43,7 +43,7 @@ export class ResultCache {
   /** In use order: the first is the least recently used. */
   readonly #entries = new Map<string, Entry>();
   /** Per database, the newest data version seen. */
-  readonly #latest = new Map<number, bigint>();
+  readonly #latest = new Map<number | string, bigint>();
   #bytes = 0;
   #hits = 0;
   #misses = 0;
@@ -55,7 +55,7 @@ export class ResultCache {
   ) {}
 
   /** The value kept for this database, version and key, if any (it becomes the most recent). */
-  get(database: number, version: bigint, key: string): unknown {
+  get(database: number | string, version: bigint, key: string): unknown {
     this.#observe(database, version);
     const id = entryId(database, version, key);
     const entry = this.#entries.get(id);
@@ -74,7 +74,7 @@ export class ResultCache {
    * value of an older version than one already seen, or larger than the whole bound, is not
    * kept.
    */
-  set<T>(database: number, version: bigint, key: string, value: T): T {
+  set<T>(database: number | string, version: bigint, key: string, value: T): T {
     const bytes = freezeAndMeasure(value);
     this.#observe(database, version);
     if (version < (this.#latest.get(database) ?? version) || bytes > this.bytesMax) return value;
@@ -108,7 +108,7 @@ export class ResultCache {
   }
 
   /** A newer version of a database makes its older entries unreachable: drop them now. */
-  #observe(database: number, version: bigint): void {
+  #observe(database: number | string, version: bigint): void {
     const latest = this.#latest.get(database);
     if (latest !== undefined && version <= latest) return;
     this.#latest.set(database, version);
@@ -124,7 +124,7 @@ export class ResultCache {
   }
 }
 
-function entryId(database: number, version: bigint, key: string): string {
+function entryId(database: number | string, version: bigint, key: string): string {
   return `${database}|${version}|${key}`;
 }
 

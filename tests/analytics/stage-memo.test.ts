@@ -1,0 +1,321 @@
+/**
+ * Funding stages kept between cold analyses (services/analytics/stage-memo.ts) and the table
+ * versions they are kept under (migration 0025): after every kind of write, the funnel, the pace
+ * and burden sharing computed with kept stages equal a fresh computation, in every reporting basis, basis
+ * counts included; a write moves only the versions of the tables it changed, in commit order; a
+ * rolled-back write moves none.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { getBurdenSharing } from '../../src/services/analytics/burden.js';
+import { getCoverage } from '../../src/services/analytics/coverage.js';
+import { drillFigure } from '../../src/services/analytics/drill.js';
+import { getFunnel } from '../../src/services/analytics/funnel.js';
+import { getLeadTimes } from '../../src/services/analytics/lead-times.js';
+import { getPace } from '../../src/services/analytics/pace.js';
+import { analysisResults } from '../../src/services/analytics/result-cache.js';
+import { clearStageMemo, stageMemoStats } from '../../src/services/analytics/stage-memo.js';
+import {
+  cancelContribution,
+  commitContribution,
+  createContribution,
+  recordPayment,
+} from '../../src/services/contributions-service.js';
+import { allocateToPackage } from '../../src/services/packages-service.js';
+import { appendAuditEvent } from '../../src/storage/audit-repository.js';
+import {
+  CONTRIBUTION_CHUNK_BITS,
+  listContributionChunks,
+  readTableVersions,
+} from '../../src/storage/analytics-repository.js';
+import { inTransaction } from '../../src/storage/transaction.js';
+import { ENGINES } from '../support/engines.js';
+import {
+  ACTORS,
+  AS_OF,
+  BASES,
+  FIXED_DATE,
+  buildFundingWorld,
+  type FundingWorld,
+} from './support.js';
+
+/** Every basis's funnel and pace, as JSON without the response's time stamp. */
+async function figures(w: FundingWorld): Promise<string[]> {
+  const out: string[] = [];
+  for (const [currency, rateMode] of BASES) {
+    const options = {
+      currency,
+      rateMode,
+      asOf: AS_OF,
+      ...(rateMode === 'fixed' ? { rateDate: FIXED_DATE } : {}),
+    };
+    for (const actor of [ACTORS.coordinator, ACTORS.contributor('NLD')]) {
+      const funnel = await getFunnel(w.t.database, actor, options);
+      const pace = await getPace(w.t.database, actor, options);
+      const burden = await getBurdenSharing(w.t.database, actor, options);
+      for (const result of [funnel, pace, burden]) {
+        out.push(
+          JSON.stringify({ ...result, basis: { ...result.basis, generatedAt: '' } }, (_, v) =>
+            typeof v === 'bigint' ? `${v}n` : (v as unknown),
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The figures with kept stages, then from scratch (no kept stage, no kept result). */
+async function keptAndFresh(w: FundingWorld): Promise<{ kept: string[]; fresh: string[] }> {
+  analysisResults.clear();
+  const kept = await figures(w);
+  analysisResults.clear();
+  clearStageMemo();
+  const fresh = await figures(w);
+  return { kept, fresh };
+}
+
+describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => {
+  let w: FundingWorld;
+  beforeAll(async () => {
+    w = await buildFundingWorld(engine);
+  }, 180_000);
+  afterAll(async () => {
+    await w.close();
+  });
+
+  it('gives the figures of a fresh computation after each kind of write, reusing the stages the write left alone', async () => {
+    const db = w.t.database;
+    // Contributions in three chunks of ids (chunks of 2^CONTRIBUTION_CHUNK_BITS), so a write
+    // re-reads one chunk and keeps the others.
+    for (const chunk of [1, 2]) {
+      await sql`SELECT setval(pg_get_serial_sequence('contribution', 'id'),
+                              ${chunk * 2 ** CONTRIBUTION_CHUNK_BITS + 5})`.execute(db.kysely);
+      const c = await createContribution(db, ACTORS.coordinator, {
+        donorPartyId: chunk === 1 ? 'NOR' : 'GBR',
+        currency: chunk === 1 ? 'NOK' : 'GBP',
+        amountMinor: 4_000_000_00n,
+        announcedOn: '2025-08-04',
+        title: `A pledge in chunk ${chunk}`,
+      });
+      await commitContribution(db, ACTORS.coordinator, c.id, { committedOn: '2025-09-01' });
+      await recordPayment(db, ACTORS.coordinator, c.id, {
+        amountMinor: 1_000_000_00n,
+        paidOn: '2025-09-15',
+      });
+    }
+    expect((await listContributionChunks(db.kysely)).length).toBe(3);
+    // Warm: every stage kept for every basis.
+    await keptAndFresh(w);
+    const writes: [string, () => Promise<unknown>][] = [
+      [
+        'a pledge',
+        () =>
+          createContribution(db, ACTORS.coordinator, {
+            donorPartyId: 'NOR',
+            currency: 'NOK',
+            amountMinor: 12_345_67n,
+            announcedOn: '2025-09-15',
+            title: 'A pledge between two readings',
+          }),
+      ],
+      [
+        'a commitment',
+        async () => {
+          const c = await createContribution(db, ACTORS.coordinator, {
+            donorPartyId: 'GBR',
+            currency: 'GBP',
+            amountMinor: 50_000_00n,
+            announcedOn: '2025-09-19',
+            title: 'A commitment between two readings',
+          });
+          await commitContribution(db, ACTORS.coordinator, c.id, { committedOn: '2025-10-01' });
+        },
+      ],
+      [
+        'a commitment in the first chunk',
+        () =>
+          commitContribution(db, ACTORS.coordinator, w.contributions.canPledge!, {
+            committedOn: '2025-10-01',
+          }),
+      ],
+      [
+        'a payment',
+        () =>
+          recordPayment(db, ACTORS.coordinator, w.contributions.nld!, {
+            amountMinor: 7_777_77n,
+            paidOn: '2025-10-17',
+          }),
+      ],
+      [
+        'an allocation',
+        () =>
+          allocateToPackage(db, ACTORS.coordinator, w.packages.p2!.id, {
+            contributionId: w.contributions.gbr!,
+            amountMinor: 1_000_00n,
+            valueDate: '2025-10-20',
+          }),
+      ],
+      [
+        'a cancellation',
+        async () => {
+          const c = await createContribution(db, ACTORS.coordinator, {
+            donorPartyId: 'CAN',
+            currency: 'USD',
+            amountMinor: 9_999_00n,
+            announcedOn: '2025-10-31',
+            title: 'A pledge withdrawn',
+          });
+          await cancelContribution(db, ACTORS.coordinator, c.id, { reason: 'withdrawn' });
+        },
+      ],
+    ];
+    for (const [what, write] of writes) {
+      await write();
+      const hits = stageMemoStats().hits;
+      const { kept, fresh } = await keptAndFresh(w);
+      expect(kept, `after ${what}`).toEqual(fresh);
+      // Kept stages were used: the write changed only some tables.
+      expect(stageMemoStats().hits, `after ${what}`).toBeGreaterThan(hits);
+    }
+  }, 180_000);
+
+  it('keeps coverage, lead times and the allocated records across pledges, commitments and payments, and computes them again after an allocation', async () => {
+    const db = w.t.database;
+    const options = { currency: 'USD' as const, rateMode: 'value_date' as const, asOf: AS_OF };
+    analysisResults.clear();
+    const first = await getCoverage(db, ACTORS.coordinator, options);
+    const drill = await drillFigure(db, ACTORS.coordinator, options, 'coverage.funded');
+    const leadTimes = await getLeadTimes(db, ACTORS.coordinator, options);
+    const allocated = await drillFigure(db, ACTORS.coordinator, options, 'funnel.allocated');
+    const c = await createContribution(db, ACTORS.coordinator, {
+      donorPartyId: 'NOR',
+      currency: 'NOK',
+      amountMinor: 1_000_000_00n,
+      announcedOn: '2025-09-01',
+      title: 'A pledge coverage cannot see',
+    });
+    await commitContribution(db, ACTORS.coordinator, c.id, { committedOn: '2025-09-01' });
+    await recordPayment(db, ACTORS.coordinator, c.id, {
+      amountMinor: 10_000_00n,
+      paidOn: '2025-09-15',
+    });
+    const hits = analysisResults.stats().hits;
+    expect(await getCoverage(db, ACTORS.coordinator, options)).toEqual({
+      ...first,
+      basis: { ...first.basis, generatedAt: expect.any(String) as string },
+    });
+    await drillFigure(db, ACTORS.coordinator, options, 'coverage.funded');
+    expect(await getLeadTimes(db, ACTORS.coordinator, options)).toEqual({
+      ...leadTimes,
+      basis: { ...leadTimes.basis, generatedAt: expect.any(String) as string },
+    });
+    await drillFigure(db, ACTORS.coordinator, options, 'funnel.allocated');
+    expect(analysisResults.stats().hits).toBe(hits + 4);
+
+    await allocateToPackage(db, ACTORS.coordinator, w.packages.p2!.id, {
+      contributionId: c.id,
+      amountMinor: 5_000_00n,
+      valueDate: '2025-09-15',
+    });
+    const after = await getCoverage(db, ACTORS.coordinator, options);
+    const afterDrill = await drillFigure(db, ACTORS.coordinator, options, 'coverage.funded');
+    expect(after.totals.fundedMinor).toBeGreaterThan(first.totals.fundedMinor);
+    expect(afterDrill.totalMinor).toBe(after.totals.fundedMinor);
+    expect(afterDrill.totalMinor).toBeGreaterThan(drill.totalMinor);
+    const afterAllocated = await drillFigure(db, ACTORS.coordinator, options, 'funnel.allocated');
+    expect(afterAllocated.records.length).toBe(allocated.records.length + 1);
+    // The same as computed from scratch.
+    analysisResults.clear();
+    clearStageMemo();
+    const fresh = await getCoverage(db, ACTORS.coordinator, options);
+    expect({ ...after, basis: { ...after.basis, generatedAt: '' } }).toEqual({
+      ...fresh,
+      basis: { ...fresh.basis, generatedAt: '' },
+    });
+  });
+
+  it('versions every table of records, or exempts it by name', async () => {
+    const rows = await w.t.database.withConnection((c) =>
+      c.query<{ table: string; versioned: boolean }>(`
+        SELECT c.relname AS "table",
+               EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid
+                       WHERE g.tgrelid = c.oid AND p.proname = 'purl_touch_table') AS versioned
+        FROM pg_class c
+        WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace`),
+    );
+    expect(
+      rows
+        .filter((r) => !r.versioned)
+        .map((r) => r.table)
+        .sort(),
+    ).toEqual([
+      'api_token',
+      'audit_event',
+      'audit_head',
+      'auth_session',
+      'http_idempotency',
+      'login_throttle',
+      'oidc_login_attempt',
+      'schema_migration',
+    ]);
+  });
+
+  it('moves only the versions of the tables a write changed, to its audit event, in commit order', async () => {
+    const db = w.t.database;
+    const before = await readTableVersions(db.kysely);
+    const pledge = await createContribution(db, ACTORS.coordinator, {
+      donorPartyId: 'NLD',
+      currency: 'EUR',
+      amountMinor: 1_00n,
+      announcedOn: '2025-10-01',
+      title: 'One euro',
+    });
+    const afterPledge = await readTableVersions(db.kysely);
+    const head = async () =>
+      String(
+        (await sql<{ id: string }>`SELECT last_id::text AS id FROM audit_head`.execute(db.kysely))
+          .rows[0]!.id,
+      );
+    expect(afterPledge.contribution).toBe(await head());
+    expect(afterPledge.contribution).not.toBe(before.contribution);
+    expect(afterPledge.contribution_payment).toBe(before.contribution_payment);
+    expect(afterPledge.allocation).toBe(before.allocation);
+
+    await recordPayment(db, ACTORS.coordinator, w.contributions.nld!, {
+      amountMinor: 1_00n,
+      paidOn: '2025-10-31',
+    });
+    const afterPayment = await readTableVersions(db.kysely);
+    expect(afterPayment.contribution_payment).toBe(await head());
+    expect(BigInt(afterPayment.contribution_payment!)).toBeGreaterThan(
+      BigInt(afterPledge.contribution!),
+    );
+
+    // A write after the transaction's audit event is versioned with that event at once.
+    await inTransaction(db, async (tx) => {
+      await appendAuditEvent(tx, {
+        at: new Date().toISOString(),
+        actor: 'test',
+        role: 'system',
+        entity: 'contribution',
+        entityId: String(pledge.id),
+        action: 'test',
+        before: null,
+        after: null,
+      });
+      await sql`UPDATE package SET title = title WHERE id = ${w.packages.p3!.id}`.execute(tx);
+    });
+    const afterLate = await readTableVersions(db.kysely);
+    expect(afterLate.package).toBe(await head());
+
+    // A transaction rolled back leaves every version as it was.
+    await expect(
+      inTransaction(db, async (tx) => {
+        await sql`UPDATE contribution SET title = title WHERE id = ${pledge.id}`.execute(tx);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await readTableVersions(db.kysely)).toEqual(afterLate);
+  });
+});
