@@ -522,30 +522,44 @@ export async function listPackageLines(db: Executor): Promise<PackageLineValueRo
 // ---- Sums of a stage's records, grouped in SQL ----
 
 /**
- * Contributions are read in chunks of 2^bits ids by the stages that read them (`pledged`,
- * `committed`): an analysis after a write re-reads only the chunks whose fingerprint changed
- * (services/analytics/stage-memo.ts).
+ * The stages read by chunk of ids of their one source table: an analysis after a write re-reads
+ * only the chunks whose fingerprint changed (services/analytics/stage-memo.ts). Contributions in
+ * chunks of 2^10 ids; payments (220,000 at scale 1) of 2^13.
  */
-export const CONTRIBUTION_CHUNK_BITS = 10;
-/** The stages whose rows come from `contribution` alone, readable by chunk. */
-export const CHUNKED_STAGES: ReadonlySet<FundingStage> = new Set(['pledged', 'committed']);
+export const STAGE_CHUNKS: Partial<Record<FundingStage, ChunkedTable>> = {
+  pledged: 'contribution',
+  committed: 'contribution',
+  paid: 'contribution_payment',
+};
+export type ChunkedTable = 'contribution' | 'contribution_payment';
+export const CHUNK_BITS: Record<ChunkedTable, number> = {
+  contribution: 10,
+  contribution_payment: 13,
+};
 
-export interface ContributionChunk {
+export interface TableChunk {
   chunk: number;
   /**
-   * Changes whenever a contribution of the chunk is inserted or updated: its row count and the
-   * sum of its rows' versions (every update adds one: contributions-repository
-   * `updateContribution`; none is ever deleted), so a chunk's fingerprint never repeats.
+   * Changes whenever a row of the chunk is inserted or updated, and never repeats. For
+   * contributions: the row count and the sum of the rows' versions (every update adds one:
+   * contributions-repository `updateContribution`; none is deleted). For payments: the row count
+   * (append-only: a trigger refuses updates and deletes, migration 0006).
    */
   fingerprint: string;
 }
 
-/** Every chunk of contributions with its fingerprint (one scan, no row leaves the database). */
-export async function listContributionChunks(db: Executor): Promise<ContributionChunk[]> {
-  const result = await sql<{ chunk: number; fingerprint: string }>`
-    SELECT (id >> ${sql.lit(CONTRIBUTION_CHUNK_BITS)})::int AS chunk,
-           count(*)::text || ':' || sum(version)::text AS fingerprint
-    FROM contribution GROUP BY 1 ORDER BY 1`.execute(db);
+/** Every chunk of the table with its fingerprint (one grouped scan; no row leaves the database). */
+export async function listTableChunks(db: Executor, table: ChunkedTable): Promise<TableChunk[]> {
+  const bits = sql.lit(CHUNK_BITS[table]);
+  const result =
+    table === 'contribution'
+      ? await sql<{ chunk: number; fingerprint: string }>`
+          SELECT (id >> ${bits})::int AS chunk,
+                 count(*)::text || ':' || sum(version)::text AS fingerprint
+          FROM contribution GROUP BY 1 ORDER BY 1`.execute(db)
+      : await sql<{ chunk: number; fingerprint: string }>`
+          SELECT (id >> ${bits})::int AS chunk, count(*)::text AS fingerprint
+          FROM contribution_payment GROUP BY 1 ORDER BY 1`.execute(db);
   return result.rows.map((r) => ({ chunk: Number(r.chunk), fingerprint: r.fingerprint }));
 }
 
@@ -562,20 +576,24 @@ function stageAmountsQuery(stage: FundingStage): RawBuilder<unknown> {
     case 'pledged':
       return sql`
         SELECT currency, announced_on::text AS "valueDate", pledged_minor AS "amountMinor",
-               donor_party_id AS "partyId", (id >> ${sql.lit(CONTRIBUTION_CHUNK_BITS)})::int AS chunk
+               donor_party_id AS "partyId", (id >> ${sql.lit(CHUNK_BITS.contribution)})::int AS chunk,
+               id AS "rowId"
         FROM contribution
         WHERE status <> 'cancelled' AND pledged_minor > 0`;
     case 'committed':
       return sql`
         SELECT currency, committed_on::text AS "valueDate", committed_minor AS "amountMinor",
-               donor_party_id AS "partyId", (id >> ${sql.lit(CONTRIBUTION_CHUNK_BITS)})::int AS chunk
+               donor_party_id AS "partyId", (id >> ${sql.lit(CHUNK_BITS.contribution)})::int AS chunk,
+               id AS "rowId"
         FROM contribution
         WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
           AND committed_on IS NOT NULL`;
     case 'paid':
       return sql`
         SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
-               c.donor_party_id AS "partyId"
+               c.donor_party_id AS "partyId",
+               (p.id >> ${sql.lit(CHUNK_BITS.contribution_payment)})::int AS chunk,
+               p.id AS "rowId"
         FROM contribution_payment p
         JOIN contribution c ON c.id = p.contribution_id`;
     case 'allocated':
@@ -694,7 +712,7 @@ export interface StageAmountRow {
   records: number;
   /** In a total: the earliest value date on or before `asOf` (null: none). */
   firstDate: string | null;
-  /** Read by chunk (`sumStageAmounts` `chunks`): the chunk of contributions; else null. */
+  /** Read by chunk (`sumStageAmounts` `chunks`): the chunk of its source table; else null. */
   chunk: number | null;
 }
 
@@ -714,15 +732,15 @@ export async function sumStageAmounts(
     byDay: boolean;
     byParty: boolean;
     /**
-     * A stage of `CHUNKED_STAGES` only: its rows per chunk of contributions (`chunk` set on each
-     * row, totals per currency and chunk), of these chunks only (all when absent).
+     * A stage of `STAGE_CHUNKS` only: its rows per chunk (`chunk` set on each row, totals per
+     * currency and chunk), of these chunks only (all when absent).
      */
     chunks?: { only?: readonly number[] };
   },
 ): Promise<StageAmountRow[]> {
   const { asOf, summedCurrency } = options;
   const chunked = options.chunks !== undefined;
-  assert(!chunked || CHUNKED_STAGES.has(stage), 'only a contribution stage is read by chunk');
+  assert(!chunked || STAGE_CHUNKS[stage] !== undefined, 'only a chunked stage is read by chunk');
   const only = options.chunks?.only;
   const source =
     only === undefined
@@ -730,7 +748,17 @@ export async function sumStageAmounts(
       : only.length === 0
         ? sql`SELECT * FROM (${stageAmountsQuery(stage)}) q WHERE false`
         : sql`SELECT * FROM (${stageAmountsQuery(stage)}) q
-              WHERE q.chunk IN (${sql.join(only.map((c) => sql.lit(Math.trunc(c))))})`;
+              WHERE ${sql.join(
+                only.map((c) => {
+                  // An id range, so the table's primary key finds the chunk's rows.
+                  const bits = CHUNK_BITS[STAGE_CHUNKS[stage]!];
+                  const from = BigInt(Math.trunc(c)) << BigInt(bits);
+                  const to = (BigInt(Math.trunc(c)) + 1n) << BigInt(bits);
+                  return sql`(q."rowId" >= ${sql.lit(from.toString())}::bigint
+                              AND q."rowId" < ${sql.lit(to.toString())}::bigint)`;
+                }),
+                sql` OR `,
+              )}`;
   const chunk = chunked ? sql`r.chunk` : sql`NULL::int`;
   const summed = sql`r.currency = ${summedCurrency} AND r."valueDate" <= ${asOf}`;
   const day = options.byDay ? sql`CASE WHEN ${summed} THEN r."valueDate" END` : sql`NULL::text`;
@@ -914,6 +942,9 @@ export interface FundingLedgerBalances {
 }
 
 /** The balances of the funding accounts, summed per ledger (currency). */
+/** The versioned tables `fundingLedgerBalances` reads (its answer changes with them only). */
+export const FUNDING_LEDGER_TABLES: readonly string[] = ['ledger_account'];
+
 export async function fundingLedgerBalances(db: Executor): Promise<FundingLedgerBalances[]> {
   const result = await sql<{
     ledger: string;

@@ -1,7 +1,7 @@
 /**
  * Funding stages kept between cold analyses (services/analytics/stage-memo.ts) and the table
- * versions they are kept under (migration 0025): after every kind of write, the funnel, the pace
- * and burden sharing computed with kept stages equal a fresh computation, in every reporting basis, basis
+ * versions they are kept under (migration 0025): after every kind of write, the funnel, the pace,
+ * burden sharing and the Kiel context computed with kept stages equal a fresh computation, in every reporting basis, basis
  * counts included; a write moves only the versions of the tables it changed, in commit order; a
  * rolled-back write moves none.
  */
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getBurdenSharing } from '../../src/services/analytics/burden.js';
 import { getCoverage } from '../../src/services/analytics/coverage.js';
+import { getKielContext } from '../../src/services/analytics/delivery.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
 import { getFunnel } from '../../src/services/analytics/funnel.js';
 import { getLeadTimes } from '../../src/services/analytics/lead-times.js';
@@ -24,8 +25,8 @@ import {
 import { allocateToPackage } from '../../src/services/packages-service.js';
 import { appendAuditEvent } from '../../src/storage/audit-repository.js';
 import {
-  CONTRIBUTION_CHUNK_BITS,
-  listContributionChunks,
+  CHUNK_BITS,
+  listTableChunks,
   readTableVersions,
 } from '../../src/storage/analytics-repository.js';
 import { inTransaction } from '../../src/storage/transaction.js';
@@ -53,7 +54,8 @@ async function figures(w: FundingWorld): Promise<string[]> {
       const funnel = await getFunnel(w.t.database, actor, options);
       const pace = await getPace(w.t.database, actor, options);
       const burden = await getBurdenSharing(w.t.database, actor, options);
-      for (const result of [funnel, pace, burden]) {
+      const context = await getKielContext(w.t.database, actor, options);
+      for (const result of [funnel, pace, burden, context]) {
         out.push(
           JSON.stringify({ ...result, basis: { ...result.basis, generatedAt: '' } }, (_, v) =>
             typeof v === 'bigint' ? `${v}n` : (v as unknown),
@@ -86,11 +88,13 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
 
   it('gives the figures of a fresh computation after each kind of write, reusing the stages the write left alone', async () => {
     const db = w.t.database;
-    // Contributions in three chunks of ids (chunks of 2^CONTRIBUTION_CHUNK_BITS), so a write
+    // Contributions and payments in three chunks of ids each (storage CHUNK_BITS), so a write
     // re-reads one chunk and keeps the others.
     for (const chunk of [1, 2]) {
-      await sql`SELECT setval(pg_get_serial_sequence('contribution', 'id'),
-                              ${chunk * 2 ** CONTRIBUTION_CHUNK_BITS + 5})`.execute(db.kysely);
+      for (const table of ['contribution', 'contribution_payment'] as const) {
+        await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
+                                ${chunk * 2 ** CHUNK_BITS[table] + 5})`.execute(db.kysely);
+      }
       const c = await createContribution(db, ACTORS.coordinator, {
         donorPartyId: chunk === 1 ? 'NOR' : 'GBR',
         currency: chunk === 1 ? 'NOK' : 'GBP',
@@ -104,7 +108,8 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
         paidOn: '2025-09-15',
       });
     }
-    expect((await listContributionChunks(db.kysely)).length).toBe(3);
+    expect((await listTableChunks(db.kysely, 'contribution')).length).toBe(3);
+    expect((await listTableChunks(db.kysely, 'contribution_payment')).length).toBe(3);
     // Warm: every stage kept for every basis.
     await keptAndFresh(w);
     const writes: [string, () => Promise<unknown>][] = [

@@ -307,7 +307,11 @@ export async function getBurdenSharing(
       let reporting: Reporting;
       let donors: Map<string, DonorSums>;
       if (inUsd) {
-        const read = await readStage(tx, context, 'committed', { byDay: true, byParty: true });
+        const read = await readStage(tx, context, 'committed', {
+          byDay: true,
+          byParty: true,
+          byYear: true,
+        });
         reporting = await openFor(tx, context, scopeOf(read.totals));
         donors = sumUsdDonors(await reportStage(tx, context, reporting, read));
       } else {

@@ -51,8 +51,9 @@ import {
 import type { Database } from '../../storage/database.js';
 import { listKielFigures, type KielFigureRow } from '../../storage/indicators-repository.js';
 import type { Tx } from '../../storage/transaction.js';
-import { runAnalysis, type CheckedOptions } from './figures.js';
+import { runAnalysis, scopeOf, type CheckedOptions } from './figures.js';
 import { openReporting, type Reporting } from './reporting.js';
+import { readStage, reportStage } from './stage-memo.js';
 
 export const KIEL_AMOUNT_FIELDS = [
   'total',
@@ -266,37 +267,6 @@ export async function computeKielContext(
     await listKielFigures(tx, year === undefined ? {} : { year }),
     asOf,
   );
-  const committed = await listCommittedContributions(tx, { from, to });
-  const payments = await listPayments(tx, { from, to });
-  const isos = [
-    ...new Set([
-      ...kielRows.map((r) => r.iso),
-      ...committed.map((c) => c.donorPartyId),
-      ...payments.map((p) => p.donorPartyId),
-    ]),
-  ];
-  const names = new Map((await listPartyNames(tx, isos)).map((p) => [p.id, p]));
-  const dates = [
-    ...committed.map((c) => c.committedOn),
-    ...payments.map((p) => p.paidOn),
-    // A period's end may lie after asOf; openReporting always loads the rates of its `today`.
-    ...kielRows.map((row) => kielPeriod(row.year, row.month).end),
-  ];
-  const reporting = await openReporting(tx, options, {
-    currencies: new Set([
-      'EUR',
-      ...committed.map((c) => c.currency),
-      ...payments.map((p) => p.currency),
-    ]),
-    from: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : asOf,
-    to: asOf,
-  });
-  /** A Kiel row's value day: the end of its period, or `reporting.today` when that is earlier. */
-  const kielDay = (row: KielFigureRow) => {
-    const end = kielPeriod(row.year, row.month).end;
-    return end < reporting.today ? end : reporting.today;
-  };
-
   const book = new FigureBook({ keepRecords });
   const total = contextFigures(CONTEXT_TOTAL, year);
   const add = (measure: ContextMeasure, iso: string, record: DrillRecord) => {
@@ -308,72 +278,121 @@ export async function computeKielContext(
     book.addAmount(contextFigures(iso, year)[measure], amountMinor);
     book.addAmount(total[measure], amountMinor);
   };
-  for (const c of committed) {
-    if (!keepRecords) {
-      addAmount(
+  // A period's end may lie after asOf; openReporting always loads the rates of its `today`.
+  const kielDates = kielRows.map((row) => kielPeriod(row.year, row.month).end);
+  const earliest = (dates: string[]) =>
+    dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : asOf;
+  /** Donors with a commitment or a payment counted. */
+  const purlIsos = new Set<string>();
+  let reporting: Reporting;
+  if (!keepRecords && year === undefined) {
+    // The figures of every date up to asOf: the committed and paid stages, kept between
+    // analyses while their records do not change (stage-memo.ts) — the same sums as converting
+    // each record below.
+    const stages = {
+      committed: await readStage(tx, { options }, 'committed', { byParty: true }),
+      paid: await readStage(tx, { options }, 'paid', { byParty: true }),
+    };
+    const scope = scopeOf([...stages.committed.totals, ...stages.paid.totals]);
+    reporting = await openReporting(tx, options, {
+      currencies: new Set(['EUR', ...scope.map((s) => s.currency)]),
+      from: earliest([...scope.map((s) => s.date), ...kielDates]),
+      to: asOf,
+    });
+    for (const measure of ['committed', 'paid'] as const) {
+      for (const g of await reportStage(tx, { options }, reporting, stages[measure])) {
+        addAmount(measure, g.partyId!, g.reportedMinor);
+        purlIsos.add(g.partyId!);
+      }
+    }
+  } else {
+    const committed = await listCommittedContributions(tx, { from, to });
+    const payments = await listPayments(tx, { from, to });
+    reporting = await openReporting(tx, options, {
+      currencies: new Set([
+        'EUR',
+        ...committed.map((c) => c.currency),
+        ...payments.map((p) => p.currency),
+      ]),
+      from: earliest([
+        ...committed.map((c) => c.committedOn),
+        ...payments.map((p) => p.paidOn),
+        ...kielDates,
+      ]),
+      to: asOf,
+    });
+    for (const c of committed) {
+      purlIsos.add(c.donorPartyId);
+      if (!keepRecords) {
+        addAmount(
+          'committed',
+          c.donorPartyId,
+          reporting.convert(c.committedMinor, c.currency, c.committedOn).amountMinor,
+        );
+        continue;
+      }
+      add(
         'committed',
         c.donorPartyId,
-        reporting.convert(c.committedMinor, c.currency, c.committedOn).amountMinor,
+        reporting.record(
+          {
+            kind: 'contribution',
+            id: c.id,
+            label: `${c.donorPartyId} contribution ${c.id} — ${c.title}`,
+            date: c.committedOn,
+            partyId: c.donorPartyId,
+            packageId: null,
+            contributionId: c.id,
+            quantity: null,
+            days: null,
+          },
+          c.committedMinor,
+          c.currency,
+          c.committedOn,
+        ),
       );
-      continue;
     }
-    add(
-      'committed',
-      c.donorPartyId,
-      reporting.record(
-        {
-          kind: 'contribution',
-          id: c.id,
-          label: `${c.donorPartyId} contribution ${c.id} — ${c.title}`,
-          date: c.committedOn,
-          partyId: c.donorPartyId,
-          packageId: null,
-          contributionId: c.id,
-          quantity: null,
-          days: null,
-        },
-        c.committedMinor,
-        c.currency,
-        c.committedOn,
-      ),
-    );
-  }
-  for (const p of payments) {
-    if (!keepRecords) {
-      addAmount(
+    for (const p of payments) {
+      purlIsos.add(p.donorPartyId);
+      if (!keepRecords) {
+        addAmount(
+          'paid',
+          p.donorPartyId,
+          reporting.convert(p.amountMinor, p.currency, p.paidOn).amountMinor,
+        );
+        continue;
+      }
+      add(
         'paid',
         p.donorPartyId,
-        reporting.convert(p.amountMinor, p.currency, p.paidOn).amountMinor,
+        reporting.record(
+          {
+            kind: 'payment',
+            id: p.id,
+            label: `Payment of ${p.donorPartyId} contribution ${p.contributionId}`,
+            date: p.paidOn,
+            partyId: p.donorPartyId,
+            packageId: null,
+            contributionId: p.contributionId,
+            quantity: null,
+            days: null,
+          },
+          p.amountMinor,
+          p.currency,
+          p.paidOn,
+        ),
       );
-      continue;
     }
-    add(
-      'paid',
-      p.donorPartyId,
-      reporting.record(
-        {
-          kind: 'payment',
-          id: p.id,
-          label: `Payment of ${p.donorPartyId} contribution ${p.contributionId}`,
-          date: p.paidOn,
-          partyId: p.donorPartyId,
-          packageId: null,
-          contributionId: p.contributionId,
-          quantity: null,
-          days: null,
-        },
-        p.amountMinor,
-        p.currency,
-        p.paidOn,
-      ),
-    );
   }
+  const isos = [...new Set([...kielRows.map((r) => r.iso), ...purlIsos])];
+  const names = new Map((await listPartyNames(tx, isos)).map((p) => [p.id, p]));
+  /** A Kiel row's value day: the end of its period, or `reporting.today` when that is earlier. */
+  const kielDay = (row: KielFigureRow) => {
+    const end = kielPeriod(row.year, row.month).end;
+    return end < reporting.today ? end : reporting.today;
+  };
 
   const kielByIso = new Map(kielRows.map((r) => [r.iso, r]));
-  const purlIsos = new Set([
-    ...committed.map((c) => c.donorPartyId),
-    ...payments.map((p) => p.donorPartyId),
-  ]);
   const rows: KielContextRow[] = isos.map((iso) => {
     const kielRow = kielByIso.get(iso);
     const kiel = kielRow ? kielFigures(reporting, kielRow, kielDay(kielRow)) : null;

@@ -38,6 +38,7 @@ import {
   type ParsedFigureKey,
 } from '../../core/analytics.js';
 import {
+  FUNDING_LEDGER_TABLES,
   fundingLedgerBalances,
   listAllocationAmounts,
   listAuthorisedPackages,
@@ -45,6 +46,7 @@ import {
   listDisbursements,
   listPayments,
   listReceiptValues,
+  type FundingLedgerBalances,
   type ReceiptValueRow,
   type StageAmountRow,
 } from '../../storage/analytics-repository.js';
@@ -63,7 +65,7 @@ import {
   type ReportedGroup,
   type SourceRecord,
 } from './figures.js';
-import { readStage, reportStage, type StageRead } from './stage-memo.js';
+import { readKept, readStage, reportStage, type StageRead } from './stage-memo.js';
 
 export const FUNNEL_STAGES = [
   'pledged',
@@ -293,7 +295,10 @@ export async function getFunnel(
       return {
         basis: reporting.basis(),
         stages,
-        reconciliation: await reconcile(tx, totals),
+        reconciliation: reconcile(
+          totals,
+          await readKept(tx, context, 'ledger', FUNDING_LEDGER_TABLES, fundingLedgerBalances),
+        ),
       };
     },
     { analysis: 'funnel' },
@@ -308,11 +313,11 @@ const LEDGER_ACCOUNTS: Record<ReconciledStage, (currency: string) => string> = {
 };
 
 /** Per reconciled stage and currency: the records' sum (every date) beside the ledger's balances. */
-async function reconcile(
-  tx: Tx,
+function reconcile(
   totals: Map<FunnelStage, readonly StageAmountRow[]>,
-): Promise<FunnelReconciliation> {
-  const balances = new Map((await fundingLedgerBalances(tx)).map((b) => [b.ledger, b]));
+  ledger: readonly FundingLedgerBalances[],
+): FunnelReconciliation {
+  const balances = new Map(ledger.map((b) => [b.ledger, b]));
   const lines: FunnelReconciliationLine[] = [];
   for (const stage of RECONCILED_STAGES) {
     const analytics = new Map(

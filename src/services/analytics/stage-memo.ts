@@ -16,30 +16,39 @@
  *   converted and rounded on its own; a stage not grouped by day or donor merges across them):
  *   the analyses only add groups up, so every sum is the same to the minor unit
  *   (tests/analytics/stage-memo.test.ts compares with a fresh computation).
- * - The contribution stages (`CHUNKED_STAGES`) are kept per chunk of 1,024 contribution ids,
- *   each under its fingerprint (row count and sum of row versions: storage
- *   `listContributionChunks`), so a pledge re-reads and converts one chunk, not 50,000 rows.
+ * - A stage read from one table (`STAGE_CHUNKS`: contributions, payments) is also kept per chunk
+ *   of ids under the chunk's fingerprint (storage `listTableChunks`), so when its table changed
+ *   only the chunks that changed are read and converted again — a pledge, one chunk of 1,024
+ *   contributions; a payment, one chunk of 8,192 payments.
  * - Kept values are frozen: no analysis can change another's.
  *
  * Bounded: at most `LIMITS.analyticsStageGroupsMax` groups and `LIMITS.analyticsStagesMax`
- * stages in all, least recently used stage out first.
+ * stages or chunks in all, least recently used out first.
  */
 import { LIMITS } from '../../core/limits.js';
 import {
-  CHUNKED_STAGES,
-  listContributionChunks,
+  listTableChunks,
   readTableVersions,
+  STAGE_CHUNKS,
   STAGE_TABLES,
   sumStageAmounts,
-  type ContributionChunk,
+  type ChunkedTable,
   type FundingStage,
   type StageAmountRow,
+  type TableChunk,
 } from '../../storage/analytics-repository.js';
 import type { Tx } from '../../storage/transaction.js';
 import { reportGroups, type AnalysisContext, type ReportedGroup } from './figures.js';
 import type { ConversionCounts, Reporting } from './reporting.js';
 
-type Grouping = { byDay?: boolean; byParty?: boolean };
+/**
+ * How a stage's groups are read (`byDay`, `byParty`: storage `sumStageAmounts`) and kept:
+ * `byYear` merges the days of a year once converted (`valueDate` becomes the year's 1 January).
+ */
+type Grouping = { byDay?: boolean; byParty?: boolean; byYear?: boolean };
+
+/** What the stages take of an analysis's context: its checked options. */
+type StageContext = Pick<AnalysisContext, 'options'>;
 
 /** A stage read for an analysis: its all-date totals now, its groups once converted. */
 export interface StageRead {
@@ -47,15 +56,19 @@ export interface StageRead {
   by: Grouping;
   /** One total per currency over every date (`StageAmountRow.total`). */
   totals: readonly StageAmountRow[];
-  /** The whole stage, or (`CHUNKED_STAGES`) one part per chunk of contributions. */
-  parts: StagePart[];
+  /** Where the whole stage is kept (null: not kept — no database id in the context). */
+  key: string | null;
+  /** Where each chunk is kept: `key` without the versions (a chunked stage). */
+  slot: string | null;
+  /** The stage's rows when read whole by this call. */
+  rows: readonly StageAmountRow[] | null;
+  /** Its chunks when read by chunk by this call. */
+  parts: StagePart[] | null;
 }
 
 interface StagePart {
-  /** Where it is kept (null: not kept — no database id in the context). */
-  key: string | null;
-  /** The chunk of contributions (a chunked stage), else null. */
-  chunk: number | null;
+  key: string;
+  chunk: number;
   /** Its rows when read by this call; null when kept (read again only for a new basis). */
   rows: readonly StageAmountRow[] | null;
 }
@@ -71,7 +84,7 @@ interface Kept {
   groups: number;
 }
 
-/** In use order: the first is the least recently used. */
+/** Whole stages (`slot|versions`) and chunks (`slot#chunk|fingerprint`); first: least recent. */
 const kept = new Map<string, Kept>();
 let keptGroups = 0;
 let hits = 0;
@@ -79,84 +92,108 @@ let misses = 0;
 
 /** What each analysis's snapshot says of its tables (one statement each, once per analysis). */
 const versionsOf = new WeakMap<Tx, Promise<Record<string, string>>>();
-const chunksOf = new WeakMap<Tx, Promise<ContributionChunk[]>>();
+const chunksOf = new WeakMap<Tx, Map<ChunkedTable, Promise<TableChunk[]>>>();
 
-function once<T>(map: WeakMap<Tx, Promise<T>>, tx: Tx, read: (tx: Tx) => Promise<T>): Promise<T> {
-  let found = map.get(tx);
-  if (!found) map.set(tx, (found = read(tx)));
+function versions(tx: Tx): Promise<Record<string, string>> {
+  let found = versionsOf.get(tx);
+  if (!found) versionsOf.set(tx, (found = readTableVersions(tx)));
+  return found;
+}
+
+function chunks(tx: Tx, table: ChunkedTable): Promise<TableChunk[]> {
+  let tables = chunksOf.get(tx);
+  if (!tables) chunksOf.set(tx, (tables = new Map()));
+  let found = tables.get(table);
+  if (!found) tables.set(table, (found = listTableChunks(tx, table)));
   return found;
 }
 
 /** Chunks read one by one up to this many; more: the whole stage in one statement. */
 const CHUNKS_READ_APART_MAX = 8;
 
+function touch(key: string): Kept | undefined {
+  const entry = kept.get(key);
+  if (entry) {
+    kept.delete(key);
+    kept.set(key, entry);
+  }
+  return entry;
+}
+
 /** A stage's rows for an analysis: kept ones when its tables (or chunks) have not changed. */
 export async function readStage(
   tx: Tx,
-  context: AnalysisContext,
+  context: StageContext,
   stage: FundingStage,
   by: Grouping = {},
 ): Promise<StageRead> {
   const { databaseId, asOf, currency } = context.options;
   if (databaseId === undefined) {
     const rows = await sumStage(tx, context, stage, by);
-    return { stage, by, totals: combinedTotals([rows]), parts: [{ key: null, chunk: null, rows }] };
+    const totals = combinedTotals([rows]);
+    return { stage, by, totals, key: null, slot: null, rows, parts: null };
   }
   const slot = JSON.stringify([
     databaseId,
     stage,
     by.byDay ?? false,
     by.byParty ?? false,
+    by.byYear ?? false,
     asOf,
     currency,
   ]);
-  let parts: StagePart[];
-  if (CHUNKED_STAGES.has(stage)) {
-    // Each chunk of contributions kept under its own fingerprint: a write re-reads its chunk.
-    parts = (await once(chunksOf, tx, listContributionChunks)).map((c) => ({
-      key: `${slot}#${c.chunk}|${c.fingerprint}`,
-      chunk: c.chunk,
-      rows: null,
-    }));
+  const v = await versions(tx);
+  const key = `${slot}|${JSON.stringify(STAGE_TABLES[stage].map((t) => v[t] ?? null))}`;
+  const whole = touch(key);
+  if (whole) return { stage, by, totals: whole.totals, key, slot, rows: null, parts: null };
+  let read: StageRead;
+  if (STAGE_CHUNKS[stage] !== undefined) {
+    const parts = await chunkParts(tx, context, stage, by, slot);
+    const totals = combinedTotals(parts.map((p) => kept.get(p.key)?.totals ?? totalsOf(p.rows!)));
+    read = { stage, by, totals, key, slot, rows: null, parts };
   } else {
-    const v = await once(versionsOf, tx, readTableVersions);
-    const versions = STAGE_TABLES[stage].map((t) => v[t] ?? null);
-    parts = [{ key: `${slot}|${JSON.stringify(versions)}`, chunk: null, rows: null }];
+    const rows = await sumStage(tx, context, stage, by);
+    read = { stage, by, totals: combinedTotals([rows]), key, slot, rows, parts: null };
   }
-  const missing = parts.filter((p) => !kept.has(p.key!));
-  if (missing.length > 0) await readParts(tx, context, stage, by, missing, parts.length);
-  // Parts kept a moment ago and pushed out since by the bounds: read too.
-  const lost = parts.filter((p) => p.rows === null && !kept.has(p.key!));
-  if (lost.length > 0) await readParts(tx, context, stage, by, lost, parts.length);
-  const totals: (readonly StageAmountRow[])[] = [];
-  for (const part of parts) {
-    const entry = kept.get(part.key!);
-    if (entry) {
-      kept.delete(part.key!);
-      kept.set(part.key!, entry);
-      totals.push(entry.totals);
-    } else {
-      totals.push(part.rows!.filter((r) => r.total)); // read now, not kept (bounds)
-    }
-  }
-  return { stage, by, totals: combinedTotals(totals), parts };
+  remember(key, { totals: Object.freeze(read.totals), converted: new Map(), groups: 0 });
+  return read;
 }
 
-/** Reads these parts' rows (all of them, or only their chunks) and keeps their totals. */
+/** The stage's chunks, those not kept (or kept for no basis yet and pushed out) read now. */
+async function chunkParts(
+  tx: Tx,
+  context: StageContext,
+  stage: FundingStage,
+  by: Grouping,
+  slot: string,
+): Promise<StagePart[]> {
+  const parts: StagePart[] = (await chunks(tx, STAGE_CHUNKS[stage]!)).map((c) => ({
+    key: `${slot}#${c.chunk}|${c.fingerprint}`,
+    chunk: c.chunk,
+    rows: null,
+  }));
+  const missing = parts.filter((p) => touch(p.key) === undefined);
+  if (missing.length > 0) await readParts(tx, context, stage, by, missing, parts.length);
+  // Chunks kept a moment ago and pushed out since by the bounds: read too.
+  const lost = parts.filter((p) => p.rows === null && !kept.has(p.key));
+  if (lost.length > 0) await readParts(tx, context, stage, by, lost, parts.length);
+  return parts;
+}
+
+/** Reads these chunks' rows (all of the stage, or only these chunks) and keeps their totals. */
 async function readParts(
   tx: Tx,
-  context: AnalysisContext,
+  context: StageContext,
   stage: FundingStage,
   by: Grouping,
   parts: StagePart[],
   of: number,
 ): Promise<void> {
-  const chunked = parts[0]!.chunk !== null;
   const only =
-    chunked && parts.length <= CHUNKS_READ_APART_MAX && parts.length < of
-      ? parts.map((p) => p.chunk!)
+    parts.length <= CHUNKS_READ_APART_MAX && parts.length < of
+      ? parts.map((p) => p.chunk)
       : undefined;
-  const rows = await sumStage(tx, context, stage, by, chunked ? (only ? { only } : {}) : undefined);
+  const rows = await sumStage(tx, context, stage, by, only ? { only } : {});
   const byChunk = new Map<number | null, StageAmountRow[]>();
   for (const r of rows) {
     const list = byChunk.get(r.chunk);
@@ -165,16 +202,23 @@ async function readParts(
   }
   for (const part of parts) {
     part.rows = byChunk.get(part.chunk) ?? [];
-    if (part.key !== null && !kept.has(part.key)) {
-      const totals = Object.freeze(part.rows.filter((r) => r.total));
-      remember(part.key, { totals, converted: new Map(), groups: 0 });
+    if (!kept.has(part.key)) {
+      remember(part.key, {
+        totals: Object.freeze(totalsOf(part.rows)),
+        converted: new Map(),
+        groups: 0,
+      });
     }
   }
 }
 
+function totalsOf(rows: readonly StageAmountRow[]): StageAmountRow[] {
+  return rows.filter((r) => r.total);
+}
+
 function sumStage(
   tx: Tx,
-  context: AnalysisContext,
+  context: StageContext,
   stage: FundingStage,
   by: Grouping,
   chunks?: { only?: readonly number[] },
@@ -211,54 +255,128 @@ function combinedTotals(parts: readonly (readonly StageAmountRow[])[]): StageAmo
 
 /**
  * The stage's groups dated up to `asOf`, converted by `reporting` (figures.ts `reportGroups`),
- * groups of the same currency, day and donor merged: kept ones for every part kept with this
- * basis, their conversions counted in `reporting`'s basis.
+ * groups of the same currency, day and donor merged: kept ones when the stage (or each of its
+ * chunks) was kept with this basis, their conversions counted in `reporting`'s basis.
  */
 export async function reportStage(
   tx: Tx,
-  context: AnalysisContext,
+  context: StageContext,
   reporting: Reporting,
   read: StageRead,
 ): Promise<readonly ReportedGroup[]> {
+  const whole = read.key === null ? undefined : kept.get(read.key);
+  const done = whole?.converted.get(reporting.cacheKey);
+  if (done) {
+    hits++;
+    reporting.tally(done);
+    return done.groups;
+  }
+  misses++;
+  const before = countsOf(reporting);
+  let groups: readonly ReportedGroup[];
+  if (read.slot !== null && STAGE_CHUNKS[read.stage] !== undefined) {
+    const parts = read.parts ?? (await chunkParts(tx, context, read.stage, read.by, read.slot));
+    groups = await reportParts(tx, context, reporting, read, parts);
+  } else {
+    const rows = read.rows ?? (await sumStage(tx, context, read.stage, read.by));
+    groups = merged([reportGroups(reporting, rows)], read.by);
+  }
+  const after = countsOf(reporting);
+  if (whole && read.key !== null && kept.get(read.key) === whole) {
+    keep(whole, reporting.cacheKey, groups, before, after);
+  }
+  read.rows = null; // converted (and kept): not held twice
+  trim();
+  return groups;
+}
+
+/** The chunks' groups, each chunk's kept for this basis or converted now (and kept), merged. */
+async function reportParts(
+  tx: Tx,
+  context: StageContext,
+  reporting: Reporting,
+  read: StageRead,
+  parts: StagePart[],
+): Promise<readonly ReportedGroup[]> {
   const lists: (readonly ReportedGroup[])[] = [];
   const toConvert: StagePart[] = [];
-  for (const part of read.parts) {
-    const done =
-      part.key === null ? undefined : kept.get(part.key)?.converted.get(reporting.cacheKey);
+  for (const part of parts) {
+    const done = kept.get(part.key)?.converted.get(reporting.cacheKey);
     if (done) {
-      hits++;
       reporting.tally(done);
       lists.push(done.groups);
     } else {
-      misses++;
       toConvert.push(part);
     }
   }
-  // Parts kept for another basis only: their rows again, in one statement.
+  // Chunks kept for another basis only, or pushed out since: their rows again, in one statement.
   const unread = toConvert.filter((p) => p.rows === null);
   if (unread.length > 0) {
-    await readParts(tx, context, read.stage, read.by, unread, read.parts.length);
+    await readParts(tx, context, read.stage, read.by, unread, parts.length);
   }
   for (const part of toConvert) {
     const before = countsOf(reporting);
     const groups = merged([reportGroups(reporting, part.rows!)], read.by);
     const after = countsOf(reporting);
     lists.push(groups);
-    const entry = part.key === null ? undefined : kept.get(part.key);
-    if (entry && !entry.converted.has(reporting.cacheKey)) {
-      entry.converted.set(reporting.cacheKey, {
-        groups,
-        conversions: after.conversions - before.conversions,
-        fellBack: after.fellBack - before.fellBack,
-        afterLastRate: after.afterLastRate - before.afterLastRate,
-      });
-      entry.groups += groups.length;
-      keptGroups += groups.length;
-    }
-    if (part.key !== null) part.rows = null; // converted and kept: not held twice
+    const entry = kept.get(part.key);
+    if (entry) keep(entry, reporting.cacheKey, groups, before, after);
+    part.rows = null;
   }
-  trim();
-  return lists.length === 1 ? lists[0]! : merged(lists, read.by);
+  return merged(lists, read.by);
+}
+
+/** Keeps converted groups in an entry, with the conversions they took. */
+function keep(
+  entry: Kept,
+  basis: string,
+  groups: readonly ReportedGroup[],
+  before: ConversionCounts,
+  after: ConversionCounts,
+): void {
+  if (entry.converted.has(basis)) return;
+  entry.converted.set(basis, {
+    groups,
+    conversions: after.conversions - before.conversions,
+    fellBack: after.fellBack - before.fellBack,
+    afterLastRate: after.afterLastRate - before.afterLastRate,
+  });
+  entry.groups += groups.length;
+  keptGroups += groups.length;
+}
+
+/** Small reads kept under the versions of the tables they read (`readKept`). */
+const reads = new Map<string, unknown>();
+const READS_KEPT_MAX = 64;
+
+/**
+ * `read(tx)`, kept under the versions of `tables` (every table it reads) read in this snapshot:
+ * a small answer an analysis needs on every cold computation (the ledger's balances), read
+ * again only after one of those tables changed. Frozen.
+ */
+export async function readKept<T>(
+  tx: Tx,
+  context: StageContext,
+  name: string,
+  tables: readonly string[],
+  read: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const { databaseId } = context.options;
+  if (databaseId === undefined) return read(tx);
+  const v = await versions(tx);
+  const key = JSON.stringify([databaseId, name, tables.map((t) => v[t] ?? null)]);
+  if (reads.has(key)) return reads.get(key) as T;
+  const value = await read(tx);
+  deepFreeze(value);
+  reads.set(key, value);
+  while (reads.size > READS_KEPT_MAX) reads.delete(reads.keys().next().value as string);
+  return value;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  for (const item of Object.values(value)) deepFreeze(item);
+  Object.freeze(value);
 }
 
 export interface StageMemoStats {
@@ -275,6 +393,7 @@ export function stageMemoStats(): StageMemoStats {
 /** Forgets every kept stage (tests compare with a fresh computation). */
 export function clearStageMemo(): void {
   kept.clear();
+  reads.clear();
   newest.clear();
   keptGroups = 0;
 }
@@ -291,7 +410,7 @@ function countsOf(reporting: Reporting): ConversionCounts {
 /**
  * Groups of the same currency, day and donor as one (sums and record counts added), frozen —
  * by currency alone where the stage is not grouped by day (a record in another currency kept
- * its day only to be converted) or by donor.
+ * its day only to be converted) or by donor, by year where asked.
  */
 function merged(
   lists: readonly (readonly ReportedGroup[])[],
@@ -300,7 +419,11 @@ function merged(
   const byKey = new Map<string, ReportedGroup>();
   for (const groups of lists)
     for (const g of groups) {
-      const valueDate = by.byDay ? g.valueDate : null;
+      const valueDate = !by.byDay
+        ? null
+        : by.byYear && g.valueDate !== null
+          ? `${g.valueDate.slice(0, 4)}-01-01`
+          : g.valueDate;
       const partyId = by.byParty ? g.partyId : null;
       const key = `${g.currency}|${valueDate ?? ''}|${partyId ?? ''}`;
       const same = byKey.get(key);
