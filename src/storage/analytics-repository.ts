@@ -161,20 +161,28 @@ export interface ContributionAmountRow {
 export async function listContributionAmounts(
   db: Executor,
   measure: 'pledged' | 'committed',
+  /** Only the first `limit` dated up to `to` (in `currency`), by date then id. */
+  page?: { to: string; currency?: string | undefined; limit: number },
 ): Promise<ContributionAmountRow[]> {
+  const day = measure === 'pledged' ? sql.ref('announced_on') : sql.ref('committed_on');
+  const paged = page
+    ? sql`AND ${day} <= ${page.to}::date
+          ${page.currency === undefined ? sql`` : sql`AND currency = ${page.currency}`}
+          ORDER BY ${day}, id LIMIT ${sql.lit(Math.trunc(page.limit))}`
+    : sql``;
   const query =
     measure === 'pledged'
       ? sql`
           SELECT id, donor_party_id AS "partyId", currency, title,
                  pledged_minor AS "amountMinor", announced_on AS "valueDate"
           FROM contribution
-          WHERE status <> 'cancelled' AND pledged_minor > 0`
+          WHERE status <> 'cancelled' AND pledged_minor > 0 ${paged}`
       : sql`
           SELECT id, donor_party_id AS "partyId", currency, title,
                  committed_minor AS "amountMinor", committed_on AS "valueDate"
           FROM contribution
           WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
-            AND committed_on IS NOT NULL`;
+            AND committed_on IS NOT NULL ${paged}`;
   return packedRows<ContributionAmountRow>(
     db,
     query,
@@ -206,7 +214,15 @@ export interface PaymentRow {
  */
 export async function listPayments(
   db: Executor,
-  filter: { contributionIds?: readonly bigint[]; from?: string | undefined; to?: string } = {},
+  filter: {
+    contributionIds?: readonly bigint[];
+    from?: string | undefined;
+    to?: string;
+    /** Only those in this currency. */
+    currency?: string | undefined;
+    /** Only the first ones, by date then id. */
+    limit?: number;
+  } = {},
 ): Promise<PaymentRow[]> {
   const ids = filter.contributionIds;
   if (ids !== undefined && ids.length === 0) return [];
@@ -220,7 +236,13 @@ export async function listPayments(
       WHERE true
         ${filter.to === undefined ? sql`` : sql`AND p.paid_on <= ${filter.to}::date`}
         ${filter.from === undefined ? sql`` : sql`AND p.paid_on >= ${filter.from}::date`}
-        ${ids === undefined ? sql`` : sql`AND p.contribution_id IN (${sql.join(ids)})`}`,
+        ${ids === undefined ? sql`` : sql`AND p.contribution_id IN (${sql.join(ids)})`}
+        ${filter.currency === undefined ? sql`` : sql`AND c.currency = ${filter.currency}`}
+        ${
+          filter.limit === undefined
+            ? sql``
+            : sql`ORDER BY p.paid_on, p.id LIMIT ${sql.lit(Math.trunc(filter.limit))}`
+        }`,
     {
       id: 'bigint',
       contributionId: 'bigint',

@@ -11,7 +11,8 @@ import { getBurdenSharing } from '../../src/services/analytics/burden.js';
 import { getCoverage } from '../../src/services/analytics/coverage.js';
 import { getKielContext } from '../../src/services/analytics/delivery.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
-import { getFunnel } from '../../src/services/analytics/funnel.js';
+import { drillDown, openFor, upTo, visibilityFor } from '../../src/services/analytics/figures.js';
+import { getFunnel, loadStageRecords } from '../../src/services/analytics/funnel.js';
 import { getLeadTimes } from '../../src/services/analytics/lead-times.js';
 import { getPace } from '../../src/services/analytics/pace.js';
 import { analysisResults } from '../../src/services/analytics/result-cache.js';
@@ -238,6 +239,41 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       ...fresh,
       basis: { ...fresh.basis, generatedAt: '' },
     });
+  });
+
+  it('drills the contribution-side stages down to the same records, total and basis as every record converted', async () => {
+    const db = w.t.database;
+    for (const [currency, rateMode] of BASES) {
+      const options = {
+        currency,
+        rateMode,
+        asOf: AS_OF,
+        ...(rateMode === 'fixed' ? { rateDate: FIXED_DATE } : {}),
+      };
+      for (const stage of ['pledged', 'committed', 'paid'] as const) {
+        for (const original of [undefined, 'EUR', 'NOK', 'USD']) {
+          const key = original === undefined ? `funnel.${stage}` : `funnel.${stage}:${original}`;
+          const actor = ACTORS.contributor('NLD');
+          analysisResults.clear();
+          const drilled = await drillFigure(db, actor, options, key);
+          // The reference: every record of the stage read, converted and listed by drillDown.
+          const reference = await inTransaction(
+            db,
+            async (tx) => {
+              const context = { actor, options: { ...options, databaseId: undefined } };
+              const records = upTo(await loadStageRecords(tx, stage), AS_OF).filter(
+                (r) => original === undefined || r.currency === original,
+              );
+              const reporting = await openFor(tx, context, records);
+              return drillDown(reporting, key, records, await visibilityFor(tx, actor));
+            },
+            { isolation: 'repeatable read' },
+          );
+          const plain = (d: typeof drilled) => ({ ...d, basis: { ...d.basis, generatedAt: '' } });
+          expect(plain(drilled), `${key} in ${currency} ${rateMode}`).toEqual(plain(reference));
+        }
+      }
+    }
   });
 
   it('versions every table of records, or exempts it by name', async () => {

@@ -35,8 +35,10 @@ import {
   type AnalyticsBasis,
   type AnalyticsOptions,
   type DrillDown,
+  type DrillRecord,
   type ParsedFigureKey,
 } from '../../core/analytics.js';
+import { LIMITS } from '../../core/limits.js';
 import {
   FUNDING_LEDGER_TABLES,
   fundingLedgerBalances,
@@ -46,7 +48,9 @@ import {
   listDisbursements,
   listPayments,
   listReceiptValues,
+  type ContributionAmountRow,
   type FundingLedgerBalances,
+  type PaymentRow,
   type ReceiptValueRow,
   type StageAmountRow,
 } from '../../storage/analytics-repository.js';
@@ -65,7 +69,14 @@ import {
   type ReportedGroup,
   type SourceRecord,
 } from './figures.js';
-import { readKept, readStage, reportStage, type StageRead } from './stage-memo.js';
+import {
+  countsIn,
+  readKept,
+  readStage,
+  reportStage,
+  reportStageCounted,
+  type StageRead,
+} from './stage-memo.js';
 
 export const FUNNEL_STAGES = [
   'pledged',
@@ -135,6 +146,42 @@ function contributionLabel(partyId: string, id: bigint): string {
   return `${partyId} contribution ${id}`;
 }
 
+/** A pledge or commitment as a record (every reader may see it). */
+function contributionRecord(c: ContributionAmountRow, labels = true): SourceRecord {
+  return {
+    kind: 'contribution',
+    id: c.id,
+    label: labels ? `${contributionLabel(c.partyId, c.id)} — ${c.title}` : '',
+    date: c.valueDate,
+    partyId: c.partyId,
+    packageId: null,
+    contributionId: c.id,
+    amountMinor: c.amountMinor,
+    currency: c.currency,
+    quantity: null,
+    restricted: null,
+  };
+}
+
+/** A payment as a record (every reader may see it). */
+function paymentRecord(p: PaymentRow, labels = true): SourceRecord {
+  return {
+    kind: 'payment',
+    id: p.id,
+    label: labels
+      ? `Payment ${p.id} of ${contributionLabel(p.donorPartyId, p.contributionId)}`
+      : '',
+    date: p.paidOn,
+    partyId: p.donorPartyId,
+    packageId: null,
+    contributionId: p.contributionId,
+    amountMinor: p.amountMinor,
+    currency: p.currency,
+    quantity: null,
+    restricted: null,
+  };
+}
+
 /** A receipt's delivered value as a record (shared with coverage and pace). */
 export function receiptRecord(row: ReceiptValueRow): SourceRecord {
   return {
@@ -164,35 +211,9 @@ export async function loadStageRecords(
   switch (stage) {
     case 'pledged':
     case 'committed':
-      return (await listContributionAmounts(tx, stage)).map((c) => ({
-        kind: 'contribution',
-        id: c.id,
-        label: labels ? `${contributionLabel(c.partyId, c.id)} — ${c.title}` : '',
-        date: c.valueDate,
-        partyId: c.partyId,
-        packageId: null,
-        contributionId: c.id,
-        amountMinor: c.amountMinor,
-        currency: c.currency,
-        quantity: null,
-        restricted: null,
-      }));
+      return (await listContributionAmounts(tx, stage)).map((c) => contributionRecord(c, labels));
     case 'paid':
-      return (await listPayments(tx)).map((p) => ({
-        kind: 'payment',
-        id: p.id,
-        label: labels
-          ? `Payment ${p.id} of ${contributionLabel(p.donorPartyId, p.contributionId)}`
-          : '',
-        date: p.paidOn,
-        partyId: p.donorPartyId,
-        packageId: null,
-        contributionId: p.contributionId,
-        amountMinor: p.amountMinor,
-        currency: p.currency,
-        quantity: null,
-        restricted: null,
-      }));
+      return (await listPayments(tx)).map((p) => paymentRecord(p, labels));
     case 'allocated':
       return (await listAllocationAmounts(tx)).map((a) => ({
         kind: 'allocation',
@@ -367,10 +388,83 @@ export async function drillFunnel(
   if (rest.length > 0 || (currency !== undefined && !/^[A-Z]{3}$/.test(currency))) {
     throw badFigure(key, 'takes at most one dimension, an original currency (funnel.paid:EUR).');
   }
+  if (stage === 'pledged' || stage === 'committed' || stage === 'paid') {
+    return drillRecordedStage(tx, context, key, stage, currency);
+  }
   const records = upTo(await loadStageRecords(tx, stage), context.options.asOf).filter(
     (r) => currency === undefined || r.currency === currency,
   );
   const reporting = await openFor(tx, context, records);
   const visibility = await visibilityFor(tx, context.actor);
   return drillDown(reporting, figureKey('funnel', stage, ...key.dimensions), records, visibility);
+}
+
+/**
+ * The drill-down of a contribution-side stage (pledged, committed, paid), whose records every
+ * reader may see: the total from the kept stage (stage-memo.ts: the sum of each record
+ * converted on its own, as `drillDown` adds them), and only the records listed read — the first
+ * `LIMITS.drillRecordsMax` by date then id, as `drillDown` lists them. The basis counts every
+ * record of the figure, as `drillDown`'s does.
+ */
+async function drillRecordedStage(
+  tx: Tx,
+  context: AnalysisContext,
+  key: ParsedFigureKey,
+  stage: 'pledged' | 'committed' | 'paid',
+  currency: string | undefined,
+): Promise<DrillDown> {
+  const { asOf } = context.options;
+  const read = await readStage(tx, context, stage);
+  const mine = (c: string) => currency === undefined || c === currency;
+  const reporting = await openFor(
+    tx,
+    context,
+    scopeOf(read.totals.filter((t) => mine(t.currency))),
+  );
+  // Every currency's groups converted (and kept) in a basis of their own scope; this drill-down
+  // counts its currency's conversions only.
+  const all = currency === undefined ? reporting : await openFor(tx, context, scopeOf(read.totals));
+  const converted = await reportStageCounted(tx, context, all, read);
+  if (currency !== undefined) reporting.tally(countsIn(converted, currency));
+  let totalMinor = 0n;
+  let count = 0;
+  for (const g of converted.groups) {
+    if (!mine(g.currency)) continue;
+    totalMinor += g.reportedMinor;
+    count += g.records;
+  }
+  const max = LIMITS.drillRecordsMax;
+  const page =
+    stage === 'paid'
+      ? (await listPayments(tx, { to: asOf, currency, limit: max })).map((p) => paymentRecord(p))
+      : (await listContributionAmounts(tx, stage, { to: asOf, currency, limit: max })).map((c) =>
+          contributionRecord(c),
+        );
+  return {
+    basis: reporting.basis(),
+    figure: figureKey('funnel', stage, ...key.dimensions),
+    totalMinor,
+    truncated: count > max,
+    records: page.map((r): DrillRecord => {
+      // Counted above with the whole figure: converted again, not counted twice.
+      const c = reporting.convert(r.amountMinor, r.currency, r.date, 0);
+      return {
+        kind: r.kind,
+        id: r.id,
+        label: r.label,
+        date: r.date,
+        partyId: r.partyId,
+        packageId: r.packageId,
+        contributionId: r.contributionId,
+        originalAmountMinor: r.amountMinor,
+        originalCurrency: r.currency,
+        amountMinor: c.amountMinor,
+        rate: c.rate,
+        rateDate: c.rateDate,
+        quantity: r.quantity,
+        days: null,
+        count: 1,
+      };
+    }),
+  };
 }

@@ -56,7 +56,8 @@ export interface Reporting {
   /**
    * Converts one amount recorded in `currency` on `valueDate` (ignored in `fixed` mode).
    * `records` (default 1): how many identical records this amount stands for — they convert
-   * identically; the basis counts each (`conversions`, `fellBack`, `afterLastRate`).
+   * identically; the basis counts each (`conversions`, `fellBack`, `afterLastRate`). 0: a record
+   * converted again, already counted (a drill-down listing records of a kept figure).
    */
   convert(
     amountMinor: bigint,

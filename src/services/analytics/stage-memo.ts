@@ -73,9 +73,14 @@ interface StagePart {
   rows: readonly StageAmountRow[] | null;
 }
 
-interface Converted extends ConversionCounts {
+/** A stage's (or chunk's) groups converted in one basis, and the conversions they took. */
+export interface Converted extends ConversionCounts {
   groups: readonly ReportedGroup[];
+  /** The conversions per original currency (a drill-down of one currency counts its own). */
+  byCurrency: ReadonlyMap<string, ConversionCounts>;
 }
+
+const NO_CONVERSION: ConversionCounts = { conversions: 0, fellBack: 0, afterLastRate: 0 };
 
 interface Kept {
   totals: readonly StageAmountRow[];
@@ -264,30 +269,38 @@ export async function reportStage(
   reporting: Reporting,
   read: StageRead,
 ): Promise<readonly ReportedGroup[]> {
+  return (await reportStageCounted(tx, context, reporting, read)).groups;
+}
+
+/** `reportStage`, with the conversions per original currency. */
+export async function reportStageCounted(
+  tx: Tx,
+  context: StageContext,
+  reporting: Reporting,
+  read: StageRead,
+): Promise<Converted> {
   const whole = read.key === null ? undefined : kept.get(read.key);
   const done = whole?.converted.get(reporting.cacheKey);
   if (done) {
     hits++;
     reporting.tally(done);
-    return done.groups;
+    return done;
   }
   misses++;
-  const before = countsOf(reporting);
-  let groups: readonly ReportedGroup[];
+  let converted: Converted;
   if (read.slot !== null && STAGE_CHUNKS[read.stage] !== undefined) {
     const parts = read.parts ?? (await chunkParts(tx, context, read.stage, read.by, read.slot));
-    groups = await reportParts(tx, context, reporting, read, parts);
+    converted = await reportParts(tx, context, reporting, read, parts);
   } else {
     const rows = read.rows ?? (await sumStage(tx, context, read.stage, read.by));
-    groups = merged([reportGroups(reporting, rows)], read.by);
+    converted = convertRows(reporting, rows, read.by);
   }
-  const after = countsOf(reporting);
   if (whole && read.key !== null && kept.get(read.key) === whole) {
-    keep(whole, reporting.cacheKey, groups, before, after);
+    keep(whole, reporting.cacheKey, converted);
   }
   read.rows = null; // converted (and kept): not held twice
   trim();
-  return groups;
+  return converted;
 }
 
 /** The chunks' groups, each chunk's kept for this basis or converted now (and kept), merged. */
@@ -297,14 +310,14 @@ async function reportParts(
   reporting: Reporting,
   read: StageRead,
   parts: StagePart[],
-): Promise<readonly ReportedGroup[]> {
-  const lists: (readonly ReportedGroup[])[] = [];
+): Promise<Converted> {
+  const all: Converted[] = [];
   const toConvert: StagePart[] = [];
   for (const part of parts) {
     const done = kept.get(part.key)?.converted.get(reporting.cacheKey);
     if (done) {
       reporting.tally(done);
-      lists.push(done.groups);
+      all.push(done);
     } else {
       toConvert.push(part);
     }
@@ -315,34 +328,83 @@ async function reportParts(
     await readParts(tx, context, read.stage, read.by, unread, parts.length);
   }
   for (const part of toConvert) {
-    const before = countsOf(reporting);
-    const groups = merged([reportGroups(reporting, part.rows!)], read.by);
-    const after = countsOf(reporting);
-    lists.push(groups);
+    const converted = convertRows(reporting, part.rows!, read.by);
+    all.push(converted);
     const entry = kept.get(part.key);
-    if (entry) keep(entry, reporting.cacheKey, groups, before, after);
+    if (entry) keep(entry, reporting.cacheKey, converted);
     part.rows = null;
   }
-  return merged(lists, read.by);
+  return combined(all, read.by);
 }
 
-/** Keeps converted groups in an entry, with the conversions they took. */
-function keep(
-  entry: Kept,
-  basis: string,
-  groups: readonly ReportedGroup[],
-  before: ConversionCounts,
-  after: ConversionCounts,
-): void {
+/** The rows converted (each currency apart, to count its conversions) and merged. */
+function convertRows(
+  reporting: Reporting,
+  rows: readonly StageAmountRow[],
+  by: Grouping,
+): Converted {
+  const byCurrencyRows = new Map<string, StageAmountRow[]>();
+  for (const r of rows) {
+    if (r.total) continue;
+    const list = byCurrencyRows.get(r.currency);
+    if (list) list.push(r);
+    else byCurrencyRows.set(r.currency, [r]);
+  }
+  const lists: (readonly ReportedGroup[])[] = [];
+  const byCurrency = new Map<string, ConversionCounts>();
+  for (const [currency, list] of byCurrencyRows) {
+    const before = countsOf(reporting);
+    lists.push(reportGroups(reporting, list));
+    const after = countsOf(reporting);
+    byCurrency.set(currency, {
+      conversions: after.conversions - before.conversions,
+      fellBack: after.fellBack - before.fellBack,
+      afterLastRate: after.afterLastRate - before.afterLastRate,
+    });
+  }
+  return { groups: merged(lists, by), byCurrency, ...sumCounts(byCurrency.values()) };
+}
+
+/** Several conversions as one: groups merged, counts added per currency. */
+function combined(all: readonly Converted[], by: Grouping): Converted {
+  if (all.length === 1) return all[0]!;
+  const byCurrency = new Map<string, ConversionCounts>();
+  for (const c of all) {
+    for (const [currency, counts] of c.byCurrency) {
+      byCurrency.set(currency, sumCounts([byCurrency.get(currency) ?? NO_CONVERSION, counts]));
+    }
+  }
+  return {
+    groups: merged(
+      all.map((c) => c.groups),
+      by,
+    ),
+    byCurrency,
+    ...sumCounts(byCurrency.values()),
+  };
+}
+
+function sumCounts(counts: Iterable<ConversionCounts>): ConversionCounts {
+  const sum = { conversions: 0, fellBack: 0, afterLastRate: 0 };
+  for (const c of counts) {
+    sum.conversions += c.conversions;
+    sum.fellBack += c.fellBack;
+    sum.afterLastRate += c.afterLastRate;
+  }
+  return sum;
+}
+
+/** Conversions of one original currency in a stage's conversion (none: zero). */
+export function countsIn(converted: Converted, currency: string): ConversionCounts {
+  return converted.byCurrency.get(currency) ?? NO_CONVERSION;
+}
+
+/** Keeps converted groups in an entry. */
+function keep(entry: Kept, basis: string, converted: Converted): void {
   if (entry.converted.has(basis)) return;
-  entry.converted.set(basis, {
-    groups,
-    conversions: after.conversions - before.conversions,
-    fellBack: after.fellBack - before.fellBack,
-    afterLastRate: after.afterLastRate - before.afterLastRate,
-  });
-  entry.groups += groups.length;
-  keptGroups += groups.length;
+  entry.converted.set(basis, converted);
+  entry.groups += converted.groups.length;
+  keptGroups += converted.groups.length;
 }
 
 /** Small reads kept under the versions of the tables they read (`readKept`). */
