@@ -174,14 +174,16 @@ async function readersFor(database: Database): Promise<Readers> {
 }
 
 let pledges = 0;
-let paidInto: bigint | undefined;
+/** Per database, the benchmark commitment payments go to. */
+const paidInto = new WeakMap<Database, bigint>();
 /**
  * A small real write through a service, audited like every command: a pledge, or (`--write
  * payment`) a payment on a benchmark commitment — the largest table the funnel reads.
  */
 async function write(database: Database): Promise<void> {
   if (args.write === 'payment') {
-    if (paidInto === undefined) {
+    let into = paidInto.get(database);
+    if (into === undefined) {
       const today = new Date().toISOString().slice(0, 10);
       const made = await createContribution(database, systemActor('bench'), {
         donorPartyId: 'NLD',
@@ -191,10 +193,10 @@ async function write(database: Database): Promise<void> {
         title: 'Benchmark commitment',
       });
       await commitContribution(database, systemActor('bench'), made.id, { committedOn: today });
-      paidInto = made.id;
+      paidInto.set(database, (into = made.id));
     }
     pledges++;
-    await recordPayment(database, systemActor('bench'), paidInto, {
+    await recordPayment(database, systemActor('bench'), into, {
       amountMinor: 100_00n + BigInt(pledges),
       paidOn: new Date().toISOString().slice(0, 10),
     });
@@ -381,7 +383,7 @@ for (const s of summary) {
 }
 console.log(machineLine(machine));
 
-await writeBenchResults('analytics', {
+await writeBenchResults(args.write === 'payment' ? 'analytics-after-payment' : 'analytics', {
   benchmark: 'analytics',
   started: started.toISOString(),
   settings: {

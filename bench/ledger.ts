@@ -100,7 +100,7 @@ async function serviceTransfer(database: Database, side: Side, prefix: string) {
 /**
  * The floor: the same rows by the same statements written by hand — lock the two accounts,
  * insert the transfer and update both balances in one statement, append the chained audit
- * event — with no validation, no idempotency handling, no query builder, no retry wrapper.
+ * event (with the tables' versions, migration 0025, as every audited write) — with no validation, no idempotency handling, no query builder, no retry wrapper.
  */
 async function floorTransfer(c: RawConnection, side: Side, prefix: string) {
   const [debit, credit] = pickPair(side);
@@ -153,7 +153,9 @@ async function floorTransfer(c: RawConnection, side: Side, prefix: string) {
          SELECT head.last_id + 1, $1::timestamptz, 'system:bench', 'system', 'ledger_transfer', $2, 'transfer.posted', 'null'::jsonb, $3::jsonb,
                 head.last_hash, encode(sha256(convert_to(head.last_hash || $4, 'UTF8')), 'hex')
          FROM head RETURNING id, hash)
-       UPDATE audit_head SET last_id = event.id, last_hash = event.hash FROM event WHERE audit_head.singleton`,
+       UPDATE audit_head SET last_id = event.id, last_hash = event.hash,
+              table_versions = purl_audit_touched(audit_head.table_versions, event.id)
+       FROM event WHERE audit_head.singleton`,
       [at, String(inserted[0]!.id), canonicalJson(after), content],
     );
     await c.query('COMMIT');

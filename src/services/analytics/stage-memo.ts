@@ -105,11 +105,36 @@ function versions(tx: Tx): Promise<Record<string, string>> {
   return found;
 }
 
-function chunks(tx: Tx, table: ChunkedTable): Promise<TableChunk[]> {
+/**
+ * Per database, table and table version, its chunks' fingerprints: a pure function of the
+ * table's committed state, which its version names — so the analyses computed after one write
+ * scan the table once between them.
+ */
+const fingerprints = new Map<string, TableChunk[]>();
+const FINGERPRINTS_KEPT_MAX = 16;
+
+function chunks(tx: Tx, context: StageContext, table: ChunkedTable): Promise<TableChunk[]> {
   let tables = chunksOf.get(tx);
   if (!tables) chunksOf.set(tx, (tables = new Map()));
   let found = tables.get(table);
-  if (!found) tables.set(table, (found = listTableChunks(tx, table)));
+  if (!found) {
+    found = (async () => {
+      const { databaseId } = context.options;
+      const version = (await versions(tx))[table] ?? null;
+      const key = JSON.stringify([databaseId ?? null, table, version]);
+      const known = databaseId === undefined ? undefined : fingerprints.get(key);
+      if (known) return known;
+      const listed = await listTableChunks(tx, table);
+      if (databaseId !== undefined) {
+        fingerprints.set(key, listed);
+        while (fingerprints.size > FINGERPRINTS_KEPT_MAX) {
+          fingerprints.delete(fingerprints.keys().next().value as string);
+        }
+      }
+      return listed;
+    })();
+    tables.set(table, found);
+  }
   return found;
 }
 
@@ -172,7 +197,7 @@ async function chunkParts(
   by: Grouping,
   slot: string,
 ): Promise<StagePart[]> {
-  const parts: StagePart[] = (await chunks(tx, STAGE_CHUNKS[stage]!)).map((c) => ({
+  const parts: StagePart[] = (await chunks(tx, context, STAGE_CHUNKS[stage]!)).map((c) => ({
     key: `${slot}#${c.chunk}|${c.fingerprint}`,
     chunk: c.chunk,
     rows: null,
@@ -455,6 +480,7 @@ export function stageMemoStats(): StageMemoStats {
 /** Forgets every kept stage (tests compare with a fresh computation). */
 export function clearStageMemo(): void {
   kept.clear();
+  fingerprints.clear();
   reads.clear();
   newest.clear();
   keptGroups = 0;
