@@ -40,7 +40,7 @@ interface PackageJson {
   priceMinor: string;
   fundedMinor: string;
   gapMinor: string;
-  lines: { description: unknown; unitPriceMinor: unknown; category: string }[];
+  lines: { description: unknown; unitPriceMinor: unknown; category: string; quantity: number }[];
   allocations: {
     status: string;
     currency: string;
@@ -234,6 +234,38 @@ describe('packages in the browser', () => {
     await expect.poll(() => page.getByTestId('allocations-table').innerText()).toContain('Spain');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expectNoConsoleErrors(console, [/Failed to load resource.*(409|422)/]);
+  });
+
+  it("the composer keeps an item's packaging rule: steps of 1,000 rounds, or what is left", async () => {
+    await page.goto(`${server.url}/packages`);
+    await page.getByTestId('new-package').click();
+    const form = page.getByTestId('new-package-form');
+    await form.getByLabel('Cycle').fill('2025-10');
+    await form.getByLabel('Title').fill('Shells by the lot, browser test');
+    await form.getByLabel('Target price').fill('50,000,000');
+    await form.getByTestId('create-package').click();
+    await page.waitForURL(/\/packages\/\d+$/);
+    const id = new URL(page.url()).pathname.split('/').pop();
+
+    // The October 2025 list's shells are packaged in steps of 1,000 rounds (the demo's item c3).
+    await page.getByTestId('approved-items-table').waitFor();
+    await page
+      .getByRole('button', { name: 'Choose 155mm artillery ammunition of Oct 2025' })
+      .click();
+    const line = page.getByTestId('add-line-form');
+    const quantity = line.getByLabel('Quantity (rounds)');
+    expect(await line.innerText()).toContain('In steps of 1,000');
+    await quantity.fill('1500');
+    await expect
+      .poll(() => line.innerText())
+      .toMatch(/Packaged in steps of 1,000: a multiple of 1,000, or the [\d,]+ left\./);
+    expect(await line.getByTestId('add-line').isDisabled()).toBe(true);
+    await quantity.fill('2000');
+    await expect.poll(() => line.getByTestId('add-line').isDisabled()).toBe(false);
+    await line.getByTestId('add-line').click();
+    await expect.poll(() => page.getByTestId('lines-table').locator('tbody tr').count()).toBe(1);
+    const pkg = await api<PackageJson>(`/packages/${id}`);
+    expect(pkg.lines[0]?.quantity).toBe(2000);
   });
 
   it('the supplier authorises at a lower price and ships', async () => {

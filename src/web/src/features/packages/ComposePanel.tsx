@@ -36,6 +36,7 @@ import { Money, isRedacted } from '../../ui/Money';
 import { MoneyInput } from '../../ui/MoneyInput';
 import { QueryState } from '../../ui/QueryState';
 import { useAreaName } from './parts';
+import { lineQuantityProblem } from './line-quantity';
 import { useNotify } from '../../ui/notify';
 
 export function ComposePanel({ pkg }: { pkg: PackageDetail }) {
@@ -235,13 +236,30 @@ function AddLineForm({
   const [unitPriceMinor, setUnitPriceMinor] = useState<string | null>(estimate);
 
   const quantity = /^[0-9]{1,9}$/.test(quantityText.trim()) ? Number(quantityText.trim()) : NaN;
-  const quantityError = !Number.isInteger(quantity)
-    ? t('compose.quantityFormat')
-    : quantity < 1
-      ? t('compose.quantityPositive')
-      : quantity > remainingQuantity
-        ? t('compose.quantityAbove', { max: format.integer(remainingQuantity) })
-        : undefined;
+  // The item's packaging rule (steps, whole only), as the server checks it.
+  const rule = { remaining: remainingQuantity, step: item.quantityStep, wholeOnly: item.wholeOnly };
+  const problem = lineQuantityProblem(quantity, rule);
+  const quantityError =
+    problem === undefined
+      ? undefined
+      : problem.key === 'quantityAbove'
+        ? t('compose.quantityAbove', { max: format.integer(problem.max) })
+        : problem.key === 'quantityWholeOnly'
+          ? t('compose.quantityWholeOnly', { left: format.integer(problem.left) })
+          : problem.key === 'quantityStep'
+            ? t('compose.quantityStep', {
+                step: format.integer(problem.step),
+                left: format.integer(problem.left),
+              })
+            : t(`compose.${problem.key}`);
+  const quantityHint = rule.wholeOnly
+    ? t('compose.quantityWholeHint', { max: format.integer(remainingQuantity) })
+    : rule.step > 1
+      ? t('compose.quantityStepHint', {
+          step: format.integer(rule.step),
+          max: format.integer(remainingQuantity),
+        })
+      : t('compose.quantityHint', { max: format.integer(remainingQuantity) });
   const valid = quantityError === undefined && unitPriceMinor !== null;
   const aboveForm = formError(add.error, LINE_FIELDS);
   const total =
@@ -282,7 +300,7 @@ function AddLineForm({
         <Group align="flex-start" wrap="wrap">
           <TextInput
             label={t('compose.quantity', { unit: item.unit })}
-            description={t('compose.quantityHint', { max: format.integer(remainingQuantity) })}
+            description={quantityHint}
             inputMode="numeric"
             required
             value={quantityText}
