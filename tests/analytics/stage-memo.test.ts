@@ -41,16 +41,21 @@ import {
   type FundingWorld,
 } from './support.js';
 
+/** The options of one reporting basis, as of the fixture's day. */
+function basisOptions(currency: (typeof BASES)[number][0], rateMode: (typeof BASES)[number][1]) {
+  return {
+    currency,
+    rateMode,
+    asOf: AS_OF,
+    ...(rateMode === 'fixed' ? { rateDate: FIXED_DATE } : {}),
+  };
+}
+
 /** Every basis's funnel and pace, as JSON without the response's time stamp. */
 async function figures(w: FundingWorld): Promise<string[]> {
   const out: string[] = [];
   for (const [currency, rateMode] of BASES) {
-    const options = {
-      currency,
-      rateMode,
-      asOf: AS_OF,
-      ...(rateMode === 'fixed' ? { rateDate: FIXED_DATE } : {}),
-    };
+    const options = basisOptions(currency, rateMode);
     for (const actor of [ACTORS.coordinator, ACTORS.contributor('NLD')]) {
       const funnel = await getFunnel(w.t.database, actor, options);
       const pace = await getPace(w.t.database, actor, options);
@@ -244,12 +249,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
   it('drills the contribution-side stages down to the same records, total and basis as every record converted', async () => {
     const db = w.t.database;
     for (const [currency, rateMode] of BASES) {
-      const options = {
-        currency,
-        rateMode,
-        asOf: AS_OF,
-        ...(rateMode === 'fixed' ? { rateDate: FIXED_DATE } : {}),
-      };
+      const options = basisOptions(currency, rateMode);
       for (const stage of ['pledged', 'committed', 'paid'] as const) {
         for (const original of [undefined, 'EUR', 'NOK', 'USD']) {
           const key = original === undefined ? `funnel.${stage}` : `funnel.${stage}:${original}`;

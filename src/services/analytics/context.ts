@@ -321,67 +321,53 @@ export async function computeKielContext(
       ]),
       to: asOf,
     });
-    for (const c of committed) {
-      purlIsos.add(c.donorPartyId);
+    // Commitments, then payments: each converted on its own, as a drill record when kept.
+    const entries = [
+      ...committed.map((c) => ({
+        measure: 'committed' as const,
+        iso: c.donorPartyId,
+        amountMinor: c.committedMinor,
+        currency: c.currency,
+        date: c.committedOn,
+        kind: 'contribution' as const,
+        id: c.id,
+        contributionId: c.id,
+        label: () => `${c.donorPartyId} contribution ${c.id} — ${c.title}`,
+      })),
+      ...payments.map((p) => ({
+        measure: 'paid' as const,
+        iso: p.donorPartyId,
+        amountMinor: p.amountMinor,
+        currency: p.currency,
+        date: p.paidOn,
+        kind: 'payment' as const,
+        id: p.id,
+        contributionId: p.contributionId,
+        label: () => `Payment of ${p.donorPartyId} contribution ${p.contributionId}`,
+      })),
+    ];
+    for (const e of entries) {
+      purlIsos.add(e.iso);
       if (!keepRecords) {
         addAmount(
-          'committed',
-          c.donorPartyId,
-          reporting.convert(c.committedMinor, c.currency, c.committedOn).amountMinor,
+          e.measure,
+          e.iso,
+          reporting.convert(e.amountMinor, e.currency, e.date).amountMinor,
         );
         continue;
       }
-      add(
-        'committed',
-        c.donorPartyId,
-        reporting.record(
-          {
-            kind: 'contribution',
-            id: c.id,
-            label: `${c.donorPartyId} contribution ${c.id} — ${c.title}`,
-            date: c.committedOn,
-            partyId: c.donorPartyId,
-            packageId: null,
-            contributionId: c.id,
-            quantity: null,
-            days: null,
-          },
-          c.committedMinor,
-          c.currency,
-          c.committedOn,
-        ),
-      );
-    }
-    for (const p of payments) {
-      purlIsos.add(p.donorPartyId);
-      if (!keepRecords) {
-        addAmount(
-          'paid',
-          p.donorPartyId,
-          reporting.convert(p.amountMinor, p.currency, p.paidOn).amountMinor,
-        );
-        continue;
-      }
-      add(
-        'paid',
-        p.donorPartyId,
-        reporting.record(
-          {
-            kind: 'payment',
-            id: p.id,
-            label: `Payment of ${p.donorPartyId} contribution ${p.contributionId}`,
-            date: p.paidOn,
-            partyId: p.donorPartyId,
-            packageId: null,
-            contributionId: p.contributionId,
-            quantity: null,
-            days: null,
-          },
-          p.amountMinor,
-          p.currency,
-          p.paidOn,
-        ),
-      );
+      const base = {
+        kind: e.kind,
+        id: e.id,
+        label: e.label(),
+        date: e.date,
+        partyId: e.iso,
+        packageId: null,
+        contributionId: e.contributionId,
+        quantity: null,
+        days: null,
+      };
+      add(e.measure, e.iso, reporting.record(base, e.amountMinor, e.currency, e.date));
     }
   }
   const isos = [...new Set([...kielRows.map((r) => r.iso), ...purlIsos])];

@@ -341,15 +341,22 @@ export function sumByCurrency(
  */
 export async function readStageSums(
   tx: Tx,
-  context: AnalysisContext,
+  context: Pick<AnalysisContext, 'options'>,
   stage: FundingStage,
-  by: { byDay?: boolean; byParty?: boolean; perRecord?: boolean } = {},
+  by: {
+    byDay?: boolean;
+    byParty?: boolean;
+    perRecord?: boolean;
+    /** By chunk of its source table (stage-memo.ts; storage `sumStageAmounts`). */
+    chunks?: { only?: readonly number[] };
+  } = {},
 ): Promise<StageAmountRow[]> {
   return sumStageAmounts(tx, stage, {
     asOf: context.options.asOf,
     summedCurrency: by.perRecord ? '' : context.options.currency,
     byDay: by.byDay ?? false,
     byParty: by.byParty ?? false,
+    ...(by.chunks ? { chunks: by.chunks } : {}),
   });
 }
 
@@ -533,6 +540,27 @@ function byDateKindId(a: SourceRecord, b: SourceRecord): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** A record as a drill-down lists it, with its amounts as converted for the figure. */
+export function listedRecord(r: SourceRecord, amounts: Reported): DrillRecord {
+  return {
+    kind: r.kind,
+    id: r.id,
+    label: r.share?.group ? `${r.label} — share for ${r.share.group}` : r.label,
+    date: r.date,
+    partyId: r.partyId,
+    packageId: r.packageId,
+    contributionId: r.contributionId,
+    originalAmountMinor: amounts.originalAmountMinor,
+    originalCurrency: r.currency,
+    amountMinor: amounts.amountMinor,
+    rate: amounts.rate,
+    rateDate: amounts.rateDate,
+    quantity: r.quantity,
+    days: null,
+    count: 1,
+  };
+}
+
 /**
  * The drill-down of a figure made of `records` (already limited to `asOf`): each converted as in
  * the figure; those the reader may not see folded (first in the list); the rest by date, then
@@ -577,23 +605,7 @@ export function drillDown(
   const listed = shown.slice(0, Math.max(0, max - folded.length));
   const all: DrillRecord[] = [
     ...folded,
-    ...listed.map(({ record: r, amounts }): DrillRecord => ({
-      kind: r.kind,
-      id: r.id,
-      label: r.share?.group ? `${r.label} — share for ${r.share.group}` : r.label,
-      date: r.date,
-      partyId: r.partyId,
-      packageId: r.packageId,
-      contributionId: r.contributionId,
-      originalAmountMinor: amounts.originalAmountMinor,
-      originalCurrency: r.currency,
-      amountMinor: amounts.amountMinor,
-      rate: amounts.rate,
-      rateDate: amounts.rateDate,
-      quantity: r.quantity,
-      days: null,
-      count: 1,
-    })),
+    ...listed.map(({ record, amounts }) => listedRecord(record, amounts)),
   ];
   return {
     basis: reporting.basis(),

@@ -35,7 +35,6 @@ import {
   type AnalyticsBasis,
   type AnalyticsOptions,
   type DrillDown,
-  type DrillRecord,
   type ParsedFigureKey,
 } from '../../core/analytics.js';
 import { LIMITS } from '../../core/limits.js';
@@ -59,6 +58,7 @@ import type { Tx } from '../../storage/transaction.js';
 import {
   badFigure,
   drillDown,
+  listedRecord,
   groupsByCurrency,
   openFor,
   runAnalysis,
@@ -445,26 +445,10 @@ async function drillRecordedStage(
     figure: figureKey('funnel', stage, ...key.dimensions),
     totalMinor,
     truncated: count > max,
-    records: page.map((r): DrillRecord => {
-      // Counted above with the whole figure: converted again, not counted twice.
+    // Counted above with the whole figure: each listed record converted again, not counted twice.
+    records: page.map((r) => {
       const c = reporting.convert(r.amountMinor, r.currency, r.date, 0);
-      return {
-        kind: r.kind,
-        id: r.id,
-        label: r.label,
-        date: r.date,
-        partyId: r.partyId,
-        packageId: r.packageId,
-        contributionId: r.contributionId,
-        originalAmountMinor: r.amountMinor,
-        originalCurrency: r.currency,
-        amountMinor: c.amountMinor,
-        rate: c.rate,
-        rateDate: c.rateDate,
-        quantity: r.quantity,
-        days: null,
-        count: 1,
-      };
+      return listedRecord(r, { originalAmountMinor: r.amountMinor, ...c });
     }),
   };
 }

@@ -43,6 +43,15 @@ function remember(key: string, year: RateYear): void {
 const latestDays = new Map<string, string | null>();
 const LATEST_DAYS_KEPT = 256;
 
+/** The FX version of each analysis's snapshot, read once however many converters it opens. */
+const versions = new WeakMap<Tx, Promise<bigint>>();
+
+export function fxVersion(tx: Tx): Promise<bigint> {
+  let found = versions.get(tx);
+  if (!found) versions.set(tx, (found = readFxVersion(tx)));
+  return found;
+}
+
 /**
  * The last day with any rate on or before `onOrBefore` (fx-repository `findLatestRateDate`,
  * which reads every rate up to that day), kept per FX version like the rates.
@@ -53,7 +62,7 @@ export async function latestRateDay(
   onOrBefore: string,
 ): Promise<string | null> {
   if (database === undefined) return (await findLatestRateDate(tx, onOrBefore)) ?? null;
-  const key = `${database}|${await readFxVersion(tx)}|${onOrBefore}`;
+  const key = `${database}|${await fxVersion(tx)}|${onOrBefore}`;
   const kept = latestDays.get(key);
   if (kept !== undefined) return kept;
   const day = (await findLatestRateDate(tx, onOrBefore)) ?? null;
@@ -92,7 +101,7 @@ export async function loadRates(
     }
     return { ratePerEur: (c, day) => rates.get(c)?.get(day), sources };
   }
-  const version = await readFxVersion(tx);
+  const version = await fxVersion(tx);
   const first = Number(from.slice(0, 4));
   const last = Number(to.slice(0, 4));
   const wanted = new Map<string, Map<number, RateYear>>();

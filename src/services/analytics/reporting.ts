@@ -26,10 +26,9 @@ import {
   tryParseRate,
 } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
-import { readFxVersion } from '../../storage/analytics-repository.js';
 import { listCurrencies } from '../../storage/fx-repository.js';
 import type { Tx } from '../../storage/transaction.js';
-import { latestRateDay as latestRateDayOf, loadRates } from './rate-cache.js';
+import { fxVersion, latestRateDay as latestRateDayOf, loadRates } from './rate-cache.js';
 
 export interface ReportedAmount {
   /** In the reporting currency. */
@@ -117,7 +116,7 @@ export async function openReporting(
   const asOf = options.asOf ?? todayUtc(now);
   const target = options.currency;
   const latestRateDay = await latestRateDayOf(tx, options.databaseId, asOf);
-  const fxVersion = await readFxVersion(tx);
+  const version = await fxVersion(tx);
   const today = latestRateDay !== null && latestRateDay < asOf ? latestRateDay : asOf;
   let rateDate: string | null = null;
   if (options.rateMode === 'fixed') {
@@ -228,7 +227,7 @@ export async function openReporting(
   return {
     options: { currency: target, rateMode: options.rateMode, rateDate, asOf },
     today,
-    cacheKey: JSON.stringify([target, options.rateMode, rateDate, latestRateDay, `${fxVersion}`]),
+    cacheKey: JSON.stringify([target, options.rateMode, rateDate, latestRateDay, `${version}`]),
     tally(counts) {
       conversions += counts.conversions;
       fellBackCount += counts.fellBack;

@@ -31,14 +31,19 @@ import {
   readTableVersions,
   STAGE_CHUNKS,
   STAGE_TABLES,
-  sumStageAmounts,
   type ChunkedTable,
   type FundingStage,
   type StageAmountRow,
   type TableChunk,
 } from '../../storage/analytics-repository.js';
 import type { Tx } from '../../storage/transaction.js';
-import { reportGroups, type AnalysisContext, type ReportedGroup } from './figures.js';
+import {
+  readStageSums,
+  reportGroups,
+  type AnalysisContext,
+  type ReportedGroup,
+} from './figures.js';
+import { freezeAndMeasure } from './result-cache.js';
 import type { ConversionCounts, Reporting } from './reporting.js';
 
 /**
@@ -253,13 +258,7 @@ function sumStage(
   by: Grouping,
   chunks?: { only?: readonly number[] },
 ): Promise<StageAmountRow[]> {
-  return sumStageAmounts(tx, stage, {
-    asOf: context.options.asOf,
-    summedCurrency: context.options.currency,
-    byDay: by.byDay ?? false,
-    byParty: by.byParty ?? false,
-    ...(chunks ? { chunks } : {}),
-  });
+  return readStageSums(tx, context, stage, { ...by, ...(chunks ? { chunks } : {}) });
 }
 
 /** One total per currency: the parts' totals added up (the earliest first date). */
@@ -454,16 +453,10 @@ export async function readKept<T>(
   const key = JSON.stringify([databaseId, name, tables.map((t) => v[t] ?? null)]);
   if (reads.has(key)) return reads.get(key) as T;
   const value = await read(tx);
-  deepFreeze(value);
+  freezeAndMeasure(value);
   reads.set(key, value);
   while (reads.size > READS_KEPT_MAX) reads.delete(reads.keys().next().value as string);
   return value;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  for (const item of Object.values(value)) deepFreeze(item);
-  Object.freeze(value);
 }
 
 export interface StageMemoStats {
