@@ -545,8 +545,9 @@ export async function listPackageLines(db: Executor): Promise<PackageLineValueRo
 
 /**
  * The stages read by chunk of ids of their one source table: an analysis after a write re-reads
- * only the chunks whose fingerprint changed (services/analytics/stage-memo.ts). Contributions in
- * chunks of 2^10 ids; payments (220,000 at scale 1) of 2^13.
+ * only the chunks whose revision changed (services/analytics/stage-memo.ts). Contributions in
+ * chunks of 2^10 ids; payments (220,000 at scale 1) of 2^11. Migration 0026's triggers keep the
+ * chunks' revisions with these same bits (a test compares them): a migration changes both.
  */
 export const STAGE_CHUNKS: Partial<Record<FundingStage, ChunkedTable>> = {
   pledged: 'contribution',
@@ -556,32 +557,25 @@ export const STAGE_CHUNKS: Partial<Record<FundingStage, ChunkedTable>> = {
 export type ChunkedTable = 'contribution' | 'contribution_payment';
 export const CHUNK_BITS: Record<ChunkedTable, number> = {
   contribution: 10,
-  contribution_payment: 13,
+  contribution_payment: 11,
 };
 
 export interface TableChunk {
   chunk: number;
   /**
-   * Changes whenever a row of the chunk is inserted or updated, and never repeats. For
-   * contributions: the row count and the sum of the rows' versions (every update adds one:
-   * contributions-repository `updateContribution`; none is deleted). For payments: the row count
-   * (append-only: a trigger refuses updates and deletes, migration 0006).
+   * The chunk's revision (migration 0026): the audit event id of the last committed transaction
+   * that inserted, updated or deleted a row of the chunk, kept transactionally by the table's
+   * `<table>_touch_chunks_*` triggers — so it changes with every change of the chunk's rows, in
+   * commit order, and never repeats.
    */
   fingerprint: string;
 }
 
-/** Every chunk of the table with its fingerprint (one grouped scan; no row leaves the database). */
+/** Every chunk of the table with its revision: one indexed read, no scan of the table. */
 export async function listTableChunks(db: Executor, table: ChunkedTable): Promise<TableChunk[]> {
-  const bits = sql.lit(CHUNK_BITS[table]);
-  const result =
-    table === 'contribution'
-      ? await sql<{ chunk: number; fingerprint: string }>`
-          SELECT (id >> ${bits})::int AS chunk,
-                 count(*)::text || ':' || sum(version)::text AS fingerprint
-          FROM contribution GROUP BY 1 ORDER BY 1`.execute(db)
-      : await sql<{ chunk: number; fingerprint: string }>`
-          SELECT (id >> ${bits})::int AS chunk, count(*)::text AS fingerprint
-          FROM contribution_payment GROUP BY 1 ORDER BY 1`.execute(db);
+  const result = await sql<{ chunk: number; fingerprint: string }>`
+    SELECT chunk, revision::text AS fingerprint
+    FROM table_chunk WHERE table_name = ${table} ORDER BY chunk`.execute(db);
   return result.rows.map((r) => ({ chunk: Number(r.chunk), fingerprint: r.fingerprint }));
 }
 

@@ -380,6 +380,7 @@ export async function insertScaleDataset(
     await sql`UPDATE audit_head SET last_id = ${last.id}, last_hash = ${last.hash},
                      table_versions = purl_version_all_tables(table_versions, ${last.id})
               WHERE singleton AND last_id = ${last.id - BigInt(data.audit.length)}`.execute(tx);
+    await sql`SELECT purl_revise_all_chunks(${last.id})`.execute(tx);
   }
   for (const table of IDENTITY_TABLES) {
     await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),

@@ -299,7 +299,112 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       'login_throttle',
       'oidc_login_attempt',
       'schema_migration',
+      'table_chunk',
     ]);
+  });
+
+  it('keeps the revisions of the chunked tables with the bits the stages read them by', async () => {
+    const rows = await w.t.database.withConnection((c) =>
+      c.query<{ table: string; trigger: string; bits: string }>(`
+        SELECT c.relname AS "table", g.tgname AS "trigger",
+               split_part(encode(g.tgargs, 'escape'), '\\000', 1) AS bits
+        FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+        JOIN pg_proc p ON p.oid = g.tgfoid
+        WHERE p.proname = 'purl_touch_chunks'
+        ORDER BY 1, 2`),
+    );
+    const expected = Object.entries(CHUNK_BITS).flatMap(([table, bits]) =>
+      ['delete', 'insert', 'truncate', 'update'].map((op) => ({
+        table,
+        trigger: `${table}_touch_chunks_${op}`,
+        bits: String(bits),
+      })),
+    );
+    expect(rows).toEqual(expected);
+  });
+
+  it('moves only the revisions of the chunks a write changed, to its audit event; a rollback moves none', async () => {
+    const db = w.t.database;
+    const revisions = async () => {
+      const out: Record<string, string> = {};
+      for (const table of ['contribution', 'contribution_payment'] as const) {
+        for (const c of await listTableChunks(db.kysely, table)) {
+          out[`${table}#${c.chunk}`] = c.fingerprint;
+        }
+      }
+      return out;
+    };
+    const head = async () =>
+      String(
+        (await sql<{ id: string }>`SELECT last_id::text AS id FROM audit_head`.execute(db.kysely))
+          .rows[0]!.id,
+      );
+    const changed = (a: Record<string, string>, b: Record<string, string>) =>
+      Object.keys(b)
+        .filter((k) => a[k] !== b[k])
+        .sort();
+    // The rows agree with the revisions: every chunk holding a row has one.
+    const held = await sql<{ key: string }>`
+      SELECT DISTINCT 'contribution#' || (id >> ${CHUNK_BITS.contribution}) AS key FROM contribution
+      UNION SELECT DISTINCT 'contribution_payment#' || (id >> ${CHUNK_BITS.contribution_payment})
+      FROM contribution_payment`.execute(db.kysely);
+    const before = await revisions();
+    for (const r of held.rows) expect(before[r.key], r.key).toBeDefined();
+
+    await sql`SELECT setval(pg_get_serial_sequence('contribution', 'id'),
+                            ${7 * 2 ** CHUNK_BITS.contribution + 3})`.execute(db.kysely);
+    const pledge = await createContribution(db, ACTORS.coordinator, {
+      donorPartyId: 'NLD',
+      currency: 'EUR',
+      amountMinor: 2_00n,
+      announcedOn: '2025-10-01',
+      title: 'Chunk seven',
+    });
+    const afterPledge = await revisions();
+    expect(changed(before, afterPledge)).toEqual(['contribution#7']);
+    expect(afterPledge['contribution#7']).toBe(await head());
+
+    await commitContribution(db, ACTORS.coordinator, pledge.id, { committedOn: '2025-10-02' });
+    const afterCommit = await revisions();
+    expect(changed(afterPledge, afterCommit)).toEqual(['contribution#7']);
+    // One of the commitment's audit events (it appends several), after the pledge's.
+    expect(BigInt(afterCommit['contribution#7']!)).toBeGreaterThan(
+      BigInt(afterPledge['contribution#7']!),
+    );
+    expect(BigInt(afterCommit['contribution#7']!)).toBeLessThanOrEqual(BigInt(await head()));
+
+    // A write after the transaction's audit event is revised with that event at once.
+    const old = w.contributions.nld!;
+    await inTransaction(db, async (tx) => {
+      await appendAuditEvent(tx, {
+        at: new Date().toISOString(),
+        actor: 'test',
+        role: 'system',
+        entity: 'contribution',
+        entityId: String(old),
+        action: 'test',
+        before: null,
+        after: null,
+      });
+      await sql`UPDATE contribution SET title = title WHERE id IN (${old}, ${pledge.id})`.execute(
+        tx,
+      );
+    });
+    const afterLate = await revisions();
+    const oldChunk = `contribution#${Number(old) >> CHUNK_BITS.contribution}`;
+    expect(changed(afterCommit, afterLate)).toEqual(
+      [...new Set([oldChunk, 'contribution#7'])].sort(),
+    );
+    expect(afterLate[oldChunk]).toBe(await head());
+
+    // A transaction rolled back leaves every revision as it was.
+    await expect(
+      inTransaction(db, async (tx) => {
+        await sql`UPDATE contribution SET title = title WHERE id = ${pledge.id}`.execute(tx);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await revisions()).toEqual(afterLate);
   });
 
   it('moves only the versions of the tables a write changed, to its audit event, in commit order', async () => {

@@ -310,7 +310,7 @@ export async function getBurdenSharing(
         const read = await readStage(tx, context, 'committed', {
           byDay: true,
           byParty: true,
-          byYear: true,
+          per: 'year',
         });
         reporting = await openFor(tx, context, scopeOf(read.totals));
         donors = sumUsdDonors(await reportStage(tx, context, reporting, read));

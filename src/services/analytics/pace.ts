@@ -182,8 +182,14 @@ export async function getPace(
       // record by record (the others): the same sums as converting every record (figures.ts).
       // Kept stages when their tables have not changed (stage-memo.ts).
       const reads = {} as Record<PaceMeasure, StageRead>;
+      // Committed by day (the projection reaches its goal on a day); paid and delivered by month.
       for (const measure of PACE_MEASURES) {
-        reads[measure] = await readStage(tx, context, measure, { byDay: true });
+        reads[measure] = await readStage(
+          tx,
+          context,
+          measure,
+          measure === 'committed' ? { byDay: true } : { byDay: true, per: 'month' },
+        );
       }
       const all = PACE_MEASURES.flatMap((m) => reads[m].totals);
       const reporting = await openFor(tx, context, scopeOf(all), {
