@@ -94,10 +94,10 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
 
   it('gives the figures of a fresh computation after each kind of write, reusing the stages the write left alone', async () => {
     const db = w.t.database;
-    // Contributions and payments in three chunks of ids each (storage CHUNK_BITS), so a write
-    // re-reads one chunk and keeps the others.
+    // Contributions, payments and ledger accounts in three chunks of ids each (storage
+    // CHUNK_BITS), so a write re-reads one chunk and keeps the others.
     for (const chunk of [1, 2]) {
-      for (const table of ['contribution', 'contribution_payment'] as const) {
+      for (const table of ['contribution', 'contribution_payment', 'ledger_account'] as const) {
         await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
                                 ${chunk * 2 ** CHUNK_BITS[table] + 5})`.execute(db.kysely);
       }
@@ -116,6 +116,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     }
     expect((await listTableChunks(db.kysely, 'contribution')).length).toBe(3);
     expect((await listTableChunks(db.kysely, 'contribution_payment')).length).toBe(3);
+    expect((await listTableChunks(db.kysely, 'ledger_account')).length).toBe(3);
     // Warm: every stage kept for every basis.
     await keptAndFresh(w);
     const writes: [string, () => Promise<unknown>][] = [

@@ -39,7 +39,7 @@ import {
 } from '../../core/analytics.js';
 import { LIMITS } from '../../core/limits.js';
 import {
-  FUNDING_LEDGER_TABLES,
+  FUNDING_LEDGER_TABLE,
   fundingLedgerBalances,
   listAllocationAmounts,
   listAuthorisedPackages,
@@ -71,7 +71,7 @@ import {
 } from './figures.js';
 import {
   countsIn,
-  readKept,
+  readKeptChunks,
   readStage,
   reportStage,
   reportStageCounted,
@@ -318,7 +318,7 @@ export async function getFunnel(
         stages,
         reconciliation: reconcile(
           totals,
-          await readKept(tx, context, 'ledger', FUNDING_LEDGER_TABLES, fundingLedgerBalances),
+          await readKeptChunks(tx, context, 'ledger', FUNDING_LEDGER_TABLE, fundingLedgerBalances),
         ),
       };
     },
@@ -338,7 +338,23 @@ function reconcile(
   totals: Map<FunnelStage, readonly StageAmountRow[]>,
   ledger: readonly FundingLedgerBalances[],
 ): FunnelReconciliation {
-  const balances = new Map(ledger.map((b) => [b.ledger, b]));
+  // The balances come per chunk of accounts: added up per ledger.
+  const balances = new Map<string, FundingLedgerBalances>();
+  for (const b of ledger) {
+    const same = balances.get(b.ledger);
+    balances.set(
+      b.ledger,
+      same
+        ? {
+            ledger: b.ledger,
+            receivableMinor: same.receivableMinor + b.receivableMinor,
+            cashMinor: same.cashMinor + b.cashMinor,
+            packageFundingMinor: same.packageFundingMinor + b.packageFundingMinor,
+            supplierPaidMinor: same.supplierPaidMinor + b.supplierPaidMinor,
+          }
+        : b,
+    );
+  }
   const lines: FunnelReconciliationLine[] = [];
   for (const stage of RECONCILED_STAGES) {
     const analytics = new Map(

@@ -433,32 +433,59 @@ function keep(entry: Kept, basis: string, converted: Converted): void {
   keptGroups += converted.groups.length;
 }
 
-/** Small reads kept under the versions of the tables they read (`readKept`). */
-const reads = new Map<string, unknown>();
-const READS_KEPT_MAX = 64;
+/** Rows of chunked reads (`readKeptChunks`), per chunk: `[database, name, chunk, revision]`. */
+const chunkReads = new Map<string, readonly unknown[]>();
+/** Per `[database, name, chunk]`: the key of its newest kept revision. */
+const newestChunkRead = new Map<string, string>();
+const CHUNK_READS_KEPT_MAX = 4_096;
 
 /**
- * `read(tx)`, kept under the versions of `tables` (every table it reads) read in this snapshot:
- * a small answer an analysis needs on every cold computation (the ledger's balances), read
- * again only after one of those tables changed. Frozen.
+ * `read(tx, only)`'s rows of every chunk of a chunked table (each row names its chunk), kept per
+ * chunk under the chunk's revision in this snapshot: after a write, only the chunks it changed
+ * are read again — the funnel's ledger balances after a payment, the few accounts it posted to
+ * instead of all 103,000 of scale 1. Frozen.
  */
-export async function readKept<T>(
+export async function readKeptChunks<T extends { chunk: number }>(
   tx: Tx,
   context: StageContext,
   name: string,
-  tables: readonly string[],
-  read: (tx: Tx) => Promise<T>,
-): Promise<T> {
+  table: ChunkedTable,
+  read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
+): Promise<readonly T[]> {
   const { databaseId } = context.options;
   if (databaseId === undefined) return read(tx);
-  const v = await versions(tx);
-  const key = JSON.stringify([databaseId, name, tables.map((t) => v[t] ?? null)]);
-  if (reads.has(key)) return reads.get(key) as T;
-  const value = await read(tx);
-  freezeAndMeasure(value);
-  reads.set(key, value);
-  while (reads.size > READS_KEPT_MAX) reads.delete(reads.keys().next().value as string);
-  return value;
+  const listed = await chunks(tx, context, table);
+  const slotOf = (c: TableChunk) => JSON.stringify([databaseId, name, c.chunk]);
+  const keyOf = (c: TableChunk) => `${slotOf(c)}|${c.fingerprint}`;
+  const parts = new Map<number, readonly T[]>();
+  const missing: TableChunk[] = [];
+  for (const c of listed) {
+    const found = chunkReads.get(keyOf(c));
+    if (found) parts.set(c.chunk, found as readonly T[]);
+    else missing.push(c);
+  }
+  if (missing.length > 0) {
+    const apart = missing.length <= CHUNKS_READ_APART_MAX && missing.length < listed.length;
+    const byChunk = new Map<number, T[]>();
+    for (const row of await read(tx, apart ? missing.map((c) => c.chunk) : undefined)) {
+      const list = byChunk.get(row.chunk);
+      if (list) list.push(row);
+      else byChunk.set(row.chunk, [row]);
+    }
+    for (const c of missing) {
+      const part = byChunk.get(c.chunk) ?? [];
+      freezeAndMeasure(part);
+      parts.set(c.chunk, part);
+      const previous = newestChunkRead.get(slotOf(c));
+      if (previous !== undefined) chunkReads.delete(previous);
+      newestChunkRead.set(slotOf(c), keyOf(c));
+      chunkReads.set(keyOf(c), part);
+    }
+    while (chunkReads.size > CHUNK_READS_KEPT_MAX) {
+      chunkReads.delete(chunkReads.keys().next().value as string);
+    }
+  }
+  return listed.flatMap((c) => parts.get(c.chunk)!);
 }
 
 export interface StageMemoStats {
@@ -476,7 +503,8 @@ export function stageMemoStats(): StageMemoStats {
 export function clearStageMemo(): void {
   kept.clear();
   fingerprints.clear();
-  reads.clear();
+  chunkReads.clear();
+  newestChunkRead.clear();
   newest.clear();
   keptGroups = 0;
 }
