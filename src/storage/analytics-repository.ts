@@ -611,6 +611,9 @@ export type FundingStage =
  * Each stage's records as one slim row each — `currency`, `valueDate` (text), `amountMinor`,
  * `partyId` (null for package-side records) — the same records as the list functions above.
  */
+/** Payment chunks read with each payment's contribution found by key, up to this many. */
+const PAYMENT_CHUNKS_BY_KEY_MAX = 4;
+
 function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBuilder<unknown> {
   // A chunked stage's chunks `only`.
   const inChunks = (id: RawBuilder<unknown>) =>
@@ -632,16 +635,18 @@ function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBu
         WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
           AND committed_on IS NOT NULL AND ${inChunks(sql`id`)}`;
     case 'paid':
-      // A few chunks: each payment's contribution found by its key (`OFFSET 0` keeps the
-      // planner from hashing all 50,000 contributions for 2,000 payments: 25 ms → 2 ms).
-      return only === undefined
+      // A few chunks (after a write): each payment's contribution found by its key (`OFFSET 0`
+      // keeps the planner from hashing all 50,000 contributions for 2,000 payments: 25 ms →
+      // 2 ms). More (a first computation, batch by batch): as the planner likes.
+      return only === undefined || only.length > PAYMENT_CHUNKS_BY_KEY_MAX
         ? sql`
           SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
                  c.donor_party_id AS "partyId",
                  (p.id >> ${sql.lit(CHUNK_BITS.contribution_payment)})::int AS chunk,
                  p.id AS "rowId"
           FROM contribution_payment p
-          JOIN contribution c ON c.id = p.contribution_id`
+          JOIN contribution c ON c.id = p.contribution_id
+          WHERE ${inChunks(sql`p.id`)}`
         : sql`
           SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
                  c.donor_party_id AS "partyId",
@@ -791,6 +796,8 @@ export async function sumStageAmounts(
      * currency and chunk), of these chunks only (all when absent).
      */
     chunks?: { only?: readonly number[] };
+    /** Only the totals (the first statement's few groups; no record is read one by one). */
+    totalsOnly?: boolean;
   },
 ): Promise<StageAmountRow[]> {
   const { asOf, summedCurrency } = options;
@@ -856,6 +863,7 @@ export async function sumStageAmounts(
     total.records += g.records;
     if (!g.current) continue;
     if (total.firstDate === null || g.firstDate < total.firstDate) total.firstDate = g.firstDate;
+    if (options.totalsOnly) continue;
     if (g.currency !== summedCurrency) {
       others = true;
       continue;

@@ -11,12 +11,23 @@ import { getBurdenSharing } from '../../src/services/analytics/burden.js';
 import { getCoverage } from '../../src/services/analytics/coverage.js';
 import { getKielContext } from '../../src/services/analytics/delivery.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
-import { drillDown, openFor, upTo, visibilityFor } from '../../src/services/analytics/figures.js';
+import {
+  drillDown,
+  openFor,
+  scopeOf,
+  upTo,
+  visibilityFor,
+} from '../../src/services/analytics/figures.js';
 import { getFunnel, loadStageRecords } from '../../src/services/analytics/funnel.js';
 import { getLeadTimes } from '../../src/services/analytics/lead-times.js';
 import { getPace } from '../../src/services/analytics/pace.js';
 import { analysisResults } from '../../src/services/analytics/result-cache.js';
-import { clearStageMemo, stageMemoStats } from '../../src/services/analytics/stage-memo.js';
+import {
+  clearStageMemo,
+  readStage,
+  reportStageCounted,
+  stageMemoStats,
+} from '../../src/services/analytics/stage-memo.js';
 import {
   cancelContribution,
   commitContribution,
@@ -465,4 +476,78 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     ).rejects.toThrow('rolled back');
     expect(await readTableVersions(db.kysely)).toEqual(afterLate);
   });
+
+  it('reads a stage of many chunks totals first, then batch by batch, to the same groups as one whole read', async () => {
+    const db = w.t.database;
+    // 40 more chunks of contributions and of payments (more than the 32 read in one batch).
+    const currencies = ['NOK', 'GBP', 'EUR', 'USD'] as const;
+    const donors = { NOK: 'NOR', GBP: 'GBR', EUR: 'NLD', USD: 'CAN' } as const;
+    // Days with a rate on them or shortly before (the fixture's rates).
+    const days = ['2025-09-01', '2025-09-05', '2025-09-15', '2025-09-19', '2025-09-22'];
+    for (let i = 0; i < 40; i++) {
+      for (const table of ['contribution', 'contribution_payment'] as const) {
+        await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
+                                ${(20 + i) * 2 ** CHUNK_BITS[table] + 5})`.execute(db.kysely);
+      }
+      const currency = currencies[i % currencies.length]!;
+      const c = await createContribution(db, ACTORS.coordinator, {
+        donorPartyId: donors[currency],
+        currency,
+        amountMinor: BigInt(1_000_00 + i * 1_37),
+        announcedOn: days[i % days.length]!,
+        title: `Chunk ${20 + i}`,
+      });
+      await commitContribution(db, ACTORS.coordinator, c.id, {
+        committedOn: days[(i + 1) % days.length]!,
+      });
+      await recordPayment(db, ACTORS.coordinator, c.id, {
+        amountMinor: BigInt(3_33 + i),
+        paidOn: days[(i + 2) % days.length]!,
+      });
+    }
+    expect((await listTableChunks(db.kysely, 'contribution')).length).toBeGreaterThan(40);
+    expect((await listTableChunks(db.kysely, 'contribution_payment')).length).toBeGreaterThan(40);
+    const groupings = [
+      {},
+      { byDay: true },
+      { byParty: true },
+      { byDay: true, byParty: true, per: 'year' as const },
+      { byDay: true, per: 'month' as const },
+    ];
+    const plain = (c: { groups: readonly object[]; conversions: number; fellBack: number }) => ({
+      groups: c.groups
+        .map((g) => JSON.stringify(g, (_, v) => (typeof v === 'bigint' ? `${v}n` : (v as unknown))))
+        .sort(),
+      conversions: c.conversions,
+      fellBack: c.fellBack,
+    });
+    for (const [currency, rateMode] of BASES) {
+      for (const stage of ['pledged', 'committed', 'paid'] as const) {
+        for (const by of groupings) {
+          clearStageMemo();
+          const options = { ...basisOptions(currency, rateMode), databaseId: 987_654 };
+          const actor = ACTORS.coordinator;
+          const [batched, whole] = await inTransaction(
+            db,
+            async (tx) => {
+              const run = async (databaseId: number | undefined) => {
+                const context = { actor, options: { ...options, databaseId } };
+                const read = await readStage(tx, context, stage, by);
+                const reporting = await openFor(tx, context, scopeOf(read.totals));
+                return {
+                  totals: read.totals,
+                  ...(await reportStageCounted(tx, context, reporting, read)),
+                };
+              };
+              return [await run(987_654), await run(undefined)];
+            },
+            { isolation: 'repeatable read' },
+          );
+          const what = `${stage} ${JSON.stringify(by)} in ${currency} ${rateMode}`;
+          expect(plain(batched), what).toEqual(plain(whole));
+          expect(batched.totals, what).toEqual(whole.totals);
+        }
+      }
+    }
+  }, 180_000);
 });

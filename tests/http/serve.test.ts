@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, ENGINES } from '../support/engines.js';
 import { startServe, stopServe } from '../support/serve-process.js';
@@ -35,5 +37,22 @@ describe.each(ENGINES)('purl serve on %s', (engine) => {
 
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('purl serve settings', () => {
+  it('refuses a heap growth that is not a percentage from 0 to 400, naming the variable, before opening anything', () => {
+    const purl = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
+    for (const value of ['lots', '-5', '401', '2.5']) {
+      const run = spawnSync(process.execPath, [purl, 'serve'], {
+        env: { ...process.env, PURL_HEAP_GROWTH_PERCENT: value, PORT: '0', HOST: '127.0.0.1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, value).not.toBe(0);
+      expect(run.stderr + run.stdout, value).toContain(
+        `PURL_HEAP_GROWTH_PERCENT must be an integer from 0 (V8's own growth) to 400, not "${value}"`,
+      );
+    }
   });
 });

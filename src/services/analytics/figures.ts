@@ -349,6 +349,8 @@ export async function readStageSums(
     perRecord?: boolean;
     /** By chunk of its source table (stage-memo.ts; storage `sumStageAmounts`). */
     chunks?: { only?: readonly number[] };
+    /** The totals only (storage `sumStageAmounts`). */
+    totalsOnly?: boolean;
   } = {},
 ): Promise<StageAmountRow[]> {
   return sumStageAmounts(tx, stage, {
@@ -357,6 +359,7 @@ export async function readStageSums(
     byDay: by.byDay ?? false,
     byParty: by.byParty ?? false,
     ...(by.chunks ? { chunks: by.chunks } : {}),
+    ...(by.totalsOnly ? { totalsOnly: true } : {}),
   });
 }
 

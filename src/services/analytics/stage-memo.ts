@@ -76,8 +76,14 @@ export interface StageRead {
 interface StagePart {
   key: string;
   chunk: number;
-  /** Its rows when read by this call; null when kept (read again only for a new basis). */
+  /**
+   * Its rows when read by this call; null when kept (read again only for a new basis) or when
+   * only its totals were read (many chunks to read: their rows are read batch by batch as they
+   * are converted, `reportParts`).
+   */
   rows: readonly StageAmountRow[] | null;
+  /** Its totals when read by this call. */
+  totals: readonly StageAmountRow[] | null;
 }
 
 /** A stage's (or chunk's) groups converted in one basis, and the conversions they took. */
@@ -145,8 +151,13 @@ function chunks(tx: Tx, context: StageContext, table: ChunkedTable): Promise<Tab
   return found;
 }
 
-/** Chunks read one by one up to this many; more: the whole stage in one statement. */
+/** Chunks whose rows are read at once up to this many; more: their totals first (`chunkParts`). */
 const CHUNKS_READ_APART_MAX = 8;
+/**
+ * Chunks whose rows are read and converted together when many are (a first computation): so a
+ * stage's records are never all held at once (payments at scale 1: 16 of 108 chunks).
+ */
+const CHUNKS_READ_BATCH = 32;
 
 function touch(key: string): Kept | undefined {
   const entry = kept.get(key);
@@ -186,7 +197,7 @@ export async function readStage(
   let read: StageRead;
   if (STAGE_CHUNKS[stage] !== undefined) {
     const parts = await chunkParts(tx, context, stage, by, slot);
-    const totals = combinedTotals(parts.map((p) => kept.get(p.key)?.totals ?? totalsOf(p.rows!)));
+    const totals = combinedTotals(parts.map((p) => p.totals ?? kept.get(p.key)!.totals));
     read = { stage, by, totals, key, slot, rows: null, parts };
   } else {
     const rows = await sumStage(tx, context, stage, by);
@@ -208,16 +219,24 @@ async function chunkParts(
     key: `${slot}#${c.chunk}|${c.fingerprint}`,
     chunk: c.chunk,
     rows: null,
+    totals: null,
   }));
+  // A few chunks (after a write): their rows now. Many (a first computation): their totals
+  // now, their rows batch by batch as they are converted.
   const missing = parts.filter((p) => touch(p.key) === undefined);
-  if (missing.length > 0) await readParts(tx, context, stage, by, missing, parts.length);
+  const totalsOnly = missing.length > CHUNKS_READ_APART_MAX;
+  if (missing.length > 0)
+    await readParts(tx, context, stage, by, missing, parts.length, totalsOnly);
   // Chunks kept a moment ago and pushed out since by the bounds: read too.
-  const lost = parts.filter((p) => p.rows === null && !kept.has(p.key));
-  if (lost.length > 0) await readParts(tx, context, stage, by, lost, parts.length);
+  const lost = parts.filter((p) => p.totals === null && !kept.has(p.key));
+  if (lost.length > 0) await readParts(tx, context, stage, by, lost, parts.length, true);
   return parts;
 }
 
-/** Reads these chunks' rows (all of the stage, or only these chunks) and keeps their totals. */
+/**
+ * Reads these chunks' rows (of all the stage, or of these chunks only) — or their totals only —
+ * and keeps their totals.
+ */
 async function readParts(
   tx: Tx,
   context: StageContext,
@@ -225,12 +244,15 @@ async function readParts(
   by: Grouping,
   parts: StagePart[],
   of: number,
+  totalsOnly = false,
 ): Promise<void> {
   const only =
-    parts.length <= CHUNKS_READ_APART_MAX && parts.length < of
-      ? parts.map((p) => p.chunk)
-      : undefined;
-  const rows = await sumStage(tx, context, stage, by, only ? { only } : {});
+    parts.length <= CHUNKS_READ_BATCH && parts.length < of ? parts.map((p) => p.chunk) : undefined;
+  const rows = await readStageSums(tx, context, stage, {
+    ...by,
+    chunks: only ? { only } : {},
+    ...(totalsOnly ? { totalsOnly } : {}),
+  });
   const byChunk = new Map<number | null, StageAmountRow[]>();
   for (const r of rows) {
     const list = byChunk.get(r.chunk);
@@ -238,13 +260,11 @@ async function readParts(
     else byChunk.set(r.chunk, [r]);
   }
   for (const part of parts) {
-    part.rows = byChunk.get(part.chunk) ?? [];
+    const partRows = byChunk.get(part.chunk) ?? [];
+    part.totals = Object.freeze(totalsOf(partRows));
+    if (!totalsOnly) part.rows = partRows;
     if (!kept.has(part.key)) {
-      remember(part.key, {
-        totals: Object.freeze(totalsOf(part.rows)),
-        converted: new Map(),
-        groups: 0,
-      });
+      remember(part.key, { totals: part.totals, converted: new Map(), groups: 0 });
     }
   }
 }
@@ -258,9 +278,8 @@ function sumStage(
   context: StageContext,
   stage: FundingStage,
   by: Grouping,
-  chunks?: { only?: readonly number[] },
 ): Promise<StageAmountRow[]> {
-  return readStageSums(tx, context, stage, { ...by, ...(chunks ? { chunks } : {}) });
+  return readStageSums(tx, context, stage, by);
 }
 
 /** One total per currency: the parts' totals added up (the earliest first date). */
@@ -348,17 +367,21 @@ async function reportParts(
       toConvert.push(part);
     }
   }
-  // Chunks kept for another basis only, or pushed out since: their rows again, in one statement.
-  const unread = toConvert.filter((p) => p.rows === null);
-  if (unread.length > 0) {
-    await readParts(tx, context, read.stage, read.by, unread, parts.length);
-  }
-  for (const part of toConvert) {
-    const converted = convertRows(reporting, part.rows!, read.by);
-    all.push(converted);
-    const entry = kept.get(part.key);
-    if (entry) keep(entry, reporting.cacheKey, converted);
-    part.rows = null;
+  // Chunks whose rows are not read yet (only their totals), kept for another basis only, or
+  // pushed out since: read batch by batch, each converted before the next is read.
+  for (let start = 0; start < toConvert.length; start += CHUNKS_READ_BATCH) {
+    const batch = toConvert.slice(start, start + CHUNKS_READ_BATCH);
+    const unread = batch.filter((p) => p.rows === null);
+    if (unread.length > 0) {
+      await readParts(tx, context, read.stage, read.by, unread, parts.length);
+    }
+    for (const part of batch) {
+      const converted = convertRows(reporting, part.rows!, read.by);
+      all.push(converted);
+      const entry = kept.get(part.key);
+      if (entry) keep(entry, reporting.cacheKey, converted);
+      part.rows = null;
+    }
   }
   return combined(all, read.by);
 }
