@@ -4,7 +4,8 @@
  * coordinator and by a contributor (party-bound: drill-downs are redacted for it).
  *
  * Each round starts with a small real write through a service (a pledge; `--write payment`: a
- * payment, which changes the largest table the funnel reads), so every cached result is
+ * payment, which changes the largest table the funnel reads; `--write allocation`: an allocation
+ * to an open package, which changes the package side coverage reads), so every cached result is
  * invalidated honestly (funding stages whose tables the write left alone stay kept:
  * services/analytics/stage-memo.ts); then, per analysis and reader, the first call (cold: computed
  * from the database) and `--runs` calls after it (warm: answered from the result cache while
@@ -37,6 +38,7 @@ import { getFollowUp, getKielContext, getLeadTimes } from '../src/services/analy
 import { drillFigure } from '../src/services/analytics/drill.js';
 import { getFunnel } from '../src/services/analytics/funnel.js';
 import { getPace } from '../src/services/analytics/pace.js';
+import { allocateToPackage } from '../src/services/packages-service.js';
 import { analysisResults } from '../src/services/analytics/result-cache.js';
 import { stageMemoStats } from '../src/services/analytics/stage-memo.js';
 import { loadScaleDemo } from '../src/services/demo/scale.js';
@@ -57,8 +59,8 @@ const { values: args } = parseArgs({
     write: { type: 'string', default: 'pledge' },
   },
 });
-if (args.write !== 'pledge' && args.write !== 'payment') {
-  throw new Error('--write: pledge or payment');
+if (args.write !== 'pledge' && args.write !== 'payment' && args.write !== 'allocation') {
+  throw new Error('--write: pledge, payment or allocation');
 }
 const SCALE = Number(args.scale);
 const RUNS = Number(args.runs);
@@ -176,11 +178,52 @@ async function readersFor(database: Database): Promise<Readers> {
 let pledges = 0;
 /** Per database, the benchmark commitment payments go to. */
 const paidInto = new WeakMap<Database, bigint>();
+/** Per database, the benchmark commitment allocated from, and the open package it funds. */
+const allocatedFrom = new WeakMap<
+  Database,
+  { contributionId: bigint; packageId: bigint; day: string }
+>();
 /**
  * A small real write through a service, audited like every command: a pledge, or (`--write
  * payment`) a payment on a benchmark commitment — the largest table the funnel reads.
  */
 async function write(database: Database): Promise<void> {
+  if (args.write === 'allocation') {
+    let into = allocatedFrom.get(database);
+    if (into === undefined) {
+      // Dated on the last day with rates (an allocation is priced at its value date's rate).
+      const [last] = await database.withConnection((c) =>
+        c.query<{ day: string }>(`SELECT max(rate_date)::text AS day FROM fx_rate`),
+      );
+      const today = last!.day;
+      const made = await createContribution(database, systemActor('bench'), {
+        donorPartyId: 'NLD',
+        currency: 'USD',
+        amountMinor: 1_000_000_000_00n,
+        announcedOn: today,
+        title: 'Benchmark commitment to allocate',
+      });
+      await commitContribution(database, systemActor('bench'), made.id, { committedOn: today });
+      // An open package with room for every round's allocation.
+      const [open] = await database.withConnection((c) =>
+        c.query<{ id: bigint }>(`
+          SELECT id FROM package WHERE status = 'open' AND price_minor - funded_minor > 100000000
+          ORDER BY id LIMIT 1`),
+      );
+      if (!open) throw new Error('--write allocation: no open package with room in this data set');
+      allocatedFrom.set(
+        database,
+        (into = { contributionId: made.id, packageId: BigInt(open.id), day: today }),
+      );
+    }
+    pledges++;
+    await allocateToPackage(database, systemActor('bench'), into.packageId, {
+      contributionId: into.contributionId,
+      amountMinor: 100_00n + BigInt(pledges),
+      valueDate: into.day,
+    });
+    return;
+  }
   if (args.write === 'payment') {
     let into = paidInto.get(database);
     if (into === undefined) {
@@ -383,7 +426,7 @@ for (const s of summary) {
 }
 console.log(machineLine(machine));
 
-await writeBenchResults(args.write === 'payment' ? 'analytics-after-payment' : 'analytics', {
+await writeBenchResults(args.write === 'pledge' ? 'analytics' : `analytics-after-${args.write}`, {
   benchmark: 'analytics',
   started: started.toISOString(),
   settings: {
