@@ -41,7 +41,7 @@ import {
   listTableChunks,
   readTableVersions,
 } from '../../src/storage/analytics-repository.js';
-import { inTransaction } from '../../src/storage/transaction.js';
+import { inTransaction, type Tx } from '../../src/storage/transaction.js';
 import { ENGINES } from '../support/engines.js';
 import {
   ACTORS,
@@ -51,6 +51,28 @@ import {
   buildFundingWorld,
   type FundingWorld,
 } from './support.js';
+
+/** The audit chain's head: the id of the last event appended. */
+async function auditHead(db: FundingWorld['t']['database']): Promise<string> {
+  const result = await sql<{ id: string }>`SELECT last_id::text AS id FROM audit_head`.execute(
+    db.kysely,
+  );
+  return result.rows[0]!.id;
+}
+
+/** An audit event of the test's own, naming a contribution. */
+function appendTestEvent(tx: Tx, entityId: string) {
+  return appendAuditEvent(tx, {
+    at: new Date().toISOString(),
+    actor: 'test',
+    role: 'system',
+    entity: 'contribution',
+    entityId,
+    action: 'test',
+    before: null,
+    after: null,
+  });
+}
 
 /** The options of one reporting basis, as of the fixture's day. */
 function basisOptions(currency: (typeof BASES)[number][0], rateMode: (typeof BASES)[number][1]) {
@@ -346,11 +368,6 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       }
       return out;
     };
-    const head = async () =>
-      String(
-        (await sql<{ id: string }>`SELECT last_id::text AS id FROM audit_head`.execute(db.kysely))
-          .rows[0]!.id,
-      );
     const changed = (a: Record<string, string>, b: Record<string, string>) =>
       Object.keys(b)
         .filter((k) => a[k] !== b[k])
@@ -374,7 +391,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     });
     const afterPledge = await revisions();
     expect(changed(before, afterPledge)).toEqual(['contribution#7']);
-    expect(afterPledge['contribution#7']).toBe(await head());
+    expect(afterPledge['contribution#7']).toBe(await auditHead(db));
 
     await commitContribution(db, ACTORS.coordinator, pledge.id, { committedOn: '2025-10-02' });
     const afterCommit = await revisions();
@@ -383,21 +400,12 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     expect(BigInt(afterCommit['contribution#7']!)).toBeGreaterThan(
       BigInt(afterPledge['contribution#7']!),
     );
-    expect(BigInt(afterCommit['contribution#7']!)).toBeLessThanOrEqual(BigInt(await head()));
+    expect(BigInt(afterCommit['contribution#7']!)).toBeLessThanOrEqual(BigInt(await auditHead(db)));
 
     // A write after the transaction's audit event is revised with that event at once.
     const old = w.contributions.nld!;
     await inTransaction(db, async (tx) => {
-      await appendAuditEvent(tx, {
-        at: new Date().toISOString(),
-        actor: 'test',
-        role: 'system',
-        entity: 'contribution',
-        entityId: String(old),
-        action: 'test',
-        before: null,
-        after: null,
-      });
+      await appendTestEvent(tx, String(old));
       await sql`UPDATE contribution SET title = title WHERE id IN (${old}, ${pledge.id})`.execute(
         tx,
       );
@@ -407,7 +415,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     expect(changed(afterCommit, afterLate)).toEqual(
       [...new Set([oldChunk, 'contribution#7'])].sort(),
     );
-    expect(afterLate[oldChunk]).toBe(await head());
+    expect(afterLate[oldChunk]).toBe(await auditHead(db));
 
     // A transaction rolled back leaves every revision as it was.
     await expect(
@@ -430,12 +438,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       title: 'One euro',
     });
     const afterPledge = await readTableVersions(db.kysely);
-    const head = async () =>
-      String(
-        (await sql<{ id: string }>`SELECT last_id::text AS id FROM audit_head`.execute(db.kysely))
-          .rows[0]!.id,
-      );
-    expect(afterPledge.contribution).toBe(await head());
+    expect(afterPledge.contribution).toBe(await auditHead(db));
     expect(afterPledge.contribution).not.toBe(before.contribution);
     expect(afterPledge.contribution_payment).toBe(before.contribution_payment);
     expect(afterPledge.allocation).toBe(before.allocation);
@@ -445,27 +448,18 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       paidOn: '2025-10-31',
     });
     const afterPayment = await readTableVersions(db.kysely);
-    expect(afterPayment.contribution_payment).toBe(await head());
+    expect(afterPayment.contribution_payment).toBe(await auditHead(db));
     expect(BigInt(afterPayment.contribution_payment!)).toBeGreaterThan(
       BigInt(afterPledge.contribution!),
     );
 
     // A write after the transaction's audit event is versioned with that event at once.
     await inTransaction(db, async (tx) => {
-      await appendAuditEvent(tx, {
-        at: new Date().toISOString(),
-        actor: 'test',
-        role: 'system',
-        entity: 'contribution',
-        entityId: String(pledge.id),
-        action: 'test',
-        before: null,
-        after: null,
-      });
+      await appendTestEvent(tx, String(pledge.id));
       await sql`UPDATE package SET title = title WHERE id = ${w.packages.p3!.id}`.execute(tx);
     });
     const afterLate = await readTableVersions(db.kysely);
-    expect(afterLate.package).toBe(await head());
+    expect(afterLate.package).toBe(await auditHead(db));
 
     // A transaction rolled back leaves every version as it was.
     await expect(
