@@ -716,14 +716,11 @@ export const STAGE_TABLES: Record<FundingStage, readonly string[]> = {
   allocated: ['allocation', 'package'],
   authorised: ['package'],
   disbursed: ['package'],
-  delivered: [
-    'receipt',
-    'discrepancy',
-    'package_line',
-    'package',
-    'requirement_item',
-    'requirement_list',
-  ],
+  // Not `package`: a receipt's row reads its package's currency and number (never changed:
+  // `PackageChanges` cannot set them) and that it is not cancelled — and a package with a
+  // receipt never is (it shipped, so it was authorised; core/packages.ts cancels only draft,
+  // open and funded packages). So allocations, which update their package's row, leave it kept.
+  delivered: ['receipt', 'discrepancy', 'package_line', 'requirement_item', 'requirement_list'],
 };
 
 export interface AllocatedAmountRow {

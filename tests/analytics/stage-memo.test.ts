@@ -34,6 +34,11 @@ import {
   createContribution,
   recordPayment,
 } from '../../src/services/contributions-service.js';
+import {
+  advanceShipment,
+  createShipment,
+  recordReceipt,
+} from '../../src/services/deliveries-service.js';
 import { allocateToPackage } from '../../src/services/packages-service.js';
 import { appendAuditEvent } from '../../src/storage/audit-repository.js';
 import {
@@ -200,6 +205,31 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
             amountMinor: 1_000_00n,
             valueDate: '2025-10-20',
           }),
+      ],
+      [
+        'a receipt',
+        async () => {
+          // Five more of item A shipped and received on PURL-001 (80 ordered, 40 delivered).
+          const p1 = w.packages.p1!;
+          const shipped = await createShipment(db, ACTORS.supplier, p1.id, {
+            reference: 'SHIP-2',
+            plannedOn: '2025-10-21',
+            lines: [{ packageLineId: p1.lines.A!, quantity: 5 }],
+          });
+          const id = shipped.shipments.find((s) => s.reference === 'SHIP-2')!.id;
+          await advanceShipment(db, ACTORS.supplier, id, {
+            status: 'dispatched',
+            on: '2025-10-22',
+          });
+          await advanceShipment(db, ACTORS.supplier, id, {
+            status: 'handed_over',
+            on: '2025-10-23',
+          });
+          await recordReceipt(db, ACTORS.recipient, id, {
+            receivedOn: '2025-10-24',
+            lines: [{ packageLineId: p1.lines.A!, receivedQuantity: 5 }],
+          });
+        },
       ],
       [
         'a cancellation',
