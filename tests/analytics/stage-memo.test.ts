@@ -39,7 +39,7 @@ import {
   createShipment,
   recordReceipt,
 } from '../../src/services/deliveries-service.js';
-import { allocateToPackage } from '../../src/services/packages-service.js';
+import { allocateToPackage, disbursePackage } from '../../src/services/packages-service.js';
 import { appendAuditEvent } from '../../src/storage/audit-repository.js';
 import {
   CHUNK_BITS,
@@ -204,6 +204,14 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
             contributionId: w.contributions.gbr!,
             amountMinor: 1_000_00n,
             valueDate: '2025-10-20',
+          }),
+      ],
+      [
+        'a disbursement',
+        () =>
+          disbursePackage(db, ACTORS.coordinator, w.packages.p1!.id, {
+            amountMinor: 1_000_00n,
+            paidOn: '2025-10-25',
           }),
       ],
       [

@@ -5,7 +5,8 @@
  * pledged and committed stages, not the 220,000 payments of scale 1).
  *
  * Why it is correct:
- * - A stage's rows (storage `sumStageAmounts`) depend on its tables (`STAGE_TABLES`), `asOf`, the
+ * - A stage's rows (storage `sumStageAmounts`) depend on its tables (`STAGE_TABLES`) — or its
+ *   audit events (`STAGE_EVENTS`: the newest one's id) — `asOf`, the
  *   summed currency and the grouping. Each versioned table's version (migration 0025) is the
  *   audit event id of the last committed transaction that changed it, read in the analysis's own
  *   snapshot; a kept stage is used only when every version, and everything else, is the same.
@@ -28,8 +29,10 @@
 import { LIMITS } from '../../core/limits.js';
 import {
   listTableChunks,
+  readLastEventId,
   readTableVersions,
   STAGE_CHUNKS,
+  STAGE_EVENTS,
   STAGE_TABLES,
   type ChunkedTable,
   type FundingStage,
@@ -191,7 +194,11 @@ export async function readStage(
     currency,
   ]);
   const v = await versions(tx);
-  const key = `${slot}|${JSON.stringify(STAGE_TABLES[stage].map((t) => v[t] ?? null))}`;
+  const events = STAGE_EVENTS[stage];
+  const key = `${slot}|${JSON.stringify([
+    ...STAGE_TABLES[stage].map((t) => v[t] ?? null),
+    ...(events ? [await readLastEventId(tx, events)] : []),
+  ])}`;
   const whole = touch(key);
   if (whole) return { stage, by, totals: whole.totals, key, slot, rows: null, parts: null };
   let read: StageRead;
