@@ -158,7 +158,7 @@ function chunks(tx: Tx, context: StageContext, table: ChunkedTable): Promise<Tab
 const CHUNKS_READ_APART_MAX = 8;
 /**
  * Chunks whose rows are read and converted together when many are (a first computation): so a
- * stage's records are never all held at once (payments at scale 1: 16 of 108 chunks).
+ * stage's records are never all held at once (payments at scale 1: 32 of 108 chunks).
  */
 const CHUNKS_READ_BATCH = 32;
 
