@@ -570,7 +570,7 @@ export interface TableChunk {
    * `<table>_touch_chunks_*` triggers — so it changes with every change of the chunk's rows, in
    * commit order, and never repeats.
    */
-  fingerprint: string;
+  revision: string;
 }
 
 /**
@@ -597,10 +597,10 @@ function idInChunks(
 
 /** Every chunk of the table with its revision: one indexed read, no scan of the table. */
 export async function listTableChunks(db: Executor, table: ChunkedTable): Promise<TableChunk[]> {
-  const result = await sql<{ chunk: number; fingerprint: string }>`
-    SELECT chunk, revision::text AS fingerprint
+  const result = await sql<{ chunk: number; revision: string }>`
+    SELECT chunk, revision::text AS revision
     FROM table_chunk WHERE table_name = ${table} ORDER BY chunk`.execute(db);
-  return result.rows.map((r) => ({ chunk: Number(r.chunk), fingerprint: r.fingerprint }));
+  return result.rows.map((r) => ({ chunk: Number(r.chunk), revision: r.revision }));
 }
 
 /** The stages of the funding funnel whose records the sums below read. */

@@ -10,12 +10,7 @@ import type { ReportingCurrency, RateMode } from '../../src/core/analytics.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
 import { getCoverage } from '../../src/services/analytics/coverage.js';
 import { getFunnel, type FunnelStage } from '../../src/services/analytics/funnel.js';
-import {
-  advanceShipment,
-  closePackage,
-  createShipment,
-  recordReceipt,
-} from '../../src/services/deliveries-service.js';
+import { closePackage } from '../../src/services/deliveries-service.js';
 import { getAccountByReference, verifyLedger } from '../../src/services/ledger-service.js';
 import { authorizePackage, disbursePackage } from '../../src/services/packages-service.js';
 import { ENGINES } from '../support/engines.js';
@@ -34,6 +29,7 @@ import {
   convertByHand,
   item,
   roundHalfEven,
+  shipAndReceive,
   system,
   type FundingWorld,
   BASES,
@@ -317,23 +313,11 @@ describe.each(ENGINES)('the funding funnel on %s', (engine) => {
       amountMinor: 90_000_000n,
       paidOn: '2025-11-05',
     });
-    const shipment = await createShipment(db, ACTORS.supplier, p3.id, {
+    await shipAndReceive(db, p3.id, {
       reference: 'SHIP-3',
-      plannedOn: '2025-11-04',
+      on: { planned: '2025-11-04', dispatched: '2025-11-05', handedOver: '2025-11-10' },
       lines: [{ packageLineId: p3.lines.C!, quantity: 50 }],
-    });
-    const shipmentId = shipment.shipments[0]!.id;
-    await advanceShipment(db, ACTORS.supplier, shipmentId, {
-      status: 'dispatched',
-      on: '2025-11-05',
-    });
-    await advanceShipment(db, ACTORS.supplier, shipmentId, {
-      status: 'handed_over',
-      on: '2025-11-10',
-    });
-    await recordReceipt(db, ACTORS.recipient, shipmentId, {
       receivedOn: '2025-11-12',
-      lines: [{ packageLineId: p3.lines.C!, receivedQuantity: 50 }],
     });
     await closePackage(db, ACTORS.coordinator, p3.id);
 

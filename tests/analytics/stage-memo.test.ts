@@ -34,11 +34,6 @@ import {
   createContribution,
   recordPayment,
 } from '../../src/services/contributions-service.js';
-import {
-  advanceShipment,
-  createShipment,
-  recordReceipt,
-} from '../../src/services/deliveries-service.js';
 import { allocateToPackage, disbursePackage } from '../../src/services/packages-service.js';
 import { appendAuditEvent } from '../../src/storage/audit-repository.js';
 import {
@@ -54,6 +49,7 @@ import {
   BASES,
   FIXED_DATE,
   buildFundingWorld,
+  shipAndReceive,
   type FundingWorld,
 } from './support.js';
 
@@ -219,23 +215,11 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
         async () => {
           // Five more of item A shipped and received on PURL-001 (80 ordered, 40 delivered).
           const p1 = w.packages.p1!;
-          const shipped = await createShipment(db, ACTORS.supplier, p1.id, {
+          await shipAndReceive(db, p1.id, {
             reference: 'SHIP-2',
-            plannedOn: '2025-10-21',
+            on: { planned: '2025-10-21', dispatched: '2025-10-22', handedOver: '2025-10-23' },
             lines: [{ packageLineId: p1.lines.A!, quantity: 5 }],
-          });
-          const id = shipped.shipments.find((s) => s.reference === 'SHIP-2')!.id;
-          await advanceShipment(db, ACTORS.supplier, id, {
-            status: 'dispatched',
-            on: '2025-10-22',
-          });
-          await advanceShipment(db, ACTORS.supplier, id, {
-            status: 'handed_over',
-            on: '2025-10-23',
-          });
-          await recordReceipt(db, ACTORS.recipient, id, {
             receivedOn: '2025-10-24',
-            lines: [{ packageLineId: p1.lines.A!, receivedQuantity: 5 }],
           });
         },
       ],
@@ -401,7 +385,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       const out: Record<string, string> = {};
       for (const table of ['contribution', 'contribution_payment'] as const) {
         for (const c of await listTableChunks(db.kysely, table)) {
-          out[`${table}#${c.chunk}`] = c.fingerprint;
+          out[`${table}#${c.chunk}`] = c.revision;
         }
       }
       return out;

@@ -58,6 +58,7 @@ import {
   validateRequirementList,
 } from '../../src/services/requirements-service.js';
 import type { Engine } from '../../src/storage/database.js';
+import type { Database } from '../../src/storage/database.js';
 import { openTestDatabase, type TestDatabase } from '../support/engines.js';
 
 export const system = systemActor('test');
@@ -434,23 +435,12 @@ export async function buildFundingWorld(engine: Engine): Promise<FundingWorld> {
   for (const d of DISBURSEMENTS) {
     await disbursePackage(db, ACTORS.coordinator, p1.id, d);
   }
-  const shipment = await createShipment(db, ACTORS.supplier, p1.id, {
+  await shipAndReceive(db, p1.id, {
     reference: 'SHIP-1',
-    plannedOn: '2025-10-05',
+    on: { planned: '2025-10-05', dispatched: '2025-10-06', handedOver: '2025-10-19' },
     lines: RECEIPT.map((r) => ({ packageLineId: p1.lines[r.item]!, quantity: r.shipped })),
-  });
-  const shipmentId = shipment.shipments[0]!.id;
-  await advanceShipment(db, ACTORS.supplier, shipmentId, {
-    status: 'dispatched',
-    on: '2025-10-06',
-  });
-  await advanceShipment(db, ACTORS.supplier, shipmentId, {
-    status: 'handed_over',
-    on: '2025-10-19',
-  });
-  await recordReceipt(db, ACTORS.recipient, shipmentId, {
     receivedOn: RECEIVED_ON,
-    lines: RECEIPT.map((r) => ({
+    received: RECEIPT.map((r) => ({
       packageLineId: p1.lines[r.item]!,
       receivedQuantity: r.received,
       ...(r.damaged > 0
@@ -464,6 +454,43 @@ export async function buildFundingWorld(engine: Engine): Promise<FundingWorld> {
   });
 
   return { t, contributions, items, packages, close: () => t.close() };
+}
+
+/**
+ * One shipment of a package through the services: planned, dispatched, handed over and received
+ * (`received`: what the recipient records; absent, every line in full, no discrepancy).
+ */
+export async function shipAndReceive(
+  db: Database,
+  packageId: bigint,
+  shipment: {
+    reference: string;
+    on: { planned: string; dispatched: string; handedOver: string };
+    lines: { packageLineId: bigint; quantity: number }[];
+    receivedOn: string;
+    received?: Parameters<typeof recordReceipt>[3]['lines'];
+  },
+): Promise<void> {
+  const created = await createShipment(db, ACTORS.supplier, packageId, {
+    reference: shipment.reference,
+    plannedOn: shipment.on.planned,
+    lines: shipment.lines,
+  });
+  const id = created.shipments.find((s) => s.reference === shipment.reference)!.id;
+  await advanceShipment(db, ACTORS.supplier, id, {
+    status: 'dispatched',
+    on: shipment.on.dispatched,
+  });
+  await advanceShipment(db, ACTORS.supplier, id, {
+    status: 'handed_over',
+    on: shipment.on.handedOver,
+  });
+  await recordReceipt(db, ACTORS.recipient, id, {
+    receivedOn: shipment.receivedOn,
+    lines:
+      shipment.received ??
+      shipment.lines.map((l) => ({ packageLineId: l.packageLineId, receivedQuantity: l.quantity })),
+  });
 }
 
 /** The API over a world: `call` answers anything, `ok` expects a 2xx. */

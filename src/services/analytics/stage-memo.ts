@@ -18,7 +18,7 @@
  *   the analyses only add groups up, so every sum is the same to the minor unit
  *   (tests/analytics/stage-memo.test.ts compares with a fresh computation).
  * - A stage read from one table (`STAGE_CHUNKS`: contributions, payments) is also kept per chunk
- *   of ids under the chunk's fingerprint (storage `listTableChunks`), so when its table changed
+ *   of ids under the chunk's revision (storage `listTableChunks`), so when its table changed
  *   only the chunks that changed are read and converted again — a pledge, one chunk of 1,024
  *   contributions; a payment, one chunk of 8,192 payments.
  * - Kept values are frozen: no analysis can change another's.
@@ -105,7 +105,7 @@ interface Kept {
   groups: number;
 }
 
-/** Whole stages (`slot|versions`) and chunks (`slot#chunk|fingerprint`); first: least recent. */
+/** Whole stages (`slot|versions`) and chunks (`slot#chunk|revision`); first: least recent. */
 const kept = new Map<string, Kept>();
 let keptGroups = 0;
 let hits = 0;
@@ -121,36 +121,12 @@ function versions(tx: Tx): Promise<Record<string, string>> {
   return found;
 }
 
-/**
- * Per database, table and table version, its chunks' fingerprints: a pure function of the
- * table's committed state, which its version names — so the analyses computed after one write
- * scan the table once between them.
- */
-const fingerprints = new Map<string, TableChunk[]>();
-const FINGERPRINTS_KEPT_MAX = 16;
-
-function chunks(tx: Tx, context: StageContext, table: ChunkedTable): Promise<TableChunk[]> {
+/** The table's chunks and their revisions, read once per analysis (one indexed read). */
+function chunks(tx: Tx, table: ChunkedTable): Promise<TableChunk[]> {
   let tables = chunksOf.get(tx);
   if (!tables) chunksOf.set(tx, (tables = new Map()));
   let found = tables.get(table);
-  if (!found) {
-    found = (async () => {
-      const { databaseId } = context.options;
-      const version = (await versions(tx))[table] ?? null;
-      const key = JSON.stringify([databaseId ?? null, table, version]);
-      const known = databaseId === undefined ? undefined : fingerprints.get(key);
-      if (known) return known;
-      const listed = await listTableChunks(tx, table);
-      if (databaseId !== undefined) {
-        fingerprints.set(key, listed);
-        while (fingerprints.size > FINGERPRINTS_KEPT_MAX) {
-          fingerprints.delete(fingerprints.keys().next().value as string);
-        }
-      }
-      return listed;
-    })();
-    tables.set(table, found);
-  }
+  if (!found) tables.set(table, (found = listTableChunks(tx, table)));
   return found;
 }
 
@@ -180,7 +156,7 @@ export async function readStage(
 ): Promise<StageRead> {
   const { databaseId, asOf, currency } = context.options;
   if (databaseId === undefined) {
-    const rows = await sumStage(tx, context, stage, by);
+    const rows = await readStageSums(tx, context, stage, by);
     const totals = combinedTotals([rows]);
     return { stage, by, totals, key: null, slot: null, rows, parts: null };
   }
@@ -207,7 +183,7 @@ export async function readStage(
     const totals = combinedTotals(parts.map((p) => p.totals ?? kept.get(p.key)!.totals));
     read = { stage, by, totals, key, slot, rows: null, parts };
   } else {
-    const rows = await sumStage(tx, context, stage, by);
+    const rows = await readStageSums(tx, context, stage, by);
     read = { stage, by, totals: combinedTotals([rows]), key, slot, rows, parts: null };
   }
   remember(key, { totals: Object.freeze(read.totals), converted: new Map(), groups: 0 });
@@ -222,8 +198,8 @@ async function chunkParts(
   by: Grouping,
   slot: string,
 ): Promise<StagePart[]> {
-  const parts: StagePart[] = (await chunks(tx, context, STAGE_CHUNKS[stage]!)).map((c) => ({
-    key: `${slot}#${c.chunk}|${c.fingerprint}`,
+  const parts: StagePart[] = (await chunks(tx, STAGE_CHUNKS[stage]!)).map((c) => ({
+    key: `${slot}#${c.chunk}|${c.revision}`,
     chunk: c.chunk,
     rows: null,
     totals: null,
@@ -278,15 +254,6 @@ async function readParts(
 
 function totalsOf(rows: readonly StageAmountRow[]): StageAmountRow[] {
   return rows.filter((r) => r.total);
-}
-
-function sumStage(
-  tx: Tx,
-  context: StageContext,
-  stage: FundingStage,
-  by: Grouping,
-): Promise<StageAmountRow[]> {
-  return readStageSums(tx, context, stage, by);
 }
 
 /** One total per currency: the parts' totals added up (the earliest first date). */
@@ -344,7 +311,7 @@ export async function reportStageCounted(
     const parts = read.parts ?? (await chunkParts(tx, context, read.stage, read.by, read.slot));
     converted = await reportParts(tx, context, reporting, read, parts);
   } else {
-    const rows = read.rows ?? (await sumStage(tx, context, read.stage, read.by));
+    const rows = read.rows ?? (await readStageSums(tx, context, read.stage, read.by));
     converted = convertRows(reporting, rows, read.by);
   }
   if (whole && read.key !== null && kept.get(read.key) === whole) {
@@ -484,9 +451,9 @@ export async function readKeptChunks<T extends { chunk: number }>(
 ): Promise<readonly T[]> {
   const { databaseId } = context.options;
   if (databaseId === undefined) return read(tx);
-  const listed = await chunks(tx, context, table);
+  const listed = await chunks(tx, table);
   const slotOf = (c: TableChunk) => JSON.stringify([databaseId, name, c.chunk]);
-  const keyOf = (c: TableChunk) => `${slotOf(c)}|${c.fingerprint}`;
+  const keyOf = (c: TableChunk) => `${slotOf(c)}|${c.revision}`;
   const parts = new Map<number, readonly T[]>();
   const missing: TableChunk[] = [];
   for (const c of listed) {
@@ -532,7 +499,6 @@ export function stageMemoStats(): StageMemoStats {
 /** Forgets every kept stage (tests compare with a fresh computation). */
 export function clearStageMemo(): void {
   kept.clear();
-  fingerprints.clear();
   chunkReads.clear();
   newestChunkRead.clear();
   newest.clear();
