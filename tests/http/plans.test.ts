@@ -18,6 +18,7 @@ import { importFxRates } from '../../src/services/fx-service.js';
 import { verifyLedger } from '../../src/services/ledger-service.js';
 import { stopSolver } from '../../src/services/planner-solver.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
+import { approveByAllParties, inProcessApi } from '../support/api.js';
 
 const system = systemActor('test');
 const RATES = 'Date,USD,NOK,\n2025-08-04,1.1578,11.8590,\n';
@@ -74,20 +75,8 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
   const items: Record<string, string> = {};
   const contributions: Record<string, string> = {};
 
-  const call = async (method: 'GET' | 'POST', url: string, actor: string, body?: unknown) => {
-    const response = await app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: { 'x-purl-actor': actor },
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-    return { status: response.statusCode, body: response.json() };
-  };
-  const ok = async (...args: Parameters<typeof call>) => {
-    const r = await call(...args);
-    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    return r.body;
-  };
+  const api = inProcessApi(() => app);
+  const { call, ok } = api;
   const usd = (amountMinor: bigint) => ({ amountMinor: String(amountMinor), currency: 'USD' });
 
   beforeAll(async () => {
@@ -120,8 +109,7 @@ describe.each(ENGINES)('the allocation planner on %s', (engine) => {
     await add('giant', 'armour', 1, 900n * M); // $900M: above any package
     await ok('POST', `/requirement-lists/${list.id}/submit`, 'recipient', {});
     await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
-    for (const role of ['recipient', 'coordinator', 'supplier'])
-      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    await approveByAllParties(api, list.id);
     const give = async (
       key: string,
       donor: string,

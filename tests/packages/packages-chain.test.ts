@@ -16,6 +16,7 @@ import { verifyAudit } from '../../src/services/audit-service.js';
 import { importFxRates } from '../../src/services/fx-service.js';
 import { getAccountByReference, verifyLedger } from '../../src/services/ledger-service.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
+import { approveByAllParties, inProcessApi } from '../support/api.js';
 
 const system = systemActor('test');
 // ECB-format rates (units per EUR) for the value date used below.
@@ -36,26 +37,8 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
   let itemA: string;
   let itemB: string;
 
-  const call = async (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    actor: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: { 'x-purl-actor': actor, ...headers },
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-    return { status: response.statusCode, body: response.json(), headers: response.headers };
-  };
-  const ok = async (...args: Parameters<typeof call>) => {
-    const r = await call(...args);
-    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    return r.body;
-  };
+  const api = inProcessApi(() => app);
+  const { call, ok } = api;
   const usd = (amountMinor: string) => ({ amountMinor, currency: 'USD' });
 
   beforeAll(async () => {
@@ -99,8 +82,7 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
       { approvedQuantity: 80 },
     );
     await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
-    for (const role of ['recipient', 'coordinator', 'supplier'])
-      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    await approveByAllParties(api, list.id);
   });
   afterAll(async () => {
     await app?.close();
@@ -416,8 +398,7 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
     ).id;
     await ok('POST', `/requirement-lists/${list.id}/submit`, 'recipient', {});
     await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
-    for (const role of ['recipient', 'coordinator', 'supplier'])
-      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    await approveByAllParties(api, list.id);
     await ok('POST', `/packages/${pkg.id}/lines`, 'coordinator', {
       requirementItemId: item,
       quantity: 5,
@@ -478,8 +459,7 @@ describe.each(ENGINES)('the package money chain on %s', (engine) => {
     ).id;
     await ok('POST', `/requirement-lists/${list.id}/submit`, 'recipient', {});
     await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
-    for (const role of ['recipient', 'coordinator', 'supplier'])
-      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    await approveByAllParties(api, list.id);
     await ok('POST', `/packages/${pkg.id}/lines`, 'coordinator', {
       requirementItemId: item,
       quantity: 1,

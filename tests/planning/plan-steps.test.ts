@@ -12,6 +12,7 @@ import { buildApp, type App } from '../../src/http/app.js';
 import { importFxRates } from '../../src/services/fx-service.js';
 import { stopSolver } from '../../src/services/planner-solver.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
+import { approveByAllParties, inProcessApi } from '../support/api.js';
 
 const system = systemActor('test');
 const M = 100_000_000n; // $1M in cents
@@ -39,20 +40,8 @@ describe.each(ENGINES)('the planner and stored packaging rules on %s', (engine) 
   let shells: string;
   let radars: string;
 
-  const call = async (method: 'GET' | 'POST', url: string, actor: string, body?: unknown) => {
-    const response = await app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: { 'x-purl-actor': actor },
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-    return { status: response.statusCode, body: response.json() };
-  };
-  const ok = async (...args: Parameters<typeof call>) => {
-    const r = await call(...args);
-    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-    return r.body;
-  };
+  const api = inProcessApi(() => app);
+  const { ok } = api;
   const usd = (amountMinor: bigint) => ({ amountMinor: String(amountMinor), currency: 'USD' });
   const give = async (donor: string, amountMinor: bigint) => {
     const c = await ok('POST', '/contributions', `contributor:${donor}`, {
@@ -111,8 +100,7 @@ describe.each(ENGINES)('the planner and stored packaging rules on %s', (engine) 
     });
     await ok('POST', `/requirement-lists/${list.id}/submit`, 'recipient', {});
     await ok('POST', `/requirement-lists/${list.id}/validate`, 'validator', {});
-    for (const role of ['recipient', 'coordinator', 'supplier'])
-      await ok('POST', `/requirement-lists/${list.id}/approve`, role, {});
+    await approveByAllParties(api, list.id);
   });
   afterAll(async () => {
     await app?.close();
