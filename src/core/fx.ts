@@ -179,10 +179,23 @@ export function requireDate(value: unknown, field: string): string {
   return value;
 }
 
+/**
+ * Days since 1970-01-01 of each date seen, checked once: the analyses ask for the same few
+ * thousand days again and again (lead times: 20,000 stage lengths at scale 1, 45 ms when each
+ * date was checked and parsed anew). Forgotten whole past `EPOCH_DAYS_KEPT_MAX` dates.
+ */
+const epochDays = new Map<string, number>();
+const EPOCH_DAYS_KEPT_MAX = 100_000;
+
 function epochDay(date: string): number {
+  const known = epochDays.get(date);
+  if (known !== undefined) return known;
   assert(isIsoDate(date), `an ISO date, got ${date}`);
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  const day = Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  if (epochDays.size >= EPOCH_DAYS_KEPT_MAX) epochDays.clear();
+  epochDays.set(date, day);
+  return day;
 }
 
 /** `date` moved by `days` calendar days (negative: earlier). */

@@ -17,8 +17,8 @@
  *   order (received on, then id) never count more than the line's quantity, × the line's unit
  *   price — so the receipts of a line add up to the funnel's delivered value of that line.
  */
-import { sql } from 'kysely';
-import { packedRows } from './analytics-repository.js';
+import { sql, type RawBuilder } from 'kysely';
+import { CHUNK_BITS, idInChunks, packedRows } from './analytics-repository.js';
 import type { Database } from './database.js';
 import type { ContributionStatus, PackageStatus } from './schema-funding.js';
 import type { Tx } from './transaction.js';
@@ -52,16 +52,22 @@ export interface PackageMilestonesRow {
   linesTotal: number;
   /** Lines complete as of `asOf` (see the header). */
   linesReceived: number;
+  /** The package's chunk (`CHUNK_BITS.package`). */
+  chunk: number;
 }
 
 /**
- * Every package past its draft and not cancelled, with its milestones (one statement). `asOf`
- * bounds the funding sum and the line progress; the service bounds the dates.
+ * Every package past its draft and not cancelled, with its milestones (one statement), of the
+ * chunks of packages `only` (all when absent). `asOf` bounds the funding sum and the line
+ * progress; the service bounds the dates.
  */
 export async function listPackageMilestones(
   db: Executor,
   asOf: string,
+  only?: readonly number[],
 ): Promise<PackageMilestonesRow[]> {
+  // Each part read for the packages of the chunks only: by key, not a scan of all of them.
+  const of = (id: RawBuilder<unknown>) => idInChunks(id, CHUNK_BITS.package, only);
   const result = await sql<PackageMilestonesRow>`
     WITH alloc AS (
       SELECT a.package_id,
@@ -71,23 +77,33 @@ export async function listPackageMilestones(
              coalesce(sum(a.package_amount_minor) FILTER (WHERE a.value_date <= ${asOf}::date), 0)::bigint
                AS funded_as_of
       FROM allocation a
-      JOIN contribution c ON c.id = a.contribution_id
-      WHERE a.status <> 'voided'
+      ${
+        only === undefined
+          ? sql`JOIN contribution c ON c.id = a.contribution_id`
+          : // A chunk's few thousand allocations: each contribution found by its key.
+            sql`CROSS JOIN LATERAL (SELECT committed_on FROM contribution
+                                    WHERE id = a.contribution_id OFFSET 0) c`
+      }
+      WHERE a.status <> 'voided' AND ${of(sql`a.package_id`)}
       GROUP BY a.package_id
     ),
     dispatch AS (
       SELECT package_id, min(dispatched_on) AS first_on
-      FROM shipment WHERE dispatched_on IS NOT NULL
+      FROM shipment WHERE dispatched_on IS NOT NULL AND ${of(sql`package_id`)}
       GROUP BY package_id
+    ),
+    chunk_receipt AS ${only === undefined ? sql`NOT MATERIALIZED` : sql`MATERIALIZED`} (
+      SELECT r.* FROM receipt r
+      ${only === undefined ? sql`` : sql`JOIN package_line cl ON cl.id = r.package_line_id AND ${of(sql`cl.package_id`)}`}
     ),
     received AS (
       SELECT r.package_line_id, max(r.received_on) AS last_on
-      FROM receipt r
+      FROM chunk_receipt r
       GROUP BY r.package_line_id
     ),
     received_by AS (
       SELECT r.package_line_id, sum(r.received_quantity)::bigint AS quantity
-      FROM receipt r WHERE r.received_on <= ${asOf}::date
+      FROM chunk_receipt r WHERE r.received_on <= ${asOf}::date
       GROUP BY r.package_line_id
     ),
     discrepancies_by AS (
@@ -98,7 +114,7 @@ export async function listPackageMilestones(
                WHERE d.kind <> 'over' AND d.resolution IN ('credited', 'written_off')), 0)::bigint
                AS closed
       FROM discrepancy d
-      JOIN receipt r ON r.id = d.receipt_id
+      JOIN chunk_receipt r ON r.id = d.receipt_id
       WHERE r.received_on <= ${asOf}::date
       GROUP BY d.package_line_id
     ),
@@ -113,6 +129,7 @@ export async function listPackageMilestones(
       LEFT JOIN received rc ON rc.package_line_id = pl.id
       LEFT JOIN received_by rb ON rb.package_line_id = pl.id
       LEFT JOIN discrepancies_by db ON db.package_line_id = pl.id
+      WHERE ${of(sql`pl.package_id`)}
       GROUP BY pl.package_id
     )
     SELECT p.id, p.number, p.title, p.status, p.currency, p.price_minor AS "priceMinor",
@@ -125,12 +142,13 @@ export async function listPackageMilestones(
            dispatch.first_on AS "firstDispatchOn",
            lines.last_receipt_on AS "lastReceiptOn",
            coalesce(lines.total, 0)::int AS "linesTotal",
-           coalesce(lines.complete, 0)::int AS "linesReceived"
+           coalesce(lines.complete, 0)::int AS "linesReceived",
+           (p.id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
     FROM package p
     LEFT JOIN alloc ON alloc.package_id = p.id
     LEFT JOIN dispatch ON dispatch.package_id = p.id
     LEFT JOIN lines ON lines.package_id = p.id
-    WHERE p.status NOT IN ('draft', 'cancelled')
+    WHERE p.status NOT IN ('draft', 'cancelled') AND ${of(sql`p.id`)}
     ORDER BY p.id`.execute(db);
   return result.rows;
 }

@@ -395,10 +395,21 @@ export interface ReceiptValueRow {
   quantity: number;
   unitPriceMinor: bigint;
   valueDate: string;
+  /** The chunk of its package (`CHUNK_BITS.package`). */
+  chunk: number;
 }
 
-/** The receipts that add to delivered value (see `listReceiptValues`). */
-const receiptValuesQuery = sql`
+/**
+ * The receipts that add to delivered value (see `listReceiptValues`), of the packages in the
+ * chunks `only` (all when absent).
+ */
+function receiptValuesQuery(only?: readonly number[]): RawBuilder<unknown> {
+  const inChunks =
+    only === undefined
+      ? sql``
+      : sql`JOIN package_line fl ON fl.id = r.package_line_id
+              AND ${idInChunks(sql`fl.package_id`, CHUNK_BITS.package, only)}`;
+  return sql`
     WITH unusable AS (
       SELECT d.receipt_id, sum(d.quantity) AS quantity
       FROM discrepancy d WHERE d.kind IN ('damaged', 'wrong_item')
@@ -406,7 +417,7 @@ const receiptValuesQuery = sql`
     ), good AS (
       SELECT r.id, r.package_line_id, r.received_on,
              r.received_quantity - coalesce(u.quantity, 0) AS good
-      FROM receipt r LEFT JOIN unusable u ON u.receipt_id = r.id
+      FROM receipt r ${inChunks} LEFT JOIN unusable u ON u.receipt_id = r.id
     ), running AS (
       SELECT g.*, sum(g.good) OVER (PARTITION BY g.package_line_id
                                     ORDER BY g.received_on, g.id) AS total
@@ -417,13 +428,15 @@ const receiptValuesQuery = sql`
            l.cycle::text AS cycle, p.currency,
            (least(pl.quantity, greatest(0, r.total))
              - least(pl.quantity, greatest(0, r.total - r.good)))::int AS quantity,
-           pl.unit_price_minor AS "unitPriceMinor", r.received_on AS "valueDate"
+           pl.unit_price_minor AS "unitPriceMinor", r.received_on AS "valueDate",
+           (p.id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
     FROM running r
     JOIN package_line pl ON pl.id = r.package_line_id
     JOIN package p ON p.id = pl.package_id AND p.status <> 'cancelled'
     JOIN requirement_item i ON i.id = pl.requirement_item_id
     JOIN requirement_list l ON l.id = i.list_id
     WHERE least(pl.quantity, greatest(0, r.total)) <> least(pl.quantity, greatest(0, r.total - r.good))`;
+}
 
 /**
  * Delivered value, one row per receipt that adds to it. A receipt counts its quantity received
@@ -433,10 +446,13 @@ const receiptValuesQuery = sql`
  * min(quantity, max(0, Σ good)), the delivered quantity of the public figures, and a receipt
  * never depends on a later one. Packages cancelled are left out.
  */
-export async function listReceiptValues(db: Executor): Promise<ReceiptValueRow[]> {
+export async function listReceiptValues(
+  db: Executor,
+  only?: readonly number[],
+): Promise<ReceiptValueRow[]> {
   return packedRows<ReceiptValueRow>(
     db,
-    receiptValuesQuery,
+    receiptValuesQuery(only),
     {
       id: 'bigint',
       packageId: 'bigint',
@@ -449,6 +465,7 @@ export async function listReceiptValues(db: Executor): Promise<ReceiptValueRow[]
       quantity: 'int',
       unitPriceMinor: 'bigint',
       valueDate: 'date',
+      chunk: 'int',
     },
     sql`s."valueDate", s.id`,
   );
@@ -512,20 +529,30 @@ export interface PackageLineValueRow {
   currency: string;
   quantity: number;
   unitPriceMinor: bigint;
+  /** The chunk of its package (`CHUNK_BITS.package`). */
+  chunk: number;
 }
 
-/** Lines of packages that are not cancelled (drafts included: their items are taken). */
-export async function listPackageLines(db: Executor): Promise<PackageLineValueRow[]> {
+/**
+ * Lines of packages that are not cancelled (drafts included: their items are taken), of the
+ * packages in the chunks `only` (all when absent).
+ */
+export async function listPackageLines(
+  db: Executor,
+  only?: readonly number[],
+): Promise<PackageLineValueRow[]> {
   return packedRows<PackageLineValueRow>(
     db,
     sql`
     SELECT pl.id, p.id AS "packageId", p.number AS "packageNumber",
            pl.requirement_item_id AS "requirementItemId", pl.capability_area AS "capabilityArea",
-           l.cycle::text AS cycle, p.currency, pl.quantity, pl.unit_price_minor AS "unitPriceMinor"
+           l.cycle::text AS cycle, p.currency, pl.quantity, pl.unit_price_minor AS "unitPriceMinor",
+           (p.id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
     FROM package_line pl
     JOIN package p ON p.id = pl.package_id AND p.status <> 'cancelled'
     JOIN requirement_item i ON i.id = pl.requirement_item_id
-    JOIN requirement_list l ON l.id = i.list_id`,
+    JOIN requirement_list l ON l.id = i.list_id
+    WHERE ${idInChunks(sql`pl.package_id`, CHUNK_BITS.package, only)}`,
     {
       id: 'bigint',
       packageId: 'bigint',
@@ -536,6 +563,7 @@ export async function listPackageLines(db: Executor): Promise<PackageLineValueRo
       currency: 'code',
       quantity: 'int',
       unitPriceMinor: 'bigint',
+      chunk: 'int',
     },
     sql`s."packageId", s.id`,
   );
@@ -547,19 +575,24 @@ export async function listPackageLines(db: Executor): Promise<PackageLineValueRo
  * The stages read by chunk of ids of their one source table: an analysis after a write re-reads
  * only the chunks whose revision changed (services/analytics/stage-memo.ts). Contributions in
  * chunks of 2^10 ids; payments (220,000 at scale 1) of 2^11; ledger accounts (103,000; the
- * funnel's balances, `fundingLedgerBalances`) of 2^10. Migration 0026's triggers keep the chunks'
- * revisions with these same bits (a test compares them): a migration changes both.
+ * funnel's balances, `fundingLedgerBalances`) of 2^10; packages (5,000) of 2^7 — the allocated
+ * and authorised stages by their package (migration 0027: every write of a package's allocations
+ * updates its row). Migrations 0026 and 0027's triggers keep the chunks' revisions with these
+ * same bits (a test compares them): a migration changes both.
  */
 export const STAGE_CHUNKS: Partial<Record<FundingStage, ChunkedTable>> = {
   pledged: 'contribution',
   committed: 'contribution',
   paid: 'contribution_payment',
+  allocated: 'package',
+  authorised: 'package',
 };
-export type ChunkedTable = 'contribution' | 'contribution_payment' | 'ledger_account';
+export type ChunkedTable = 'contribution' | 'contribution_payment' | 'ledger_account' | 'package';
 export const CHUNK_BITS: Record<ChunkedTable, number> = {
   contribution: 10,
   contribution_payment: 11,
   ledger_account: 10,
+  package: 7,
 };
 
 export interface TableChunk {
@@ -577,7 +610,7 @@ export interface TableChunk {
  * `id` in one of the chunks `only` (every row when absent): id ranges, so the table's primary
  * key finds the chunks' rows.
  */
-function idInChunks(
+export function idInChunks(
   id: RawBuilder<unknown>,
   bits: number,
   only: readonly number[] | undefined,
@@ -611,13 +644,24 @@ export type FundingStage =
  * Each stage's records as one slim row each — `currency`, `valueDate` (text), `amountMinor`,
  * `partyId` (null for package-side records) — the same records as the list functions above.
  */
-/** Payment chunks read with each payment's contribution found by key, up to this many. */
+/**
+ * Chunks of payments (or of packages' allocations) read with each record's contribution found by
+ * key, up to this many.
+ */
 const PAYMENT_CHUNKS_BY_KEY_MAX = 4;
 
 function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBuilder<unknown> {
   // A chunked stage's chunks `only`.
   const inChunks = (id: RawBuilder<unknown>) =>
     idInChunks(id, CHUNK_BITS[STAGE_CHUNKS[stage] ?? 'contribution'], only);
+  const packageBits = sql.lit(CHUNK_BITS.package);
+  // An allocation's contribution: by its key for a few chunks (after a write; the planner would
+  // merge all of them: 20 → 5 ms for a chunk of packages), as the planner likes for more.
+  const contributionOf =
+    only === undefined || only.length > PAYMENT_CHUNKS_BY_KEY_MAX
+      ? sql`JOIN contribution c ON c.id = a.contribution_id`
+      : sql`CROSS JOIN LATERAL (SELECT donor_party_id FROM contribution
+                                WHERE id = a.contribution_id OFFSET 0) c`;
   switch (stage) {
     case 'pledged':
       return sql`
@@ -660,29 +704,30 @@ function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBu
       return sql`
         SELECT p.currency, a.value_date::text AS "valueDate",
                a.package_amount_minor AS "amountMinor", c.donor_party_id AS "partyId",
-               a.package_id AS "packageId"
+               a.package_id AS "packageId", (a.package_id >> ${packageBits})::int AS chunk
         FROM allocation a
         JOIN package p ON p.id = a.package_id
-        JOIN contribution c ON c.id = a.contribution_id
-        WHERE a.status <> 'voided'
+        ${contributionOf}
+        WHERE a.status <> 'voided' AND ${inChunks(sql`a.package_id`)}
         UNION ALL
         SELECT p.currency,
                to_char(coalesce(p.closed_at, t.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-               -t.amount, c.donor_party_id, a.package_id
+               -t.amount, c.donor_party_id, a.package_id, (a.package_id >> ${packageBits})::int
         FROM ledger_transfer t
         JOIN ledger_account f ON f.id = t.debit_account_id AND f.reference LIKE 'package:%:funding'
         JOIN allocation a
           ON a.id = substring(t.idempotency_key FROM '^package:[0-9]+:surplus:([0-9]+)')::bigint
         JOIN package p ON p.id = a.package_id
         JOIN contribution c ON c.id = a.contribution_id
-        WHERE t.code = ${sql.lit(PACKAGE_TRANSFER_CODES.surplusReturn)} AND t.kind = 'posted'`;
+        WHERE t.code = ${sql.lit(PACKAGE_TRANSFER_CODES.surplusReturn)} AND t.kind = 'posted'
+          AND ${inChunks(sql`a.package_id`)}`;
     case 'authorised':
       return sql`
         SELECT currency, authorized_on::text AS "valueDate", price_minor AS "amountMinor",
-               NULL::text AS "partyId"
+               NULL::text AS "partyId", (id >> ${packageBits})::int AS chunk
         FROM package
         WHERE status IN ('authorized', 'in_delivery', 'delivered', 'closed')
-          AND authorized_on IS NOT NULL AND price_minor > 0`;
+          AND authorized_on IS NOT NULL AND price_minor > 0 AND ${inChunks(sql`id`)}`;
     case 'disbursed':
       return sql`
         SELECT p.currency, e.after->>'paidOn' AS "valueDate",
@@ -696,7 +741,7 @@ function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBu
       return sql`
         SELECT r.currency, r."valueDate"::text AS "valueDate",
                r.quantity::bigint * r."unitPriceMinor" AS "amountMinor", NULL::text AS "partyId"
-        FROM (${receiptValuesQuery}) r`;
+        FROM (${receiptValuesQuery()}) r`;
   }
 }
 
@@ -749,23 +794,33 @@ export interface AllocatedAmountRow {
   currency: string;
   amountMinor: bigint;
   valueDate: string;
+  /** The chunk of its package (`CHUNK_BITS.package`). */
+  chunk: number;
 }
 
 /**
  * The funnel's allocated records dated on or before `asOf`, as slim rows (the package, the
- * amount, its day) in any order: what coverage splits over each package's areas.
+ * amount, its day) in any order: what coverage splits over each package's areas — of the
+ * packages in the chunks `only` (all when absent).
  */
 export async function listAllocatedAmounts(
   db: Executor,
   asOf: string,
+  only?: readonly number[],
 ): Promise<AllocatedAmountRow[]> {
   return packedRows<AllocatedAmountRow>(
     db,
     sql`
-      SELECT r."packageId", r.currency, r."amountMinor", r."valueDate"
-      FROM (${stageAmountsQuery('allocated')}) r
+      SELECT r."packageId", r.currency, r."amountMinor", r."valueDate", r.chunk
+      FROM (${stageAmountsQuery('allocated', only)}) r
       WHERE r."valueDate" <= ${asOf}`,
-    { packageId: 'bigint', currency: 'code', amountMinor: 'bigint', valueDate: 'date' },
+    {
+      packageId: 'bigint',
+      currency: 'code',
+      amountMinor: 'bigint',
+      valueDate: 'date',
+      chunk: 'int',
+    },
   );
 }
 

@@ -201,6 +201,12 @@ describe.each(ENGINES)('coverage on %s', (engine) => {
       cycleTo: '2025-08',
     });
     expect(new Set(august.rows.map((r) => r.cycle))).toEqual(new Set(['2025-08']));
+    // The basis counts the conversions of the range's records only — in September item D's
+    // requested and approved values, PURL-002's line and its one allocation — and no package
+    // spans both cycles, so August's and September's add up to all of them.
+    expect(september.basis.conversions).toBe(4);
+    const all = await getCoverage(w.t.database, ACTORS.coordinator, options);
+    expect(august.basis.conversions + september.basis.conversions).toBe(all.basis.conversions);
     await expect(
       getCoverage(w.t.database, ACTORS.coordinator, { ...options, cycleFrom: '2025-13' }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'cycleFrom' } });

@@ -1,8 +1,8 @@
 /**
  * Funding stages kept between cold analyses (services/analytics/stage-memo.ts) and the table
  * versions they are kept under (migration 0025): after every kind of write, the funnel, the pace,
- * burden sharing and the Kiel context computed with kept stages equal a fresh computation, in every reporting basis, basis
- * counts included; a write moves only the versions of the tables it changed, in commit order; a
+ * burden sharing, the Kiel context, coverage and lead times computed with kept stages and chunks
+ * equal a fresh computation, in every reporting basis, basis counts included; a write moves only the versions of the tables it changed, in commit order; a
  * rolled-back write moves none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,15 @@ import {
   createContribution,
   recordPayment,
 } from '../../src/services/contributions-service.js';
-import { allocateToPackage, disbursePackage } from '../../src/services/packages-service.js';
+import {
+  addPackageLine,
+  allocateToPackage,
+  authorizePackage,
+  cancelPackage,
+  createPackage,
+  disbursePackage,
+  openPackage,
+} from '../../src/services/packages-service.js';
 import { appendAuditEvent } from '../../src/storage/audit-repository.js';
 import {
   CHUNK_BITS,
@@ -95,7 +103,14 @@ async function figures(w: FundingWorld): Promise<string[]> {
       const pace = await getPace(w.t.database, actor, options);
       const burden = await getBurdenSharing(w.t.database, actor, options);
       const context = await getKielContext(w.t.database, actor, options);
-      for (const result of [funnel, pace, burden, context]) {
+      const coverage = await getCoverage(w.t.database, actor, options);
+      const september = await getCoverage(w.t.database, actor, {
+        ...options,
+        cycleFrom: '2025-09',
+        cycleTo: '2025-09',
+      });
+      const leadTimes = await getLeadTimes(w.t.database, actor, options);
+      for (const result of [funnel, pace, burden, context, coverage, september, leadTimes]) {
         out.push(
           JSON.stringify({ ...result, basis: { ...result.basis, generatedAt: '' } }, (_, v) =>
             typeof v === 'bigint' ? `${v}n` : (v as unknown),
@@ -107,15 +122,28 @@ async function figures(w: FundingWorld): Promise<string[]> {
   return out;
 }
 
-/** The figures with kept stages, then from scratch (no kept stage, no kept result). */
-async function keptAndFresh(w: FundingWorld): Promise<{ kept: string[]; fresh: string[] }> {
+/**
+ * The figures with kept stages, then from scratch (no kept stage, no kept result); `reread`: the
+ * chunks each chunked read read again for the kept figures.
+ */
+async function keptAndFresh(
+  w: FundingWorld,
+): Promise<{ kept: string[]; fresh: string[]; reread: Record<string, number> }> {
   analysisResults.clear();
+  const before = stageMemoStats().chunksKept;
   const kept = await figures(w);
+  const after = stageMemoStats().chunksKept;
+  const reread = Object.fromEntries(
+    Object.entries(after).map(([name, n]) => [name, n - (before[name] ?? 0)]),
+  );
   analysisResults.clear();
   clearStageMemo();
   const fresh = await figures(w);
-  return { kept, fresh };
+  return { kept, fresh, reread };
 }
+
+/** The names of the chunked reads by package (coverage's parts, lead times' milestones). */
+const PACKAGE_READS = [`coverage:${AS_OF}`, JSON.stringify(['milestones', AS_OF])];
 
 describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => {
   let w: FundingWorld;
@@ -148,6 +176,31 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
         paidOn: '2025-09-15',
       });
     }
+    // Packages in three chunks too: one of item B in each of chunks 1 and 2, open and funded in
+    // part.
+    const extra: bigint[] = [];
+    for (const chunk of [1, 2]) {
+      await sql`SELECT setval(pg_get_serial_sequence('package', 'id'),
+                              ${chunk * 2 ** CHUNK_BITS.package + 5})`.execute(db.kysely);
+      const pkg = await createPackage(db, ACTORS.coordinator, {
+        cycle: '2025-08',
+        title: `A package in chunk ${chunk}`,
+        targetMinor: 10_000_000_000n,
+        synthetic: true,
+      });
+      await addPackageLine(db, ACTORS.coordinator, pkg.id, {
+        requirementItemId: w.items.B!,
+        quantity: 1,
+      });
+      await openPackage(db, ACTORS.coordinator, pkg.id);
+      await allocateToPackage(db, ACTORS.coordinator, pkg.id, {
+        contributionId: w.contributions.gbr!,
+        amountMinor: 1_000_00n,
+        valueDate: '2025-10-02',
+      });
+      extra.push(pkg.id);
+    }
+    expect((await listTableChunks(db.kysely, 'package')).length).toBe(3);
     expect((await listTableChunks(db.kysely, 'contribution')).length).toBe(3);
     expect((await listTableChunks(db.kysely, 'contribution_payment')).length).toBe(3);
     expect((await listTableChunks(db.kysely, 'ledger_account')).length).toBe(3);
@@ -203,6 +256,42 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
           }),
       ],
       [
+        'an allocation in another chunk of packages',
+        () =>
+          allocateToPackage(db, ACTORS.coordinator, extra[1]!, {
+            contributionId: w.contributions.gbr!,
+            amountMinor: 2_000_00n,
+            valueDate: '2025-10-21',
+          }),
+      ],
+      [
+        'an authorisation',
+        () =>
+          authorizePackage(db, ACTORS.supplier, w.packages.p3!.id, {
+            reference: 'US-AUTH-TEST-003',
+            authorizedOn: '2025-11-03',
+          }),
+      ],
+      [
+        'a package composed',
+        async () => {
+          const pkg = await createPackage(db, ACTORS.coordinator, {
+            cycle: '2025-09',
+            title: 'A draft composed between two readings',
+            targetMinor: 10_000_000_000n,
+            synthetic: true,
+          });
+          await addPackageLine(db, ACTORS.coordinator, pkg.id, {
+            requirementItemId: w.items.B!,
+            quantity: 2,
+          });
+        },
+      ],
+      [
+        'a package cancelled',
+        () => cancelPackage(db, ACTORS.coordinator, extra[0]!, { reason: 'no longer needed' }),
+      ],
+      [
         'a disbursement',
         () =>
           disbursePackage(db, ACTORS.coordinator, w.packages.p1!.id, {
@@ -240,8 +329,16 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     for (const [what, write] of writes) {
       await write();
       const hits = stageMemoStats().hits;
-      const { kept, fresh } = await keptAndFresh(w);
+      const { kept, fresh, reread } = await keptAndFresh(w);
       expect(kept, `after ${what}`).toEqual(fresh);
+      // An allocation: coverage and lead times read its package's chunk again, not the others.
+      if (what.startsWith('an allocation')) {
+        for (const name of PACKAGE_READS) expect(reread[name], `${name} after ${what}`).toBe(1);
+      }
+      if (what === 'a pledge' || what === 'a payment') {
+        for (const name of PACKAGE_READS)
+          expect(reread[name] ?? 0, `${name} after ${what}`).toBe(0);
+      }
       // Kept stages were used: the write changed only some tables.
       expect(stageMemoStats().hits, `after ${what}`).toBeGreaterThan(hits);
     }

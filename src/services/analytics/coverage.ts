@@ -39,12 +39,14 @@ import {
   type ParsedFigureKey,
 } from '../../core/analytics.js';
 import { DomainError } from '../../core/errors.js';
+import { assert } from '../../core/errors.js';
 import {
   listAllocatedAmounts,
   listCapabilityAreaNames,
   listPackageLines,
   listReceiptValues,
   listRequirementItems,
+  type PackageLineValueRow,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
 import { splitByWeights } from '../../core/split.js';
@@ -62,13 +64,21 @@ import {
   openFor,
   parseMonthRange,
   runAnalysis,
-  sumReported,
   visibilityFor,
   type AnalysisContext,
   type MonthRange,
   type SourceRecord,
 } from './figures.js';
 import { loadStageRecords, receiptRecord } from './funnel.js';
+import type { ConversionCounts, Reporting } from './reporting.js';
+import {
+  chunksToName,
+  keepChunkValue,
+  keptChunks,
+  keptChunkValue,
+  keptWhole,
+  type KeptChunk,
+} from './stage-memo.js';
 
 export const COVERAGE_MEASURES = [
   'requested',
@@ -200,29 +210,39 @@ async function packageGroups(tx: Tx): Promise<{
   groups: Map<bigint, { cycle: string; area: string; valueMinor: bigint }[]>;
   weightsOf: Map<bigint, bigint[]>;
 }> {
-  const cells: CellRecord[] = [];
-  // package → its (cycle, area) groups in order, with their line value
+  const lines = await listPackageLines(tx);
+  const cells = lines.map((line): CellRecord => ({
+    measure: 'packaged',
+    cycle: line.cycle,
+    area: line.capabilityArea,
+    record: {
+      kind: 'package_line',
+      id: line.id,
+      label: `Line ${line.id} of ${line.packageNumber}`,
+      date: firstDayOf(line.cycle),
+      partyId: null,
+      packageId: line.packageId,
+      contributionId: null,
+      amountMinor: BigInt(line.quantity) * line.unitPriceMinor,
+      currency: line.currency,
+      quantity: line.quantity,
+      restricted: { kind: 'package', packageId: line.packageId },
+    },
+  }));
+  return { cells, ...groupsOfLines(lines) };
+}
+
+/**
+ * Each package's (cycle, area) groups in order, with their line value (quantity × unit price),
+ * and their weights: the groups' line values; a package of lines priced 0 is split evenly.
+ */
+function groupsOfLines(lines: readonly PackageLineValueRow[]): {
+  groups: Map<bigint, { cycle: string; area: string; valueMinor: bigint }[]>;
+  weightsOf: Map<bigint, bigint[]>;
+} {
   const groups = new Map<bigint, { cycle: string; area: string; valueMinor: bigint }[]>();
-  for (const line of await listPackageLines(tx)) {
+  for (const line of lines) {
     const valueMinor = BigInt(line.quantity) * line.unitPriceMinor;
-    cells.push({
-      measure: 'packaged',
-      cycle: line.cycle,
-      area: line.capabilityArea,
-      record: {
-        kind: 'package_line',
-        id: line.id,
-        label: `Line ${line.id} of ${line.packageNumber}`,
-        date: firstDayOf(line.cycle),
-        partyId: null,
-        packageId: line.packageId,
-        contributionId: null,
-        amountMinor: valueMinor,
-        currency: line.currency,
-        quantity: line.quantity,
-        restricted: { kind: 'package', packageId: line.packageId },
-      },
-    });
     let list = groups.get(line.packageId);
     if (!list) groups.set(line.packageId, (list = []));
     const group = list.find((g) => g.cycle === line.cycle && g.area === line.capabilityArea);
@@ -232,14 +252,13 @@ async function packageGroups(tx: Tx): Promise<{
   for (const list of groups.values()) {
     list.sort((a, b) => a.cycle.localeCompare(b.cycle) || a.area.localeCompare(b.area));
   }
-  // Weights: the groups' line values; a package of lines priced 0 is split evenly.
   const weightsOf = new Map(
     [...groups].map(([id, list]) => [
       id,
       list.some((g) => g.valueMinor > 0n) ? list.map((g) => g.valueMinor) : list.map(() => 1n),
     ]),
   );
-  return { cells, groups, weightsOf };
+  return { groups, weightsOf };
 }
 
 /**
@@ -276,39 +295,330 @@ async function deliveredRecords(tx: Tx): Promise<CellRecord[]> {
   }));
 }
 
-/** An allocated amount (slim: figures only) and the groups of its package it is split over. */
-interface FundedSlice {
-  allocation: { currency: string; amountMinor: bigint; date: string };
-  groups: { cycle: string; area: string }[];
-  weights: bigint[];
+/**
+ * A record of coverage's figures, slim: its amount and day, and the cells it counts in — one
+ * cell (an item's requested or approved value, a line's packaged value, a receipt's delivered
+ * value), or an allocation's groups, converted whole and split by their weights.
+ */
+interface FigureRecord {
+  measure: CoverageMeasure;
+  currency: string;
+  date: string;
+  amountMinor: bigint;
+  cells: readonly { cycle: string; area: string }[];
+  /** A funded record's groups' weights (null: one cell). */
+  weights: readonly bigint[] | null;
 }
 
 /**
- * Every coverage record up to `asOf` within `range`, for the figures: the funded records left
- * whole (slim rows) with their groups, so each allocation is converted and split once.
+ * The cycles a record counts in, as one key: a range of cycles counts the record (in its
+ * converter's scope and its basis's conversions) when one of them is in the range.
  */
-async function loadCells(
+function cyclesOf(record: FigureRecord): string {
+  const cycles = record.cells
+    .filter((_, i) => record.weights === null || record.weights[i] !== 0n)
+    .map((c) => c.cycle);
+  return [...new Set(cycles)].sort().join(',');
+}
+
+/** A cell's sums. */
+interface CoverageCell {
+  cycle: string;
+  area: string;
+  sums: Record<CoverageMeasure, bigint>;
+}
+
+/** A part of coverage's figures (the items, or a chunk of packages), converted in one basis. */
+interface PartConverted {
+  /** Per cell (`cycle|area`): its sums. */
+  cells: ReadonlyMap<string, CoverageCell>;
+  /** Per cycles key (`cyclesOf`): the conversions its records took. */
+  counts: ReadonlyMap<string, ConversionCounts>;
+}
+
+/** What coverage keeps of a part: its records' scopes, and their figures per basis. */
+interface CoveragePart {
+  /** Per cycles key: the currencies and earliest day of its records. */
+  scopes: ReadonlyMap<string, { currencies: ReadonlySet<string>; from: string }>;
+  /** Per reporting basis (`Reporting.cacheKey`). */
+  converted: Map<string, PartConverted>;
+}
+
+/** Requirement items' requested and approved values, as figure records, up to `asOf`. */
+async function itemFigureRecords(tx: Tx, asOf: string): Promise<FigureRecord[]> {
+  return (await itemRecords(tx))
+    .filter((c) => c.record.date <= asOf)
+    .map((c) => ({
+      measure: c.measure,
+      currency: c.record.currency,
+      date: c.record.date,
+      amountMinor: c.record.amountMinor,
+      cells: [{ cycle: c.cycle, area: c.area }],
+      weights: null,
+    }));
+}
+
+/**
+ * The figure records of the packages of the chunks `only` (all when absent), up to `asOf`, by
+ * chunk: their lines' packaged value, receipts' delivered value and allocations' funding split
+ * over the package's (cycle, area) groups.
+ */
+async function packageFigureRecords(
   tx: Tx,
   asOf: string,
-  range: MonthRange,
-): Promise<{ cells: CellRecord[]; splits: FundedSlice[] }> {
-  const { cells: packaged, groups, weightsOf } = await packageGroups(tx);
-  const cells = [...(await itemRecords(tx)), ...packaged, ...(await deliveredRecords(tx))];
-  const keep = (c: { cycle: string; record: SourceRecord }) =>
-    c.record.date <= asOf && inMonthRange(c.cycle, range);
-  const splits: FundedSlice[] = [];
-  for (const a of await listAllocatedAmounts(tx, asOf)) {
-    const list = groups.get(a.packageId);
-    if (!list) continue; // a package without lines has no area to count against
-    const weights = weightsOf.get(a.packageId)!;
-    if (!list.some((g, i) => weights[i] !== 0n && inMonthRange(g.cycle, range))) continue;
-    splits.push({
-      allocation: { currency: a.currency, amountMinor: a.amountMinor, date: a.valueDate },
-      groups: list,
-      weights,
+  only: readonly number[] | undefined,
+): Promise<Map<number, FigureRecord[]>> {
+  const byChunk = new Map<number, FigureRecord[]>();
+  const add = (chunk: number, record: FigureRecord) => {
+    const list = byChunk.get(chunk);
+    if (list) list.push(record);
+    else byChunk.set(chunk, [record]);
+  };
+  const lines = await listPackageLines(tx, only);
+  const { groups, weightsOf } = groupsOfLines(lines);
+  for (const line of lines) {
+    const date = firstDayOf(line.cycle);
+    if (date > asOf) continue;
+    add(line.chunk, {
+      measure: 'packaged',
+      currency: line.currency,
+      date,
+      amountMinor: BigInt(line.quantity) * line.unitPriceMinor,
+      cells: [{ cycle: line.cycle, area: line.capabilityArea }],
+      weights: null,
     });
   }
-  return { cells: cells.filter(keep), splits };
+  for (const row of await listReceiptValues(tx, only)) {
+    if (row.valueDate > asOf) continue;
+    add(row.chunk, {
+      measure: 'delivered',
+      currency: row.currency,
+      date: row.valueDate,
+      amountMinor: BigInt(row.quantity) * row.unitPriceMinor,
+      cells: [{ cycle: row.cycle, area: row.capabilityArea }],
+      weights: null,
+    });
+  }
+  for (const a of await listAllocatedAmounts(tx, asOf, only)) {
+    const list = groups.get(a.packageId);
+    if (!list) continue; // a package without lines has no area to count against
+    add(a.chunk, {
+      measure: 'funded',
+      currency: a.currency,
+      date: a.valueDate,
+      amountMinor: a.amountMinor,
+      cells: list,
+      weights: weightsOf.get(a.packageId)!,
+    });
+  }
+  return byChunk;
+}
+
+/** A part's records' scopes, per cycles key. */
+function scopesOf(records: readonly FigureRecord[]): CoveragePart['scopes'] {
+  const scopes = new Map<string, { currencies: Set<string>; from: string }>();
+  for (const r of records) {
+    const key = cyclesOf(r);
+    const scope = scopes.get(key);
+    if (!scope) scopes.set(key, { currencies: new Set([r.currency]), from: r.date });
+    else {
+      scope.currencies.add(r.currency);
+      if (r.date < scope.from) scope.from = r.date;
+    }
+  }
+  return scopes;
+}
+
+/**
+ * A part's records converted by `converter` and summed per cell (each allocation converted
+ * whole and split once over its groups), with the conversions each cycles key took.
+ */
+function convertPart(converter: Reporting, records: readonly FigureRecord[]): PartConverted {
+  const cells = new Map<string, CoverageCell>();
+  const cellOf = (cell: { cycle: string; area: string }) => {
+    const id = `${cell.cycle}|${cell.area}`;
+    let found = cells.get(id);
+    if (!found) cells.set(id, (found = { cycle: cell.cycle, area: cell.area, sums: zeroSums() }));
+    return found;
+  };
+  const byCycles = new Map<string, FigureRecord[]>();
+  for (const r of records) {
+    const key = cyclesOf(r);
+    const list = byCycles.get(key);
+    if (list) list.push(r);
+    else byCycles.set(key, [r]);
+  }
+  const counts = new Map<string, ConversionCounts>();
+  for (const [key, list] of byCycles) {
+    const before = conversionsOf(converter);
+    for (const r of list) {
+      const whole = converter.convert(r.amountMinor, r.currency, r.date).amountMinor;
+      if (r.weights === null) {
+        cellOf(r.cells[0]!).sums[r.measure] += whole;
+        continue;
+      }
+      const parts = splitByWeights(whole, [...r.weights]);
+      r.cells.forEach((cell, index) => {
+        if (r.weights![index] === 0n) return;
+        cellOf(cell).sums.funded += parts[index]!;
+      });
+    }
+    const after = conversionsOf(converter);
+    counts.set(key, {
+      conversions: after.conversions - before.conversions,
+      fellBack: after.fellBack - before.fellBack,
+      afterLastRate: after.afterLastRate - before.afterLastRate,
+    });
+  }
+  return { cells, counts };
+}
+
+function conversionsOf(reporting: Reporting): ConversionCounts {
+  const { conversions, fellBack, afterLastRate } = reporting.basis();
+  return { conversions, fellBack, afterLastRate };
+}
+
+/** A cycles key with a cycle in the range. */
+function cyclesInRange(key: string, range: MonthRange): boolean {
+  return key !== '' && key.split(',').some((cycle) => inMonthRange(cycle, range));
+}
+
+/**
+ * The tables coverage's parts read besides `package` (by chunk) and `allocation` (whose every
+ * write updates its package's row: migration 0027): lines and their items' lists, receipts and
+ * their discrepancies. The surplus returns' ledger transfers are posted by the transaction that
+ * closes their package.
+ */
+const COVERAGE_ITEM_TABLES = ['requirement_item', 'requirement_list'] as const;
+const COVERAGE_PACKAGE_TABLES = [
+  'package_line',
+  'requirement_item',
+  'requirement_list',
+  'receipt',
+  'discrepancy',
+] as const;
+
+/**
+ * Coverage's cells up to `asOf` within `range`, converted by the analysis's `reporting` — from
+ * parts kept per chunk of packages (and the items as one part) under their revisions and
+ * tables' versions, per basis: after an allocation only its chunk of 128 packages is read and
+ * converted again. Every part is converted by a converter of the same basis and its
+ * conversions counted in the analysis's basis only for the cycles of `range`, so a kept figure
+ * and a fresh one are the same, conversions counted the same (tests/analytics/stage-memo).
+ */
+async function coverageCells(
+  tx: Tx,
+  context: AnalysisContext,
+  range: MonthRange,
+): Promise<{ reporting: Reporting; cells: Map<string, CoverageCell> }> {
+  const { asOf } = context.options;
+  /** A part: where it is kept (null: not kept), what is kept of it, its records when read. */
+  interface Part {
+    keyed: KeptChunk | null;
+    kept: CoveragePart | undefined;
+    records: FigureRecord[] | null;
+    scopes: CoveragePart['scopes'];
+  }
+  const parts: Part[] = [];
+  const partOf = (keyed: KeptChunk | null, records: FigureRecord[] | null): Part => {
+    const kept = keyed === null ? undefined : keptChunkValue<CoveragePart>(keyed);
+    return { keyed, kept, records, scopes: kept?.scopes ?? scopesOf(records ?? []) };
+  };
+  // The items: one part, kept under their tables' versions.
+  const items = await keptWhole(tx, context, `coverage-items:${asOf}`, COVERAGE_ITEM_TABLES);
+  parts.push(
+    items !== null && keptChunkValue(items) !== undefined
+      ? partOf(items, null)
+      : partOf(items, await itemFigureRecords(tx, asOf)),
+  );
+  // The packages: a part per chunk, those not kept read now (a few by name).
+  const chunks = await keptChunks(
+    tx,
+    context,
+    `coverage:${asOf}`,
+    'package',
+    COVERAGE_PACKAGE_TABLES,
+  );
+  if (chunks === null) {
+    for (const records of (await packageFigureRecords(tx, asOf, undefined)).values()) {
+      parts.push(partOf(null, records));
+    }
+  } else {
+    const missing = chunks.filter((c) => keptChunkValue(c) === undefined);
+    const read =
+      missing.length === 0
+        ? new Map<number, FigureRecord[]>()
+        : await packageFigureRecords(tx, asOf, chunksToName(missing, chunks.length));
+    for (const c of chunks) {
+      parts.push(
+        keptChunkValue(c) !== undefined ? partOf(c, null) : partOf(c, read.get(c.chunk) ?? []),
+      );
+    }
+  }
+  // The analysis's basis: the currencies and days of the records in the range's cycles.
+  const scope: { currency: string; date: string }[] = [];
+  for (const part of parts) {
+    for (const [cycles, s] of part.scopes) {
+      if (!cyclesInRange(cycles, range)) continue;
+      for (const currency of s.currencies) scope.push({ currency, date: s.from });
+    }
+  }
+  const reporting = await openFor(tx, context, scope);
+  const basis = reporting.cacheKey;
+  // Parts not converted in this basis yet: their records (read again for a part kept in another
+  // basis only), converted by one converter of the same basis over all their records — whose
+  // conversions are counted below, for the range's cycles only.
+  const toConvert = parts.filter((p) => p.kept?.converted.get(basis) === undefined);
+  const unread = toConvert.filter((p) => p.records === null);
+  if (unread.some((p) => p.keyed?.chunk === -1)) {
+    unread.find((p) => p.keyed?.chunk === -1)!.records = await itemFigureRecords(tx, asOf);
+  }
+  const unreadChunks = unread.filter((p) => p.keyed !== null && p.keyed.chunk !== -1);
+  if (unreadChunks.length > 0 && chunks !== null) {
+    const read = await packageFigureRecords(
+      tx,
+      asOf,
+      chunksToName(
+        unreadChunks.map((p) => p.keyed!),
+        chunks.length,
+      ),
+    );
+    for (const p of unreadChunks) p.records = read.get(p.keyed!.chunk) ?? [];
+  }
+  const converted = new Map<Part, PartConverted>();
+  if (toConvert.length > 0) {
+    const converter = await openFor(
+      tx,
+      context,
+      toConvert.flatMap((p) => p.records!),
+    );
+    assert(converter.cacheKey === basis, 'the converter is in the basis of the analysis');
+    for (const part of toConvert) {
+      const done = convertPart(converter, part.records!);
+      converted.set(part, done);
+      if (part.keyed === null) continue;
+      if (part.kept) part.kept.converted.set(basis, done);
+      else keepChunkValue(part.keyed, { scopes: part.scopes, converted: new Map([[basis, done]]) });
+    }
+  }
+  // The cells of the range's cycles, added up over the parts; their conversions counted.
+  const cells = new Map<string, CoverageCell>();
+  for (const part of parts) {
+    const done = converted.get(part) ?? part.kept!.converted.get(basis)!;
+    for (const [cycles, counts] of done.counts) {
+      if (cyclesInRange(cycles, range)) reporting.tally(counts);
+    }
+    for (const [id, cell] of done.cells) {
+      if (!inMonthRange(cell.cycle, range)) continue;
+      const sum = cells.get(id);
+      if (!sum) {
+        cells.set(id, { cycle: cell.cycle, area: cell.area, sums: { ...cell.sums } });
+        continue;
+      }
+      for (const m of COVERAGE_MEASURES) sum.sums[m] += cell.sums[m];
+    }
+  }
+  return { reporting, cells };
 }
 
 /** The records of one measure up to `asOf` within `range` (a drill-down: funded as shares). */
@@ -395,43 +705,10 @@ export async function getCoverage(
     options,
     async (tx, context) => {
       const range = checkRange(options);
-      const { cells, splits } = await loadCells(tx, context.options.asOf, range);
-      const reporting = await openFor(tx, context, [
-        ...cells.map((c) => c.record),
-        ...splits.map((s) => s.allocation),
-      ]);
-      const byCell = new Map<
-        string,
-        { cycle: string; area: string; sums: Record<CoverageMeasure, bigint> }
-      >();
+      const { reporting, cells: byCell } = await coverageCells(tx, context, range);
       const totals = zeroSums();
-      for (const c of cells) {
-        const id = `${c.cycle}|${c.area}`;
-        let cell = byCell.get(id);
-        if (!cell) byCell.set(id, (cell = { cycle: c.cycle, area: c.area, sums: zeroSums() }));
-        const amount = sumReported(reporting, [c.record]);
-        cell.sums[c.measure] += amount;
-        totals[c.measure] += amount;
-      }
-      // Each allocation converted whole and split once over its groups (the parts `reported`
-      // gives each share of it).
-      for (const { allocation, groups, weights } of splits) {
-        const whole = reporting.convert(
-          allocation.amountMinor,
-          allocation.currency,
-          allocation.date,
-        ).amountMinor;
-        const parts = splitByWeights(whole, weights);
-        groups.forEach((group, index) => {
-          if (weights[index] === 0n || !inMonthRange(group.cycle, range)) return;
-          const id = `${group.cycle}|${group.area}`;
-          let cell = byCell.get(id);
-          if (!cell) {
-            byCell.set(id, (cell = { cycle: group.cycle, area: group.area, sums: zeroSums() }));
-          }
-          cell.sums.funded += parts[index]!;
-          totals.funded += parts[index]!;
-        });
+      for (const cell of byCell.values()) {
+        for (const m of COVERAGE_MEASURES) totals[m] += cell.sums[m];
       }
       const areas = await listCapabilityAreaNames(tx);
       const order = new Map(areas.map((a, i) => [a.id, i]));

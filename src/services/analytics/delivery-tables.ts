@@ -20,13 +20,24 @@ import type { AnalyticsBasis } from '../../core/analytics.js';
 
 const LOCALE: Record<ExportLanguage, string> = { en: 'en-GB', fr: 'fr-FR' };
 
+/**
+ * Formatters by language and currency, made once (making one is costly: lead times' stalled
+ * packages, thousands at scale 1, each say what they wait for). Currencies are ISO codes: few.
+ */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 /** An amount of minor units as text for a sentence ("USD 1,234.50", "1 234,50 $US"). */
 export function moneyText(amountMinor: bigint, currency: string, lang: ExportLanguage): string {
-  const format = new Intl.NumberFormat(LOCALE[lang], {
-    style: 'currency',
-    currency,
-    currencyDisplay: lang === 'en' ? 'code' : 'symbol',
-  });
+  const key = `${lang}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE[lang], {
+      style: 'currency',
+      currency,
+      currencyDisplay: lang === 'en' ? 'code' : 'symbol',
+    });
+    moneyFormats.set(key, format);
+  }
   // Exact: the decimal text is formatted, never a JS number.
   return format.format(formatAmount(amountMinor, 2) as `${number}`);
 }

@@ -55,6 +55,7 @@ import type { Tx } from '../../storage/transaction.js';
 import { waitingForText } from './delivery-tables.js';
 import { CONTRIBUTION_SIDE_TABLES, runAnalysis, type CheckedOptions } from './figures.js';
 import { openReporting, type Reporting } from './reporting.js';
+import { readKeptChunks } from './stage-memo.js';
 
 export const LEAD_TIME_STAGES = [
   'committed_to_funded',
@@ -224,6 +225,14 @@ export interface LeadTimesComputation {
   book: FigureBook;
 }
 
+/**
+ * The tables a package's milestones read besides its row (`listPackageMilestones`). Not
+ * `allocation`: every write of a package's allocations updates its row, so the package's chunk
+ * revision follows them (migration 0027); nor `contribution`: the commitment date of a
+ * contribution is set by its commitment, before anything is allocated from it.
+ */
+const MILESTONE_TABLES = ['shipment', 'receipt', 'discrepancy', 'package_line'] as const;
+
 /** Computes the lead times in the caller's snapshot (no access check: callers check). */
 export async function computeLeadTimes(
   tx: Tx,
@@ -231,7 +240,15 @@ export async function computeLeadTimes(
 ): Promise<LeadTimesComputation> {
   const stalledAfterDays = checkStalledAfterDays(options.stalledAfterDays);
   const { asOf } = options;
-  const rows = await listPackageMilestones(tx, asOf);
+  // Kept per chunk of packages: after an allocation, the 128 packages of its chunk read again.
+  const rows = await readKeptChunks(
+    tx,
+    { options },
+    JSON.stringify(['milestones', asOf]),
+    'package',
+    (tx, only) => listPackageMilestones(tx, asOf, only),
+    MILESTONE_TABLES,
+  );
   const measured = rows.map((row) => ({ row, m: milestonesOf(row, asOf) }));
   const dates = measured.flatMap(({ m }) =>
     [m.funded, m.authorized, m.dispatched, m.delivered].filter((d): d is string => d !== null),

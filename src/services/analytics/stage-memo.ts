@@ -121,6 +121,13 @@ function versions(tx: Tx): Promise<Record<string, string>> {
   return found;
 }
 
+/** The versions of these tables in this snapshot, as one string (`''` for none). */
+async function versionsOfTables(tx: Tx, tables: readonly string[]): Promise<string> {
+  if (tables.length === 0) return '';
+  const v = await versions(tx);
+  return JSON.stringify(tables.map((t) => v[t] ?? null));
+}
+
 /** The table's chunks and their revisions, read once per analysis (one indexed read). */
 function chunks(tx: Tx, table: ChunkedTable): Promise<TableChunk[]> {
   let tables = chunksOf.get(tx);
@@ -430,17 +437,104 @@ function keep(entry: Kept, basis: string, converted: Converted): void {
   keptGroups += converted.groups.length;
 }
 
-/** Rows of chunked reads (`readKeptChunks`), per chunk: `[database, name, chunk, revision]`. */
-const chunkReads = new Map<string, readonly unknown[]>();
+/**
+ * Values kept per chunk of a chunked table (`readKeptChunks`, coverage's parts): under
+ * `[database, name, chunk]|revision…`, only the newest revision of a chunk kept.
+ */
+const chunkValues = new Map<string, unknown>();
 /** Per `[database, name, chunk]`: the key of its newest kept revision. */
-const newestChunkRead = new Map<string, string>();
-const CHUNK_READS_KEPT_MAX = 4_096;
+const newestChunkValue = new Map<string, string>();
+const CHUNK_VALUES_KEPT_MAX = 4_096;
+/** Per name: how many chunk values were read and kept (tests count what a write re-read). */
+const chunksKept = new Map<string, number>();
+
+/** A chunk of a chunked table as an analysis keeps what it read of it. */
+export interface KeptChunk {
+  /** What is read of the chunk (and its inputs). */
+  name: string;
+  chunk: number;
+  /** `[database, name, chunk]`: the same chunk whatever its revision. */
+  slot: string;
+  /** `slot`, the chunk's revision and the versions of the other tables read. */
+  key: string;
+}
+
+/**
+ * The chunks of `table` in this snapshot, keyed for what `name` reads of them — by each chunk's
+ * revision and the versions of `tables`, the other tables that read reads. Null when nothing is
+ * kept (no database id in the context).
+ */
+export async function keptChunks(
+  tx: Tx,
+  context: StageContext,
+  name: string,
+  table: ChunkedTable,
+  tables: readonly string[] = [],
+): Promise<KeptChunk[] | null> {
+  const { databaseId } = context.options;
+  if (databaseId === undefined) return null;
+  const listed = await chunks(tx, table);
+  const others = await versionsOfTables(tx, tables);
+  return listed.map((c) => {
+    const slot = JSON.stringify([databaseId, name, c.chunk]);
+    return { name, chunk: c.chunk, slot, key: `${slot}|${c.revision}${others}` };
+  });
+}
+
+/**
+ * A read kept whole (as one chunk, -1), keyed for what `name` reads by the versions of `tables`,
+ * the tables it reads. Null when nothing is kept (no database id in the context).
+ */
+export async function keptWhole(
+  tx: Tx,
+  context: StageContext,
+  name: string,
+  tables: readonly string[],
+): Promise<KeptChunk | null> {
+  const { databaseId } = context.options;
+  if (databaseId === undefined) return null;
+  const slot = JSON.stringify([databaseId, name, null]);
+  return { name, chunk: -1, slot, key: `${slot}|${await versionsOfTables(tx, tables)}` };
+}
+
+/** What is kept for this chunk (and revision), if anything. */
+export function keptChunkValue<T>(chunk: Pick<KeptChunk, 'key'>): T | undefined {
+  return chunkValues.get(chunk.key) as T | undefined;
+}
+
+/** Keeps a value for a chunk; what was kept for an older revision of it is dropped. */
+export function keepChunkValue(
+  chunk: Pick<KeptChunk, 'name' | 'slot' | 'key'>,
+  value: unknown,
+): void {
+  chunksKept.set(chunk.name, (chunksKept.get(chunk.name) ?? 0) + 1);
+  const previous = newestChunkValue.get(chunk.slot);
+  if (previous !== undefined) chunkValues.delete(previous);
+  newestChunkValue.set(chunk.slot, chunk.key);
+  chunkValues.delete(chunk.key);
+  chunkValues.set(chunk.key, value);
+  while (chunkValues.size > CHUNK_VALUES_KEPT_MAX) {
+    chunkValues.delete(chunkValues.keys().next().value as string);
+  }
+}
+
+/**
+ * Which of these chunks to read by naming them (a few, after a write): `undefined` when all
+ * should be read at once (a first computation).
+ */
+export function chunksToName(missing: readonly KeptChunk[], of: number): number[] | undefined {
+  return missing.length <= CHUNKS_READ_APART_MAX && missing.length < of
+    ? missing.map((c) => c.chunk)
+    : undefined;
+}
 
 /**
  * `read(tx, only)`'s rows of every chunk of a chunked table (each row names its chunk), kept per
- * chunk under the chunk's revision in this snapshot: after a write, only the chunks it changed
- * are read again — the funnel's ledger balances after a payment, the few accounts it posted to
- * instead of all 103,000 of scale 1. Frozen.
+ * chunk under the chunk's revision in this snapshot — and the versions of `tables`, the other
+ * tables `read` reads — so after a write only the chunks it changed are read again: the
+ * funnel's ledger balances after a payment, the few accounts it posted to instead of all
+ * 103,000 of scale 1; lead times' milestones after an allocation, the 128 packages of its
+ * chunk. `name` names the read and its inputs. Frozen.
  */
 export async function readKeptChunks<T extends { chunk: number }>(
   tx: Tx,
@@ -448,41 +542,38 @@ export async function readKeptChunks<T extends { chunk: number }>(
   name: string,
   table: ChunkedTable,
   read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
+  tables: readonly string[] = [],
 ): Promise<readonly T[]> {
-  const { databaseId } = context.options;
-  if (databaseId === undefined) return read(tx);
-  const listed = await chunks(tx, table);
-  const slotOf = (c: TableChunk) => JSON.stringify([databaseId, name, c.chunk]);
-  const keyOf = (c: TableChunk) => `${slotOf(c)}|${c.revision}`;
+  const listed = await keptChunks(tx, context, name, table, tables);
+  if (listed === null) return read(tx);
   const parts = new Map<number, readonly T[]>();
-  const missing: TableChunk[] = [];
+  const missing: KeptChunk[] = [];
   for (const c of listed) {
-    const found = chunkReads.get(keyOf(c));
-    if (found) parts.set(c.chunk, found as readonly T[]);
+    const found = keptChunkValue<readonly T[]>(c);
+    if (found) parts.set(c.chunk, found);
     else missing.push(c);
   }
   if (missing.length > 0) {
-    const apart = missing.length <= CHUNKS_READ_APART_MAX && missing.length < listed.length;
-    const byChunk = new Map<number, T[]>();
-    for (const row of await read(tx, apart ? missing.map((c) => c.chunk) : undefined)) {
-      const list = byChunk.get(row.chunk);
-      if (list) list.push(row);
-      else byChunk.set(row.chunk, [row]);
-    }
+    const byChunk = groupByChunk(await read(tx, chunksToName(missing, listed.length)));
     for (const c of missing) {
       const part = byChunk.get(c.chunk) ?? [];
       freezeAndMeasure(part);
       parts.set(c.chunk, part);
-      const previous = newestChunkRead.get(slotOf(c));
-      if (previous !== undefined) chunkReads.delete(previous);
-      newestChunkRead.set(slotOf(c), keyOf(c));
-      chunkReads.set(keyOf(c), part);
-    }
-    while (chunkReads.size > CHUNK_READS_KEPT_MAX) {
-      chunkReads.delete(chunkReads.keys().next().value as string);
+      keepChunkValue(c, part);
     }
   }
   return listed.flatMap((c) => parts.get(c.chunk)!);
+}
+
+/** Rows by their chunk. */
+export function groupByChunk<T extends { chunk: number }>(rows: Iterable<T>): Map<number, T[]> {
+  const byChunk = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = byChunk.get(row.chunk);
+    if (list) list.push(row);
+    else byChunk.set(row.chunk, [row]);
+  }
+  return byChunk;
 }
 
 export interface StageMemoStats {
@@ -490,17 +581,25 @@ export interface StageMemoStats {
   groups: number;
   hits: number;
   misses: number;
+  /** Per name of a chunked read: the chunks read and kept so far. */
+  chunksKept: Readonly<Record<string, number>>;
 }
 
 export function stageMemoStats(): StageMemoStats {
-  return { stages: kept.size, groups: keptGroups, hits, misses };
+  return {
+    stages: kept.size,
+    groups: keptGroups,
+    hits,
+    misses,
+    chunksKept: Object.fromEntries(chunksKept),
+  };
 }
 
 /** Forgets every kept stage (tests compare with a fresh computation). */
 export function clearStageMemo(): void {
   kept.clear();
-  chunkReads.clear();
-  newestChunkRead.clear();
+  chunkValues.clear();
+  newestChunkValue.clear();
   newest.clear();
   keptGroups = 0;
 }
