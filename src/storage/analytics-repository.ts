@@ -575,7 +575,7 @@ export async function listPackageLines(
  * The stages read by chunk of ids of their one source table: an analysis after a write re-reads
  * only the chunks whose revision changed (services/analytics/stage-memo.ts). Contributions in
  * chunks of 2^10 ids; payments (220,000 at scale 1) of 2^11; ledger accounts (103,000; the
- * funnel's balances, `fundingLedgerBalances`) of 2^10; packages (5,000) of 2^7 — the allocated
+ * funnel's balances, `fundingLedgerBalances`) of 2^10; packages (5,000) of 2^5 — the allocated
  * and authorised stages by their package (migration 0027: every write of a package's allocations
  * updates its row). Migrations 0026 and 0027's triggers keep the chunks' revisions with these
  * same bits (a test compares them): a migration changes both.
@@ -592,7 +592,7 @@ export const CHUNK_BITS: Record<ChunkedTable, number> = {
   contribution: 10,
   contribution_payment: 11,
   ledger_account: 10,
-  package: 7,
+  package: 5,
 };
 
 export interface TableChunk {

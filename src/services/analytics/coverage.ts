@@ -74,6 +74,7 @@ import type { ConversionCounts, Reporting } from './reporting.js';
 import {
   chunksToName,
   keepChunkValue,
+  keepInBasis,
   keptChunks,
   keptChunkValue,
   keptWhole,
@@ -501,7 +502,7 @@ const COVERAGE_PACKAGE_TABLES = [
 /**
  * Coverage's cells up to `asOf` within `range`, converted by the analysis's `reporting` — from
  * parts kept per chunk of packages (and the items as one part) under their revisions and
- * tables' versions, per basis: after an allocation only its chunk of 128 packages is read and
+ * tables' versions, per basis: after an allocation only its chunk of 32 packages is read and
  * converted again. Every part is converted by a converter of the same basis and its
  * conversions counted in the analysis's basis only for the cycles of `range`, so a kept figure
  * and a fresh one are the same, conversions counted the same (tests/analytics/stage-memo).
@@ -597,7 +598,7 @@ async function coverageCells(
       const done = convertPart(converter, part.records!);
       converted.set(part, done);
       if (part.keyed === null) continue;
-      if (part.kept) part.kept.converted.set(basis, done);
+      if (part.kept) keepInBasis(part.kept.converted, basis, done);
       else keepChunkValue(part.keyed, { scopes: part.scopes, converted: new Map([[basis, done]]) });
     }
   }

@@ -54,8 +54,8 @@ import type { PackageStatus } from '../../storage/schema-funding.js';
 import type { Tx } from '../../storage/transaction.js';
 import { waitingForText } from './delivery-tables.js';
 import { CONTRIBUTION_SIDE_TABLES, runAnalysis, type CheckedOptions } from './figures.js';
-import { openReporting, type Reporting } from './reporting.js';
-import { readKeptChunks } from './stage-memo.js';
+import { openReporting, type ConversionCounts, type Reporting } from './reporting.js';
+import { keepInBasis, readKeptChunkParts } from './stage-memo.js';
 
 export const LEAD_TIME_STAGES = [
   'committed_to_funded',
@@ -222,7 +222,8 @@ function packageLabel(row: PackageMilestonesRow): string {
 
 export interface LeadTimesComputation {
   result: LeadTimes;
-  book: FigureBook;
+  /** Every figure's records (made when first read: the figures alone need none). */
+  readonly book: FigureBook;
 }
 
 /**
@@ -233,6 +234,81 @@ export interface LeadTimesComputation {
  */
 const MILESTONE_TABLES = ['shipment', 'receipt', 'discrepancy', 'package_line'] as const;
 
+/** What a chunk of packages gives the lead times whatever the basis (as of one day). */
+interface ChunkMeasures {
+  /** The currencies of its packages and the earliest day a stage of one of them ended. */
+  currencies: ReadonlySet<string>;
+  from: string;
+  /** Per completed stage, in package order: the package, the stage's end and days. */
+  completed: readonly {
+    stage: LeadTimeStage;
+    row: PackageMilestonesRow;
+    end: string;
+    days: number;
+  }[];
+  /** Packages in the pipeline, in package order: what they wait for, since when, how long. */
+  current: readonly {
+    row: PackageMilestonesRow;
+    stage: WaitingStage;
+    since: string;
+    waited: number;
+  }[];
+  /** Per basis (`Reporting.cacheKey`): the completed stages' records and their conversions. */
+  converted: Map<string, { records: readonly DrillRecord[]; counts: ConversionCounts }>;
+}
+
+/**
+ * Per chunk of milestone rows (kept frozen by `readKeptChunkParts` while the chunk is
+ * unchanged): its measures, and its records per basis — so after an allocation only its chunk
+ * is measured and converted again. Dropped with the rows.
+ */
+const measuresOf = new WeakMap<readonly PackageMilestonesRow[], ChunkMeasures>();
+
+function measureChunk(rows: readonly PackageMilestonesRow[], asOf: string): ChunkMeasures {
+  const found = measuresOf.get(rows);
+  if (found) return found;
+  const currencies = new Set<string>();
+  let from = asOf;
+  const completed: ChunkMeasures['completed'][number][] = [];
+  const current: ChunkMeasures['current'][number][] = [];
+  for (const row of rows) {
+    currencies.add(row.currency);
+    const m = milestonesOf(row, asOf);
+    for (const d of [m.funded, m.authorized, m.dispatched, m.delivered]) {
+      if (d !== null && d < from) from = d;
+    }
+    for (const [stage, start, end] of completedStages(m)) {
+      completed.push({ stage, row, end, days: stageDays(start, end) });
+    }
+    const now = currentStage(m);
+    if (now !== null) current.push({ row, ...now, waited: stageDays(now.since, asOf) });
+  }
+  const measures = { currencies, from, completed, current, converted: new Map() };
+  measuresOf.set(rows, measures);
+  return measures;
+}
+
+/** The chunk's completed stages' records in `reporting`'s basis (kept), counted in it. */
+function completedRecords(reporting: Reporting, measures: ChunkMeasures): readonly DrillRecord[] {
+  const kept = measures.converted.get(reporting.cacheKey);
+  if (kept) {
+    reporting.tally(kept.counts);
+    return kept.records;
+  }
+  const before = reporting.basis();
+  const records = measures.completed.map((c) => packageRecord(reporting, c.row, c.end, c.days));
+  const after = reporting.basis();
+  keepInBasis(measures.converted, reporting.cacheKey, {
+    records,
+    counts: {
+      conversions: after.conversions - before.conversions,
+      fellBack: after.fellBack - before.fellBack,
+      afterLastRate: after.afterLastRate - before.afterLastRate,
+    },
+  });
+  return records;
+}
+
 /** Computes the lead times in the caller's snapshot (no access check: callers check). */
 export async function computeLeadTimes(
   tx: Tx,
@@ -240,72 +316,74 @@ export async function computeLeadTimes(
 ): Promise<LeadTimesComputation> {
   const stalledAfterDays = checkStalledAfterDays(options.stalledAfterDays);
   const { asOf } = options;
-  // Kept per chunk of packages: after an allocation, the 128 packages of its chunk read again.
-  const rows = await readKeptChunks(
-    tx,
-    { options },
-    JSON.stringify(['milestones', asOf]),
-    'package',
-    (tx, only) => listPackageMilestones(tx, asOf, only),
-    MILESTONE_TABLES,
-  );
-  const measured = rows.map((row) => ({ row, m: milestonesOf(row, asOf) }));
-  const dates = measured.flatMap(({ m }) =>
-    [m.funded, m.authorized, m.dispatched, m.delivered].filter((d): d is string => d !== null),
-  );
-  const reporting = await openReporting(tx, options, {
-    currencies: new Set(rows.map((r) => r.currency)),
-    from: dates.reduce((a, b) => (a < b ? a : b), asOf),
-    to: asOf,
-  });
+  // Kept per chunk of packages: after an allocation, the packages of its chunk read again.
+  const chunks = (
+    await readKeptChunkParts(
+      tx,
+      { options },
+      JSON.stringify(['milestones', asOf]),
+      'package',
+      (tx, only) => listPackageMilestones(tx, asOf, only),
+      MILESTONE_TABLES,
+    )
+  ).map((rows) => measureChunk(rows, asOf));
+  const currencies = new Set<string>();
+  let from = asOf;
+  for (const c of chunks) {
+    for (const currency of c.currencies) currencies.add(currency);
+    if (c.from < from) from = c.from;
+  }
+  const reporting = await openReporting(tx, options, { currencies, from, to: asOf });
   /** The value date of amounts "as of" the day: the day, or the last day with rates before it. */
   const today = reporting.today;
-  const book = new FigureBook();
   const days = new Map<LeadTimeStage, number[]>(LEAD_TIME_STAGES.map((s) => [s, []]));
+  const values = new Map<LeadTimeStage, bigint>(LEAD_TIME_STAGES.map((s) => [s, 0n]));
   const waiting = new Map<WaitingStage, number>(WAITING_STAGES.map((s) => [s, 0]));
   const stalledKey = figureKey('leadTimes', 'stalled', stalledAfterDays);
   const stalled: StalledPackage[] = [];
+  const stalledRecords: DrillRecord[] = [];
+  const completed: (readonly DrillRecord[])[] = [];
 
-  for (const { row, m } of measured) {
-    for (const [stage, start, end] of completedStages(m)) {
-      const d = stageDays(start, end);
-      days.get(stage)!.push(d);
-      book.add(figureKey('leadTimes', stage), packageRecord(reporting, row, end, d));
-    }
-    const current = currentStage(m);
-    if (current === null) continue;
-    waiting.set(current.stage, waiting.get(current.stage)! + 1);
-    const waited = stageDays(current.since, asOf);
-    if (row.status === 'closed' || waited <= stalledAfterDays) continue;
-    const record = packageRecord(reporting, row, today, waited);
-    book.add(stalledKey, record);
-    const gap = row.priceMinor > row.fundedAsOfMinor ? row.priceMinor - row.fundedAsOfMinor : 0n;
-    const gapMinor =
-      current.stage === 'funding' ? reporting.convert(gap, row.currency, today).amountMinor : 0n;
-    stalled.push({
-      packageId: row.id,
-      number: row.number,
-      title: row.title,
-      status: row.status,
-      stage: current.stage,
-      since: current.since,
-      days: waited,
-      priceMinor: record.amountMinor,
-      gapMinor,
-      linesReceived: row.linesReceived,
-      linesTotal: row.linesTotal,
-      waitingFor: waitingForText(
-        current.stage,
-        {
-          gapMinor,
-          currency: reporting.options.currency,
-          linesReceived: row.linesReceived,
-          linesTotal: row.linesTotal,
-        },
-        'en',
-      ),
-      figure: stalledKey,
+  for (const chunk of chunks) {
+    const records = completedRecords(reporting, chunk);
+    completed.push(records);
+    chunk.completed.forEach((c, index) => {
+      days.get(c.stage)!.push(c.days);
+      values.set(c.stage, values.get(c.stage)! + records[index]!.amountMinor);
     });
+    for (const { row, stage, since, waited } of chunk.current) {
+      waiting.set(stage, waiting.get(stage)! + 1);
+      if (row.status === 'closed' || waited <= stalledAfterDays) continue;
+      const record = packageRecord(reporting, row, today, waited);
+      stalledRecords.push(record);
+      const gap = row.priceMinor > row.fundedAsOfMinor ? row.priceMinor - row.fundedAsOfMinor : 0n;
+      const gapMinor =
+        stage === 'funding' ? reporting.convert(gap, row.currency, today).amountMinor : 0n;
+      stalled.push({
+        packageId: row.id,
+        number: row.number,
+        title: row.title,
+        status: row.status,
+        stage,
+        since,
+        days: waited,
+        priceMinor: record.amountMinor,
+        gapMinor,
+        linesReceived: row.linesReceived,
+        linesTotal: row.linesTotal,
+        waitingFor: waitingForText(
+          stage,
+          {
+            gapMinor,
+            currency: reporting.options.currency,
+            linesReceived: row.linesReceived,
+            linesTotal: row.linesTotal,
+          },
+          'en',
+        ),
+        figure: stalledKey,
+      });
+    }
   }
   stalled.sort((a, b) => b.days - a.days || (a.packageId < b.packageId ? -1 : 1));
 
@@ -313,23 +391,37 @@ export async function computeLeadTimes(
     basis: reporting.basis(),
     stalledAfterDays,
     stages: LEAD_TIME_STAGES.map((stage) => {
-      const values = days.get(stage)!;
-      const key = figureKey('leadTimes', stage);
+      const sorted = days.get(stage)!.sort((a, b) => a - b);
       return {
         stage,
-        figure: key,
-        packages: values.length,
-        medianDays: nearestRankQuantile(values, 0.5),
-        p90Days: nearestRankQuantile(values, 0.9),
-        valueMinor: book.total(key),
+        figure: figureKey('leadTimes', stage),
+        packages: sorted.length,
+        medianDays: nearestRankQuantile(sorted, 0.5),
+        p90Days: nearestRankQuantile(sorted, 0.9),
+        valueMinor: values.get(stage)!,
       };
     }),
     waiting: WAITING_STAGES.map((stage) => ({ stage, packages: waiting.get(stage)! })),
     stalledFigure: stalledKey,
-    stalledValueMinor: book.total(stalledKey),
+    stalledValueMinor: stalledRecords.reduce((sum, r) => sum + r.amountMinor, 0n),
     stalled,
   };
-  return { result, book };
+  let book: FigureBook | undefined;
+  return {
+    result,
+    get book() {
+      if (book === undefined) {
+        book = new FigureBook();
+        chunks.forEach((chunk, index) => {
+          chunk.completed.forEach((c, i) => {
+            book!.add(figureKey('leadTimes', c.stage), completed[index]![i]!);
+          });
+        });
+        for (const record of stalledRecords) book.add(stalledKey, record);
+      }
+      return book;
+    },
+  };
 }
 
 function packageRecord(

@@ -533,7 +533,7 @@ export function chunksToName(missing: readonly KeptChunk[], of: number): number[
  * chunk under the chunk's revision in this snapshot — and the versions of `tables`, the other
  * tables `read` reads — so after a write only the chunks it changed are read again: the
  * funnel's ledger balances after a payment, the few accounts it posted to instead of all
- * 103,000 of scale 1; lead times' milestones after an allocation, the 128 packages of its
+ * 103,000 of scale 1; lead times' milestones after an allocation, the 32 packages of its
  * chunk. `name` names the read and its inputs. Frozen.
  */
 export async function readKeptChunks<T extends { chunk: number }>(
@@ -544,8 +544,24 @@ export async function readKeptChunks<T extends { chunk: number }>(
   read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
   tables: readonly string[] = [],
 ): Promise<readonly T[]> {
+  return (await readKeptChunkParts(tx, context, name, table, read, tables)).flat();
+}
+
+/**
+ * `readKeptChunks`, chunk by chunk (in chunk order): each chunk's rows as one frozen array, the
+ * same array while the chunk is unchanged — so what is made of it can be kept with it (a
+ * `WeakMap` keyed by the array: lead times' measures).
+ */
+export async function readKeptChunkParts<T extends { chunk: number }>(
+  tx: Tx,
+  context: StageContext,
+  name: string,
+  table: ChunkedTable,
+  read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
+  tables: readonly string[] = [],
+): Promise<(readonly T[])[]> {
   const listed = await keptChunks(tx, context, name, table, tables);
-  if (listed === null) return read(tx);
+  if (listed === null) return [...groupByChunk(await read(tx)).values()];
   const parts = new Map<number, readonly T[]>();
   const missing: KeptChunk[] = [];
   for (const c of listed) {
@@ -562,7 +578,22 @@ export async function readKeptChunks<T extends { chunk: number }>(
       keepChunkValue(c, part);
     }
   }
-  return listed.flatMap((c) => parts.get(c.chunk)!);
+  return listed.map((c) => parts.get(c.chunk)!);
+}
+
+/**
+ * Reporting bases kept per chunk value (coverage's parts, lead times' records): a few — the
+ * bases readers use side by side (USD and EUR, by value date or fixed) — the oldest dropped.
+ */
+const BASES_KEPT_PER_CHUNK_MAX = 4;
+
+/** Keeps `value` under `basis` in a chunk value's map of bases, within the bound. */
+export function keepInBasis<V>(byBasis: Map<string, V>, basis: string, value: V): void {
+  byBasis.delete(basis);
+  byBasis.set(basis, value);
+  while (byBasis.size > BASES_KEPT_PER_CHUNK_MAX) {
+    byBasis.delete(byBasis.keys().next().value as string);
+  }
 }
 
 /** Rows by their chunk. */
