@@ -280,29 +280,59 @@ export interface AllocationAmountRow {
  * surplus returned from a package's funding when it closed (the ledger's surplus-return
  * transfers out of `package:N:funding`, each naming its allocation in its idempotency key).
  */
-export async function listAllocationAmounts(db: Executor): Promise<AllocationAmountRow[]> {
+export async function listAllocationAmounts(
+  db: Executor,
+  /**
+   * Only a page: those dated up to `to` (in `currency`, of the packages `packageIds`), after
+   * `after`, the first `limit` by date, id, then the allocation before its surplus — each branch
+   * read by index (`allocation_value_date`), never the whole table sorted.
+   */
+  page?: AllocationPage,
+): Promise<AllocationAmountRow[]> {
+  if (page?.packageIds !== undefined && page.packageIds.length === 0) return [];
+  const limit = page === undefined ? sql`` : sql`LIMIT ${sql.lit(Math.trunc(page.limit))}`;
+  const where = (day: RawBuilder<unknown>, surplus: boolean) =>
+    page === undefined
+      ? sql``
+      : sql`AND ${day} <= ${page.to}::date
+            ${page.currency === undefined ? sql`` : sql`AND p.currency = ${page.currency}`}
+            ${
+              page.packageIds === undefined
+                ? sql``
+                : sql`AND a.package_id IN (${sql.join(page.packageIds)})`
+            }
+            ${
+              page.after === undefined
+                ? sql``
+                : sql`AND (${day}, a.id, ${sql.lit(surplus)})
+                          > (${page.after.valueDate}::date, ${page.after.id}::bigint,
+                             ${sql.lit(page.after.surplus)})`
+            }
+            ORDER BY ${day}, a.id ${limit}`;
+  const surplusDay = sql`(coalesce(p.closed_at, t.created_at) AT TIME ZONE 'UTC')::date`;
   return packedRows<AllocationAmountRow>(
     db,
     sql`
-    SELECT a.id, a.package_id AS "packageId", p.number AS "packageNumber",
+    (SELECT a.id, a.package_id AS "packageId", p.number AS "packageNumber",
            a.contribution_id AS "contributionId", c.donor_party_id AS "partyId",
-           p.currency, a.package_amount_minor AS "amountMinor", a.value_date::text AS "valueDate",
+           p.currency, a.package_amount_minor AS "amountMinor", a.value_date AS "valueDate",
            false AS surplus
     FROM allocation a
     JOIN package p ON p.id = a.package_id
     JOIN contribution c ON c.id = a.contribution_id
-    WHERE a.status <> 'voided'
+    WHERE a.status <> 'voided' ${where(sql`a.value_date`, false)})
     UNION ALL
-    SELECT a.id, a.package_id, p.number, a.contribution_id, c.donor_party_id, p.currency,
-           -t.amount, to_char(coalesce(p.closed_at, t.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-           true
+    (SELECT a.id, a.package_id, p.number, a.contribution_id, c.donor_party_id, p.currency,
+           -t.amount, ${surplusDay}, true
     FROM ledger_transfer t
     JOIN ledger_account f ON f.id = t.debit_account_id AND f.reference LIKE 'package:%:funding'
     JOIN allocation a
       ON a.id = substring(t.idempotency_key FROM '^package:[0-9]+:surplus:([0-9]+)')::bigint
     JOIN package p ON p.id = a.package_id
     JOIN contribution c ON c.id = a.contribution_id
-    WHERE t.code = ${sql.lit(PACKAGE_TRANSFER_CODES.surplusReturn)} AND t.kind = 'posted'`,
+    WHERE t.code = ${sql.lit(PACKAGE_TRANSFER_CODES.surplusReturn)} AND t.kind = 'posted'
+      ${where(surplusDay, true)})
+    ${page === undefined ? sql`` : sql`ORDER BY "valueDate", id, surplus ${limit}`}`,
     {
       id: 'bigint',
       packageId: 'bigint',
@@ -316,6 +346,15 @@ export async function listAllocationAmounts(db: Executor): Promise<AllocationAmo
     },
     sql`s."valueDate", s.id, s.surplus`,
   );
+}
+
+/** A page of `listAllocationAmounts`. */
+export interface AllocationPage {
+  to: string;
+  currency?: string | undefined;
+  packageIds?: readonly bigint[] | undefined;
+  after?: Pick<AllocationAmountRow, 'valueDate' | 'id' | 'surplus'> | undefined;
+  limit: number;
 }
 
 export interface PackageAmountRow {

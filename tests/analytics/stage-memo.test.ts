@@ -399,11 +399,11 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     });
   });
 
-  it('drills the contribution-side stages down to the same records, total and basis as every record converted', async () => {
+  it('drills the contribution-side stages and the allocated one down to the same records, total and basis as every record converted', async () => {
     const db = w.t.database;
     for (const [currency, rateMode] of BASES) {
       const options = basisOptions(currency, rateMode);
-      for (const stage of ['pledged', 'committed', 'paid'] as const) {
+      for (const stage of ['pledged', 'committed', 'paid', 'allocated'] as const) {
         for (const original of [undefined, 'EUR', 'NOK', 'USD']) {
           const key = original === undefined ? `funnel.${stage}` : `funnel.${stage}:${original}`;
           const actor = ACTORS.contributor('NLD');
@@ -635,7 +635,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       fellBack: c.fellBack,
     });
     for (const [currency, rateMode] of BASES) {
-      for (const stage of ['pledged', 'committed', 'paid'] as const) {
+      for (const stage of ['pledged', 'committed', 'paid', 'allocated'] as const) {
         for (const by of groupings) {
           clearStageMemo();
           const options = { ...basisOptions(currency, rateMode), databaseId: 987_654 };

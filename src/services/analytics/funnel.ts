@@ -42,6 +42,7 @@ import {
   FUNDING_LEDGER_TABLE,
   fundingLedgerBalances,
   listAllocationAmounts,
+  type AllocationAmountRow,
   listAuthorisedPackages,
   listContributionAmounts,
   listDisbursements,
@@ -199,6 +200,27 @@ export function receiptRecord(row: ReceiptValueRow): SourceRecord {
   };
 }
 
+/** An allocated record: an allocation, or (negative) its surplus returned at closing. */
+export function allocationRecord(a: AllocationAmountRow, labels = true): SourceRecord {
+  return {
+    kind: 'allocation',
+    id: a.id,
+    label: !labels
+      ? ''
+      : a.surplus
+        ? `Surplus of ${a.packageNumber} returned to ${contributionLabel(a.partyId, a.contributionId)} (allocation ${a.id})`
+        : `Allocation ${a.id}: ${contributionLabel(a.partyId, a.contributionId)} → ${a.packageNumber}`,
+    date: a.valueDate,
+    partyId: a.partyId,
+    packageId: a.packageId,
+    contributionId: a.contributionId,
+    amountMinor: a.amountMinor,
+    currency: a.currency,
+    quantity: null,
+    restricted: null,
+  };
+}
+
 /**
  * Every record of a stage (all dates: callers keep those up to `asOf`). `labels: false` leaves
  * the labels empty: a figure sums amounts, only a drill-down shows labels.
@@ -215,23 +237,7 @@ export async function loadStageRecords(
     case 'paid':
       return (await listPayments(tx)).map((p) => paymentRecord(p, labels));
     case 'allocated':
-      return (await listAllocationAmounts(tx)).map((a) => ({
-        kind: 'allocation',
-        id: a.id,
-        label: !labels
-          ? ''
-          : a.surplus
-            ? `Surplus of ${a.packageNumber} returned to ${contributionLabel(a.partyId, a.contributionId)} (allocation ${a.id})`
-            : `Allocation ${a.id}: ${contributionLabel(a.partyId, a.contributionId)} → ${a.packageNumber}`,
-        date: a.valueDate,
-        partyId: a.partyId,
-        packageId: a.packageId,
-        contributionId: a.contributionId,
-        amountMinor: a.amountMinor,
-        currency: a.currency,
-        quantity: null,
-        restricted: null,
-      }));
+      return (await listAllocationAmounts(tx)).map((a) => allocationRecord(a, labels));
     case 'authorised':
       return (await listAuthorisedPackages(tx)).map((p) => ({
         kind: 'package',
@@ -404,7 +410,7 @@ export async function drillFunnel(
   if (rest.length > 0 || (currency !== undefined && !/^[A-Z]{3}$/.test(currency))) {
     throw badFigure(key, 'takes at most one dimension, an original currency (funnel.paid:EUR).');
   }
-  if (stage === 'pledged' || stage === 'committed' || stage === 'paid') {
+  if (stage === 'pledged' || stage === 'committed' || stage === 'paid' || stage === 'allocated') {
     return drillRecordedStage(tx, context, key, stage, currency);
   }
   const records = upTo(await loadStageRecords(tx, stage), context.options.asOf).filter(
@@ -416,8 +422,9 @@ export async function drillFunnel(
 }
 
 /**
- * The drill-down of a contribution-side stage (pledged, committed, paid), whose records every
- * reader may see: the total from the kept stage (stage-memo.ts: the sum of each record
+ * The drill-down of a stage whose records every reader may see — the contribution side (pledged,
+ * committed, paid) and what reached packages (allocated: amounts and donors, no package
+ * contents): the total from the kept stage (stage-memo.ts: the sum of each record
  * converted on its own, as `drillDown` adds them), and only the records listed read — the first
  * `LIMITS.drillRecordsMax` by date then id, as `drillDown` lists them. The basis counts every
  * record of the figure, as `drillDown`'s does.
@@ -426,7 +433,7 @@ async function drillRecordedStage(
   tx: Tx,
   context: AnalysisContext,
   key: ParsedFigureKey,
-  stage: 'pledged' | 'committed' | 'paid',
+  stage: 'pledged' | 'committed' | 'paid' | 'allocated',
   currency: string | undefined,
 ): Promise<DrillDown> {
   const { asOf } = context.options;
@@ -453,9 +460,13 @@ async function drillRecordedStage(
   const page =
     stage === 'paid'
       ? (await listPayments(tx, { to: asOf, currency, limit: max })).map((p) => paymentRecord(p))
-      : (await listContributionAmounts(tx, stage, { to: asOf, currency, limit: max })).map((c) =>
-          contributionRecord(c),
-        );
+      : stage === 'allocated'
+        ? (await listAllocationAmounts(tx, { to: asOf, currency, limit: max })).map((a) =>
+            allocationRecord(a),
+          )
+        : (await listContributionAmounts(tx, stage, { to: asOf, currency, limit: max })).map((c) =>
+            contributionRecord(c),
+          );
   return {
     basis: reporting.basis(),
     figure: figureKey('funnel', stage, ...key.dimensions),

@@ -26,3 +26,6 @@ SELECT purl_revise_all_chunks(coalesce((SELECT last_id FROM audit_head WHERE sin
 
 -- The receipts of a chunk's package lines, found by key (coverage's delivered value, lead times).
 CREATE INDEX receipt_line ON receipt (package_line_id);
+
+-- The funnel's allocated records in date order (a drill-down lists the first few thousand).
+CREATE INDEX allocation_value_date ON allocation (value_date, id) WHERE status <> 'voided';
