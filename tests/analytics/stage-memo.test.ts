@@ -7,8 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import type { Actor } from '../../src/core/actor.js';
+import { parseFigureKey } from '../../src/core/analytics.js';
+import { LIMITS } from '../../src/core/limits.js';
 import { getBurdenSharing } from '../../src/services/analytics/burden.js';
-import { getCoverage } from '../../src/services/analytics/coverage.js';
+import { drillCoverageRecords, getCoverage } from '../../src/services/analytics/coverage.js';
 import { getKielContext } from '../../src/services/analytics/delivery.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
 import {
@@ -397,6 +400,57 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       ...fresh,
       basis: { ...fresh.basis, generatedAt: '' },
     });
+  });
+
+  it('drills coverage.funded down to the same records, folds, total and basis as every share made', async () => {
+    const db = w.t.database;
+    const keys = [
+      'coverage.funded',
+      'coverage.funded:2025-08',
+      'coverage.funded:2025-09_',
+      'coverage.funded:2025-08:artillery',
+      'coverage.funded:2025-08:drones',
+    ];
+    const readers: Actor[] = [
+      ACTORS.coordinator,
+      ACTORS.contributor('NLD'),
+      ACTORS.contributor('CAN'),
+    ];
+    const limits = LIMITS as { drillRecordsMax: number };
+    const max = limits.drillRecordsMax;
+    try {
+      // The whole list, then lists cut short (read page by page: a page is as long as the room).
+      for (const listed of [max, 3, 1]) {
+        limits.drillRecordsMax = listed;
+        for (const [currency, rateMode] of BASES) {
+          const options = basisOptions(currency, rateMode);
+          for (const actor of readers) {
+            for (const figure of keys) {
+              analysisResults.clear();
+              const drilled = await drillFigure(db, actor, options, figure);
+              const reference = await inTransaction(
+                db,
+                (tx) =>
+                  drillCoverageRecords(
+                    tx,
+                    { actor, options: { ...options, databaseId: undefined } },
+                    parseFigureKey(figure),
+                  ),
+                { isolation: 'repeatable read' },
+              );
+              const plain = (d: typeof drilled) => ({
+                ...d,
+                basis: { ...d.basis, generatedAt: '' },
+              });
+              const what = `${figure} for ${actor.role} ${actor.partyId ?? ''} in ${currency} ${rateMode}, ${listed} listed`;
+              expect(plain(drilled), what).toEqual(plain(reference));
+            }
+          }
+        }
+      }
+    } finally {
+      limits.drillRecordsMax = max;
+    }
   });
 
   it('drills the contribution-side stages and the allocated one down to the same records, total and basis as every record converted', async () => {

@@ -36,16 +36,19 @@ import {
   type AnalyticsBasis,
   type AnalyticsOptions,
   type DrillDown,
+  type DrillRecord,
   type ParsedFigureKey,
 } from '../../core/analytics.js';
-import { DomainError } from '../../core/errors.js';
-import { assert } from '../../core/errors.js';
+import { DomainError, assert } from '../../core/errors.js';
+import { LIMITS } from '../../core/limits.js';
 import {
   listAllocatedAmounts,
   listCapabilityAreaNames,
   listPackageLines,
   listReceiptValues,
+  listAllocationAmounts,
   listRequirementItems,
+  type AllocationPage,
   type PackageLineValueRow,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
@@ -60,16 +63,18 @@ import {
   inMonthRange,
   isMonth,
   lazily,
+  listedRecord,
   monthRangeText,
   openFor,
   parseMonthRange,
+  RedactedFold,
   runAnalysis,
   visibilityFor,
   type AnalysisContext,
   type MonthRange,
   type SourceRecord,
 } from './figures.js';
-import { loadStageRecords, receiptRecord } from './funnel.js';
+import { allocationRecord, loadStageRecords, receiptRecord } from './funnel.js';
 import type { ConversionCounts, Reporting } from './reporting.js';
 import {
   chunksToName,
@@ -309,38 +314,90 @@ interface FigureRecord {
   cells: readonly { cycle: string; area: string }[];
   /** A funded record's groups' weights (null: one cell). */
   weights: readonly bigint[] | null;
+  /** A funded record's package (its shares fold for a reader who may not see it). */
+  packageId: bigint | null;
 }
 
 /**
- * The cycles a record counts in, as one key: a range of cycles counts the record (in its
- * converter's scope and its basis's conversions) when one of them is in the range.
+ * A record's measure and the cells it counts in (those of non-zero weight), as one key: a
+ * figure or drill-down of some cycles (and an area) counts the record — in its converter's scope
+ * and its basis's conversions — when one of them is among them (`keyMatches`).
  */
-function cyclesOf(record: FigureRecord): string {
-  const cycles = record.cells
+function keyOf(record: FigureRecord): string {
+  const cells = record.cells
     .filter((_, i) => record.weights === null || record.weights[i] !== 0n)
-    .map((c) => c.cycle);
-  return [...new Set(cycles)].sort().join(',');
+    .map((c) => `${c.cycle}:${c.area}`);
+  return `${record.measure}|${[...new Set(cells)].sort().join(';')}`;
 }
 
-/** A cell's sums. */
+/** Which records a figure or drill-down counts: of these measures, cycles and area. */
+interface Selection {
+  measures: ReadonlySet<CoverageMeasure>;
+  range: MonthRange;
+  area?: string | undefined;
+}
+
+function cellMatches(cell: { cycle: string; area: string }, selection: Selection): boolean {
+  return (
+    inMonthRange(cell.cycle, selection.range) &&
+    (selection.area === undefined || cell.area === selection.area)
+  );
+}
+
+/** Whether a record of this key (`keyOf`) counts in the selection. */
+function keyMatches(key: string, selection: Selection): boolean {
+  const bar = key.indexOf('|');
+  if (!selection.measures.has(key.slice(0, bar) as CoverageMeasure)) return false;
+  const cells = key.slice(bar + 1);
+  if (cells === '') return false;
+  return cells.split(';').some((c) => {
+    const [cycle, area] = c.split(':') as [string, string];
+    return cellMatches({ cycle, area }, selection);
+  });
+}
+
+/** A cell's sums and record counts (a funded share counts as one record). */
 interface CoverageCell {
   cycle: string;
   area: string;
   sums: Record<CoverageMeasure, bigint>;
+  records: Record<CoverageMeasure, number>;
+}
+
+/** Funding shares of one package in one cell, folded as a drill-down folds them. */
+interface ShareFold {
+  currency: string;
+  originalMinor: bigint;
+  amountMinor: bigint;
+  /** The rate they share; '' when converted at different rates. */
+  rate: string;
+  count: number;
 }
 
 /** A part of coverage's figures (the items, or a chunk of packages), converted in one basis. */
 interface PartConverted {
   /** Per cell (`cycle|area`): its sums. */
   cells: ReadonlyMap<string, CoverageCell>;
-  /** Per cycles key (`cyclesOf`): the conversions its records took. */
+  /** Per record key (`keyOf`): the conversions its records took. */
   counts: ReadonlyMap<string, ConversionCounts>;
+  /** Per measure: the conversions its records took (a figure of every cell counts them all). */
+  countsByMeasure: ReadonlyMap<CoverageMeasure, ConversionCounts>;
+  /** Per package, per cell (`cycle|area`): its funding shares folded. */
+  shares: ReadonlyMap<bigint, ReadonlyMap<string, ShareFold>>;
+}
+
+/** The currencies and earliest day of some records. */
+interface Scope {
+  currencies: ReadonlySet<string>;
+  from: string;
 }
 
 /** What coverage keeps of a part: its records' scopes, and their figures per basis. */
 interface CoveragePart {
-  /** Per cycles key: the currencies and earliest day of its records. */
-  scopes: ReadonlyMap<string, { currencies: ReadonlySet<string>; from: string }>;
+  /** Per record key: the currencies and earliest day of its records. */
+  scopes: ReadonlyMap<string, Scope>;
+  /** Per measure: the currencies and earliest day of its records. */
+  scopeByMeasure: ReadonlyMap<CoverageMeasure, Scope>;
   /** Per reporting basis (`Reporting.cacheKey`). */
   converted: Map<string, PartConverted>;
 }
@@ -356,6 +413,7 @@ async function itemFigureRecords(tx: Tx, asOf: string): Promise<FigureRecord[]> 
       amountMinor: c.record.amountMinor,
       cells: [{ cycle: c.cycle, area: c.area }],
       weights: null,
+      packageId: null,
     }));
 }
 
@@ -387,6 +445,7 @@ async function packageFigureRecords(
       amountMinor: BigInt(line.quantity) * line.unitPriceMinor,
       cells: [{ cycle: line.cycle, area: line.capabilityArea }],
       weights: null,
+      packageId: null,
     });
   }
   for (const row of await listReceiptValues(tx, only)) {
@@ -398,6 +457,7 @@ async function packageFigureRecords(
       amountMinor: BigInt(row.quantity) * row.unitPriceMinor,
       cells: [{ cycle: row.cycle, area: row.capabilityArea }],
       weights: null,
+      packageId: null,
     });
   }
   for (const a of await listAllocatedAmounts(tx, asOf, only)) {
@@ -410,58 +470,97 @@ async function packageFigureRecords(
       amountMinor: a.amountMinor,
       cells: list,
       weights: weightsOf.get(a.packageId)!,
+      packageId: a.packageId,
     });
   }
   return byChunk;
 }
 
-/** A part's records' scopes, per cycles key. */
-function scopesOf(records: readonly FigureRecord[]): CoveragePart['scopes'] {
+/** A part's records' scopes, per record key and per measure. */
+function scopesOf(
+  records: readonly FigureRecord[],
+): Pick<CoveragePart, 'scopes' | 'scopeByMeasure'> {
   const scopes = new Map<string, { currencies: Set<string>; from: string }>();
-  for (const r of records) {
-    const key = cyclesOf(r);
-    const scope = scopes.get(key);
-    if (!scope) scopes.set(key, { currencies: new Set([r.currency]), from: r.date });
-    else {
-      scope.currencies.add(r.currency);
-      if (r.date < scope.from) scope.from = r.date;
+  const byMeasure = new Map<string, { currencies: Set<string>; from: string }>();
+  const widen = (map: typeof scopes, key: string, r: FigureRecord) => {
+    const scope = map.get(key);
+    if (!scope) {
+      map.set(key, { currencies: new Set([r.currency]), from: r.date });
+      return;
     }
+    scope.currencies.add(r.currency);
+    if (r.date < scope.from) scope.from = r.date;
+  };
+  for (const r of records) {
+    widen(scopes, keyOf(r), r);
+    widen(byMeasure, r.measure, r);
   }
-  return scopes;
+  return { scopes, scopeByMeasure: byMeasure as Map<CoverageMeasure, Scope> };
 }
 
 /**
  * A part's records converted by `converter` and summed per cell (each allocation converted
- * whole and split once over its groups), with the conversions each cycles key took.
+ * whole and split once over its groups), with the conversions each record key took and the
+ * funding shares folded per package and cell.
  */
 function convertPart(converter: Reporting, records: readonly FigureRecord[]): PartConverted {
   const cells = new Map<string, CoverageCell>();
   const cellOf = (cell: { cycle: string; area: string }) => {
     const id = `${cell.cycle}|${cell.area}`;
     let found = cells.get(id);
-    if (!found) cells.set(id, (found = { cycle: cell.cycle, area: cell.area, sums: zeroSums() }));
+    if (!found) {
+      cells.set(
+        id,
+        (found = { cycle: cell.cycle, area: cell.area, sums: zeroSums(), records: zeroCounts() }),
+      );
+    }
     return found;
   };
-  const byCycles = new Map<string, FigureRecord[]>();
+  const shares = new Map<bigint, Map<string, ShareFold>>();
+  const byKey = new Map<string, FigureRecord[]>();
   for (const r of records) {
-    const key = cyclesOf(r);
-    const list = byCycles.get(key);
+    const key = keyOf(r);
+    const list = byKey.get(key);
     if (list) list.push(r);
-    else byCycles.set(key, [r]);
+    else byKey.set(key, [r]);
   }
   const counts = new Map<string, ConversionCounts>();
-  for (const [key, list] of byCycles) {
+  for (const [key, list] of byKey) {
     const before = conversionsOf(converter);
     for (const r of list) {
-      const whole = converter.convert(r.amountMinor, r.currency, r.date).amountMinor;
+      const whole = converter.convert(r.amountMinor, r.currency, r.date);
       if (r.weights === null) {
-        cellOf(r.cells[0]!).sums[r.measure] += whole;
+        const cell = cellOf(r.cells[0]!);
+        cell.sums[r.measure] += whole.amountMinor;
+        cell.records[r.measure] += 1;
         continue;
       }
-      const parts = splitByWeights(whole, [...r.weights]);
-      r.cells.forEach((cell, index) => {
+      const parts = splitByWeights(whole.amountMinor, [...r.weights]);
+      const originals = splitByWeights(r.amountMinor, [...r.weights]);
+      let folds = shares.get(r.packageId!);
+      if (!folds) shares.set(r.packageId!, (folds = new Map()));
+      r.cells.forEach((c, index) => {
         if (r.weights![index] === 0n) return;
-        cellOf(cell).sums.funded += parts[index]!;
+        const cell = cellOf(c);
+        cell.sums.funded += parts[index]!;
+        cell.records.funded += 1;
+        const id = `${c.cycle}|${c.area}`;
+        const fold = folds.get(id);
+        if (!fold) {
+          folds.set(id, {
+            currency: r.currency,
+            originalMinor: originals[index]!,
+            amountMinor: parts[index]!,
+            rate: whole.rate,
+            count: 1,
+          });
+          return;
+        }
+        assert(fold.currency === r.currency, 'a package is funded in its own currency');
+        fold.originalMinor += originals[index]!;
+        fold.amountMinor += parts[index]!;
+        fold.count += 1;
+        if (fold.rate !== whole.rate) fold.rate = '';
       });
     }
     const after = conversionsOf(converter);
@@ -471,17 +570,22 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
       afterLastRate: after.afterLastRate - before.afterLastRate,
     });
   }
-  return { cells, counts };
+  const countsByMeasure = new Map<CoverageMeasure, ConversionCounts>();
+  for (const [key, c] of counts) {
+    const measure = key.slice(0, key.indexOf('|')) as CoverageMeasure;
+    const sum = countsByMeasure.get(measure) ?? { conversions: 0, fellBack: 0, afterLastRate: 0 };
+    countsByMeasure.set(measure, {
+      conversions: sum.conversions + c.conversions,
+      fellBack: sum.fellBack + c.fellBack,
+      afterLastRate: sum.afterLastRate + c.afterLastRate,
+    });
+  }
+  return { cells, counts, countsByMeasure, shares };
 }
 
 function conversionsOf(reporting: Reporting): ConversionCounts {
   const { conversions, fellBack, afterLastRate } = reporting.basis();
   return { conversions, fellBack, afterLastRate };
-}
-
-/** A cycles key with a cycle in the range. */
-function cyclesInRange(key: string, range: MonthRange): boolean {
-  return key !== '' && key.split(',').some((cycle) => inMonthRange(cycle, range));
 }
 
 /**
@@ -500,30 +604,31 @@ const COVERAGE_PACKAGE_TABLES = [
 ] as const;
 
 /**
- * Coverage's cells up to `asOf` within `range`, converted by the analysis's `reporting` — from
- * parts kept per chunk of packages (and the items as one part) under their revisions and
- * tables' versions, per basis: after an allocation only its chunk of 32 packages is read and
- * converted again. Every part is converted by a converter of the same basis and its
- * conversions counted in the analysis's basis only for the cycles of `range`, so a kept figure
- * and a fresh one are the same, conversions counted the same (tests/analytics/stage-memo).
+ * Coverage's records up to `asOf`, converted and summed per part — kept per chunk of packages
+ * (and the items as one part) under their revisions and tables' versions, per basis: after an
+ * allocation only its chunk of 32 packages is read and converted again — and the reporting
+ * basis of the records `selection` selects. Every part is converted by a converter of the same
+ * basis, and its conversions counted in the returned basis only for the records selected, so a
+ * kept figure and a fresh one are the same, conversions counted the same
+ * (tests/analytics/stage-memo).
  */
-async function coverageCells(
+async function selectParts(
   tx: Tx,
   context: AnalysisContext,
-  range: MonthRange,
-): Promise<{ reporting: Reporting; cells: Map<string, CoverageCell> }> {
+  selection: Selection,
+): Promise<{ reporting: Reporting; parts: PartConverted[] }> {
   const { asOf } = context.options;
   /** A part: where it is kept (null: not kept), what is kept of it, its records when read. */
   interface Part {
     keyed: KeptChunk | null;
     kept: CoveragePart | undefined;
     records: FigureRecord[] | null;
-    scopes: CoveragePart['scopes'];
+    scoped: Pick<CoveragePart, 'scopes' | 'scopeByMeasure'>;
   }
   const parts: Part[] = [];
   const partOf = (keyed: KeptChunk | null, records: FigureRecord[] | null): Part => {
     const kept = keyed === null ? undefined : keptChunkValue<CoveragePart>(keyed);
-    return { keyed, kept, records, scopes: kept?.scopes ?? scopesOf(records ?? []) };
+    return { keyed, kept, records, scoped: kept ?? scopesOf(records ?? []) };
   };
   // The items: one part, kept under their tables' versions.
   const items = await keptWhole(tx, context, `coverage-items:${asOf}`, COVERAGE_ITEM_TABLES);
@@ -556,19 +661,36 @@ async function coverageCells(
       );
     }
   }
-  // The analysis's basis: the currencies and days of the records in the range's cycles.
+  // Whether a record key is selected, worked out once per key (the parts share most keys).
+  const decided = new Map<string, boolean>();
+  const selected = (key: string) => {
+    let yes = decided.get(key);
+    if (yes === undefined) decided.set(key, (yes = keyMatches(key, selection)));
+    return yes;
+  };
+  // Every cell (a whole figure, or the whole of a measure): each part's records per measure.
+  const everyCell =
+    selection.range.from === null && selection.range.to === null && selection.area === undefined;
+  // The analysis's basis: the currencies and days of the records it selects.
   const scope: { currency: string; date: string }[] = [];
+  const addScope = (s: Scope) => {
+    for (const currency of s.currencies) scope.push({ currency, date: s.from });
+  };
   for (const part of parts) {
-    for (const [cycles, s] of part.scopes) {
-      if (!cyclesInRange(cycles, range)) continue;
-      for (const currency of s.currencies) scope.push({ currency, date: s.from });
+    if (everyCell) {
+      for (const m of selection.measures) {
+        const s = part.scoped.scopeByMeasure.get(m);
+        if (s) addScope(s);
+      }
+      continue;
     }
+    for (const [key, s] of part.scoped.scopes) if (selected(key)) addScope(s);
   }
   const reporting = await openFor(tx, context, scope);
   const basis = reporting.cacheKey;
   // Parts not converted in this basis yet: their records (read again for a part kept in another
   // basis only), converted by one converter of the same basis over all their records — whose
-  // conversions are counted below, for the range's cycles only.
+  // conversions are counted below, for the records selected only.
   const toConvert = parts.filter((p) => p.kept?.converted.get(basis) === undefined);
   const unread = toConvert.filter((p) => p.records === null);
   if (unread.some((p) => p.keyed?.chunk === -1)) {
@@ -599,24 +721,49 @@ async function coverageCells(
       converted.set(part, done);
       if (part.keyed === null) continue;
       if (part.kept) keepInBasis(part.kept.converted, basis, done);
-      else keepChunkValue(part.keyed, { scopes: part.scopes, converted: new Map([[basis, done]]) });
+      else {
+        keepChunkValue(part.keyed, { ...part.scoped, converted: new Map([[basis, done]]) });
+      }
     }
   }
-  // The cells of the range's cycles, added up over the parts; their conversions counted.
-  const cells = new Map<string, CoverageCell>();
-  for (const part of parts) {
-    const done = converted.get(part) ?? part.kept!.converted.get(basis)!;
-    for (const [cycles, counts] of done.counts) {
-      if (cyclesInRange(cycles, range)) reporting.tally(counts);
+  // The conversions of the records selected counted in the basis.
+  const all = parts.map((part) => converted.get(part) ?? part.kept!.converted.get(basis)!);
+  for (const done of all) {
+    if (everyCell) {
+      for (const m of selection.measures) {
+        const counts = done.countsByMeasure.get(m);
+        if (counts) reporting.tally(counts);
+      }
+      continue;
     }
+    for (const [key, counts] of done.counts) {
+      if (selected(key)) reporting.tally(counts);
+    }
+  }
+  return { reporting, parts: all };
+}
+
+/** Coverage's cells of the range's cycles, added up over the parts (`selectParts`). */
+async function coverageCells(
+  tx: Tx,
+  context: AnalysisContext,
+  range: MonthRange,
+): Promise<{ reporting: Reporting; cells: Map<string, CoverageCell> }> {
+  const selection = { measures: new Set(COVERAGE_MEASURES), range };
+  const { reporting, parts } = await selectParts(tx, context, selection);
+  const cells = new Map<string, CoverageCell>();
+  for (const done of parts) {
     for (const [id, cell] of done.cells) {
-      if (!inMonthRange(cell.cycle, range)) continue;
+      if (!cellMatches(cell, selection)) continue;
       const sum = cells.get(id);
       if (!sum) {
-        cells.set(id, { cycle: cell.cycle, area: cell.area, sums: { ...cell.sums } });
+        cells.set(id, { ...cell, sums: { ...cell.sums }, records: { ...cell.records } });
         continue;
       }
-      for (const m of COVERAGE_MEASURES) sum.sums[m] += cell.sums[m];
+      for (const m of COVERAGE_MEASURES) {
+        sum.sums[m] += cell.sums[m];
+        sum.records[m] += cell.records[m];
+      }
     }
   }
   return { reporting, cells };
@@ -645,9 +792,9 @@ async function loadMeasureCells(
     case 'delivered':
       return listed(await deliveredRecords(tx));
     case 'packaged':
+      return listed((await packageGroups(tx)).cells);
     case 'funded': {
-      const { cells, splits } = await packageRecords(tx);
-      if (measure === 'packaged') return listed(cells);
+      const { splits } = await packageRecords(tx);
       const shares = shareCells(splits);
       // The converter's scope: each allocation with a kept share (its currency and day), read
       // from the splits without making the shares.
@@ -686,6 +833,14 @@ function figuresOf(
     >,
   };
 }
+
+const zeroCounts = (): Record<CoverageMeasure, number> => ({
+  requested: 0,
+  approved: 0,
+  packaged: 0,
+  funded: 0,
+  delivered: 0,
+});
 
 const zeroSums = (): Record<CoverageMeasure, bigint> => ({
   requested: 0n,
@@ -757,6 +912,48 @@ export async function drillCoverage(
   context: AnalysisContext,
   key: ParsedFigureKey,
 ): Promise<DrillDown> {
+  const { measure, range, area } = parseCoverageKey(key);
+  if (measure === 'funded') {
+    return drillFunded(tx, context, figureKey('coverage', measure, ...key.dimensions), {
+      measures: new Set(['funded']),
+      range,
+      area,
+    });
+  }
+  return drillCoverageRecords(tx, context, key);
+}
+
+/**
+ * A coverage drill-down made record by record: every record of the figure made, converted and
+ * listed by `drillDown` — the definition the funding shares' drill-down (`drillFunded`) is
+ * tested against.
+ */
+export async function drillCoverageRecords(
+  tx: Tx,
+  context: AnalysisContext,
+  key: ParsedFigureKey,
+): Promise<DrillDown> {
+  const { measure, range, area } = parseCoverageKey(key);
+  const { cells, scope } = await loadMeasureCells(tx, measure, context.options.asOf, range, area);
+  const records = lazily(function* () {
+    for (const c of cells) yield c.record;
+  });
+  const reporting = await openFor(tx, context, scope);
+  const visibility = await visibilityFor(tx, context.actor);
+  return drillDown(
+    reporting,
+    figureKey('coverage', measure, ...key.dimensions),
+    records,
+    visibility,
+  );
+}
+
+/** `coverage.<measure>[:<cycle>[:<area>] | :<from>_<to>]`, checked. */
+function parseCoverageKey(key: ParsedFigureKey): {
+  measure: CoverageMeasure;
+  range: MonthRange;
+  area: string | undefined;
+} {
   const measure = COVERAGE_MEASURES.find((m) => m === key.measure);
   if (!measure) {
     throw badFigure(
@@ -778,16 +975,129 @@ export async function drillCoverage(
       'takes a cycle and a capability area (coverage.funded:2025-08:air_defence), a cycle, or a range of cycles (2025-06_2025-09).',
     );
   }
-  const { cells, scope } = await loadMeasureCells(tx, measure, context.options.asOf, range, area);
-  const records = lazily(function* () {
-    for (const c of cells) yield c.record;
-  });
-  const reporting = await openFor(tx, context, scope);
+  return { measure, range, area };
+}
+
+/** Allocations read per page when listing a drill-down's funding shares. */
+const SHARES_PAGE_ALLOCATIONS = 2_000;
+
+/**
+ * The drill-down of funding shares without making every share: the total, the records counted
+ * and the shares of packages the reader may not see (folded per currency) from the kept parts
+ * (`selectParts`: each allocation converted whole and split, as `drillDown` converts a share);
+ * only the shares listed made — the first `LIMITS.drillRecordsMax` by date, then allocation
+ * (the allocation before its surplus), then group, as `drillDown` orders them — from the
+ * allocations of the packages the reader may see, read page by page in that order. The basis
+ * counts each allocation with a share in the figure once, as `drillDown`'s does.
+ */
+async function drillFunded(
+  tx: Tx,
+  context: AnalysisContext,
+  figure: string,
+  selection: Selection,
+): Promise<DrillDown> {
+  const { reporting, parts } = await selectParts(tx, context, selection);
   const visibility = await visibilityFor(tx, context.actor);
-  return drillDown(
+  let totalMinor = 0n;
+  let shares = 0;
+  const hidden = new RedactedFold();
+  let hiddenShares = 0;
+  for (const part of parts) {
+    for (const cell of part.cells.values()) {
+      if (!cellMatches(cell, selection)) continue;
+      totalMinor += cell.sums.funded;
+      shares += cell.records.funded;
+    }
+    for (const [packageId, folds] of part.shares) {
+      if (visibility.seesPackage(packageId)) continue;
+      for (const [id, fold] of folds) {
+        const [cycle, area] = id.split('|') as [string, string];
+        if (!cellMatches({ cycle, area }, selection)) continue;
+        hidden.add(fold.currency, fold.originalMinor, fold.amountMinor, fold.rate, fold.count);
+        hiddenShares += fold.count;
+      }
+    }
+  }
+  const folded = hidden.records();
+  const max = LIMITS.drillRecordsMax;
+  const listed = await listShares(
+    tx,
+    context.options.asOf,
     reporting,
-    figureKey('coverage', measure, ...key.dimensions),
-    records,
-    visibility,
+    visibility.packagesSeen(),
+    selection,
+    Math.max(0, max - folded.length),
   );
+  return {
+    basis: reporting.basis(),
+    figure,
+    totalMinor,
+    truncated: folded.length + (shares - hiddenShares) > max,
+    records: [...folded, ...listed].slice(0, max),
+  };
+}
+
+/** The first `room` funding shares selected of the packages `seen` (null: all), in order. */
+async function listShares(
+  tx: Tx,
+  asOf: string,
+  reporting: Reporting,
+  seen: readonly bigint[] | null,
+  selection: Selection,
+  room: number,
+): Promise<DrillRecord[]> {
+  const listed: DrillRecord[] = [];
+  let after: AllocationPage['after'];
+  // Each allocation selected gives at least one share: a page need not be longer than the room.
+  const limit = Math.max(1, Math.min(SHARES_PAGE_ALLOCATIONS, room));
+  while (listed.length < room) {
+    const page = await listAllocationAmounts(tx, {
+      to: asOf,
+      packageIds: seen ?? undefined,
+      after,
+      limit,
+    });
+    if (page.length === 0) break;
+    const ids = [...new Set(page.map((a) => a.packageId))];
+    const { groups, weightsOf } = groupsOfLines(await listPackageLines(tx, undefined, ids));
+    for (const a of page) {
+      const list = groups.get(a.packageId);
+      if (!list) continue; // a package without lines has no area to count against
+      const weights = weightsOf.get(a.packageId)!;
+      const selected = list.filter((g, i) => weights[i] !== 0n && cellMatches(g, selection));
+      if (selected.length === 0) continue; // not in the figure: not in its basis's scope
+      // Converted again, counted once with the whole figure (`selectParts`).
+      const whole = reporting.convert(a.amountMinor, a.currency, a.valueDate, 0);
+      const parts = splitByWeights(whole.amountMinor, weights);
+      const originals = splitByWeights(a.amountMinor, weights);
+      const base = allocationRecord(a);
+      list.forEach((group, index) => {
+        if (weights[index] === 0n || !cellMatches(group, selection) || listed.length >= room) {
+          return;
+        }
+        const share: SourceRecord = {
+          ...base,
+          restricted: { kind: 'package', packageId: a.packageId },
+          share: {
+            whole: `${a.amountMinor < 0n ? 'surplus' : 'allocation'}:${a.id}`,
+            weights,
+            index,
+            group: `${group.cycle} ${group.area}`,
+          },
+        };
+        listed.push(
+          listedRecord(share, {
+            originalAmountMinor: originals[index]!,
+            amountMinor: parts[index]!,
+            rate: whole.rate,
+            rateDate: whole.rateDate,
+          }),
+        );
+      });
+      if (listed.length >= room) break;
+    }
+    if (page.length < limit) break;
+    after = page.at(-1);
+  }
+  return listed;
 }

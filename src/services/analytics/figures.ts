@@ -439,6 +439,10 @@ export function groupsByCurrency(
 export interface Visibility {
   /** Whether the reader may see this record in full. */
   sees(record: SourceRecord): boolean;
+  /** Whether the reader may see this package's contents (its lines, shares, receipts). */
+  seesPackage(packageId: bigint): boolean;
+  /** The packages whose contents the reader may see; null: every package. */
+  packagesSeen(): readonly bigint[] | null;
 }
 
 /**
@@ -456,20 +460,22 @@ export async function visibilityFor(tx: Tx, actor: Actor): Promise<Visibility> {
   const funders = (funded: boolean) => ({ fundingParties: funded && party ? [party] : [] });
   const seesPackages = maySeeRestricted(actor, 'package', funders(false));
   const seesItems = maySeeRestricted(actor, 'requirement_item', funders(false));
+  const seesPackage = (packageId: bigint) =>
+    seesPackages || maySeeRestricted(actor, 'package', funders(packages.has(packageId)));
   return {
     sees(record) {
       const restriction = record.restricted;
       if (restriction === null) return true;
-      if (restriction.kind === 'package') {
-        return (
-          seesPackages ||
-          maySeeRestricted(actor, 'package', funders(packages.has(restriction.packageId)))
-        );
-      }
+      if (restriction.kind === 'package') return seesPackage(restriction.packageId);
       return (
         seesItems ||
         maySeeRestricted(actor, 'requirement_item', funders(items.has(restriction.itemId)))
       );
+    },
+    seesPackage,
+    packagesSeen() {
+      if (seesPackages) return null;
+      return [...packages].filter(seesPackage);
     },
   };
 }
@@ -490,7 +496,7 @@ export function foldRedacted(records: readonly DrillRecord[]): DrillRecord[] {
 }
 
 /** `foldRedacted` one record at a time (no drill record is made for a folded one). */
-class RedactedFold {
+export class RedactedFold {
   readonly #byCurrency = new Map<
     string,
     { originalAmountMinor: bigint; amountMinor: bigint; rate: string; count: number }
@@ -575,7 +581,7 @@ export function drillDown(
   reporting: Reporting,
   figure: string,
   records: Iterable<SourceRecord>,
-  visibility: Visibility,
+  visibility: Pick<Visibility, 'sees'>,
 ): DrillDown {
   // The first records by date, kind, id — ties in the given order (`seq`) — kept in a buffer
   // of at most 2 × the listed bound: a figure of half a million records never holds them all.
