@@ -302,6 +302,11 @@ export async function listAllocationAmounts(
                 : sql`AND a.package_id IN (${sql.join(page.packageIds)})`
             }
             ${
+              page.exceptPackageIds === undefined || page.exceptPackageIds.length === 0
+                ? sql``
+                : sql`AND a.package_id NOT IN (${sql.join(page.exceptPackageIds)})`
+            }
+            ${
               page.after === undefined
                 ? sql``
                 : sql`AND (${day}, a.id, ${sql.lit(surplus)})
@@ -353,6 +358,8 @@ export interface AllocationPage {
   to: string;
   currency?: string | undefined;
   packageIds?: readonly bigint[] | undefined;
+  /** Not those of these packages. */
+  exceptPackageIds?: readonly bigint[] | undefined;
   after?: Pick<AllocationAmountRow, 'valueDate' | 'id' | 'surplus'> | undefined;
   limit: number;
 }
@@ -1046,6 +1053,55 @@ export async function sumStageAmounts(
 }
 
 // ---- Who funds what (redaction), names ----
+
+export interface PackageFunderRow {
+  packageId: bigint;
+  partyId: string;
+  /** The package's chunk (`CHUNK_BITS.package`). */
+  chunk: number;
+}
+
+/**
+ * Each package's funders — the parties with an allocation to it that is not voided — of the
+ * packages in the chunks `only` (all when absent).
+ */
+export async function listPackageFunders(
+  db: Executor,
+  only?: readonly number[],
+): Promise<PackageFunderRow[]> {
+  return packedRows<PackageFunderRow>(
+    db,
+    sql`
+      SELECT DISTINCT a.package_id AS "packageId", c.donor_party_id AS "partyId",
+             (a.package_id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
+      FROM allocation a JOIN contribution c ON c.id = a.contribution_id
+      WHERE a.status <> 'voided' AND ${idInChunks(sql`a.package_id`, CHUNK_BITS.package, only)}`,
+    { packageId: 'bigint', partyId: 'code', chunk: 'int' },
+  );
+}
+
+export interface PackageItemRow {
+  packageId: bigint;
+  itemId: bigint;
+  /** The package's chunk (`CHUNK_BITS.package`). */
+  chunk: number;
+}
+
+/** The requirement items of each package's lines, of the packages in the chunks `only`. */
+export async function listPackageItems(
+  db: Executor,
+  only?: readonly number[],
+): Promise<PackageItemRow[]> {
+  return packedRows<PackageItemRow>(
+    db,
+    sql`
+      SELECT package_id AS "packageId", requirement_item_id AS "itemId",
+             (package_id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
+      FROM package_line
+      WHERE ${idInChunks(sql`package_id`, CHUNK_BITS.package, only)}`,
+    { packageId: 'bigint', itemId: 'bigint', chunk: 'int' },
+  );
+}
 
 /** Packages the party funds: an allocation from one of its contributions that is not voided. */
 export async function listPackagesFundedBy(db: Executor, partyId: string): Promise<bigint[]> {

@@ -14,13 +14,8 @@ import { getBurdenSharing } from '../../src/services/analytics/burden.js';
 import { drillCoverageRecords, getCoverage } from '../../src/services/analytics/coverage.js';
 import { getKielContext } from '../../src/services/analytics/delivery.js';
 import { drillFigure } from '../../src/services/analytics/drill.js';
-import {
-  drillDown,
-  openFor,
-  scopeOf,
-  upTo,
-  visibilityFor,
-} from '../../src/services/analytics/figures.js';
+import { drillDown, openFor, scopeOf, upTo } from '../../src/services/analytics/figures.js';
+import { visibilityFor } from '../../src/services/analytics/visibility.js';
 import { getFunnel, loadStageRecords } from '../../src/services/analytics/funnel.js';
 import { getLeadTimes } from '../../src/services/analytics/lead-times.js';
 import { getPace } from '../../src/services/analytics/pace.js';
@@ -415,12 +410,27 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       ACTORS.coordinator,
       ACTORS.contributor('NLD'),
       ACTORS.contributor('CAN'),
+      ACTORS.contributor('GBR'),
     ];
     const limits = LIMITS as { drillRecordsMax: number };
     const max = limits.drillRecordsMax;
+    // Between the second and third passes CAN funds an open package of another chunk: the
+    // packages and items it may see (kept per chunk of packages) follow.
+    const [open] = await db.withConnection((c) =>
+      c.query<{ id: bigint }>(`
+        SELECT id FROM package WHERE status = 'open' AND id >= ${2 ** CHUNK_BITS.package}
+        ORDER BY id DESC LIMIT 1`),
+    );
     try {
       // The whole list, then lists cut short (read page by page: a page is as long as the room).
-      for (const listed of [max, 3, 1]) {
+      for (const listed of [max, 3, 1, max]) {
+        if (listed === max && limits.drillRecordsMax === 1) {
+          await allocateToPackage(db, ACTORS.coordinator, BigInt(open!.id), {
+            contributionId: w.contributions.can!,
+            amountMinor: 3_000_00n,
+            valueDate: '2025-10-31',
+          });
+        }
         limits.drillRecordsMax = listed;
         for (const [currency, rateMode] of BASES) {
           const options = basisOptions(currency, rateMode);
@@ -472,7 +482,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
                 (r) => original === undefined || r.currency === original,
               );
               const reporting = await openFor(tx, context, records);
-              return drillDown(reporting, key, records, await visibilityFor(tx, actor));
+              return drillDown(reporting, key, records, await visibilityFor(tx, context));
             },
             { isolation: 'repeatable read' },
           );

@@ -48,10 +48,10 @@ import {
   runAnalysis,
   scopeOf,
   upTo,
-  visibilityFor,
   type AnalysisContext,
   type ReportedGroup,
 } from './figures.js';
+import { visibilityFor } from './visibility.js';
 import { loadStageRecords } from './funnel.js';
 import type { Reporting } from './reporting.js';
 import { readStage, reportStage } from './stage-memo.js';
@@ -422,7 +422,7 @@ export async function drillBurden(
     (r) => party === undefined || r.partyId === party,
   );
   const reporting = await openFor(tx, context, records);
-  const visibility = await visibilityFor(tx, context.actor);
+  const visibility = await visibilityFor(tx, context);
   return drillDown(
     reporting,
     figureKey('burden', 'committed', ...key.dimensions),

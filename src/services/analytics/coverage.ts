@@ -69,11 +69,11 @@ import {
   parseMonthRange,
   RedactedFold,
   runAnalysis,
-  visibilityFor,
   type AnalysisContext,
   type MonthRange,
   type SourceRecord,
 } from './figures.js';
+import { visibilityFor } from './visibility.js';
 import { allocationRecord, loadStageRecords, receiptRecord } from './funnel.js';
 import type { ConversionCounts, Reporting } from './reporting.js';
 import {
@@ -939,7 +939,7 @@ export async function drillCoverageRecords(
     for (const c of cells) yield c.record;
   });
   const reporting = await openFor(tx, context, scope);
-  const visibility = await visibilityFor(tx, context.actor);
+  const visibility = await visibilityFor(tx, context);
   return drillDown(
     reporting,
     figureKey('coverage', measure, ...key.dimensions),
@@ -997,11 +997,13 @@ async function drillFunded(
   selection: Selection,
 ): Promise<DrillDown> {
   const { reporting, parts } = await selectParts(tx, context, selection);
-  const visibility = await visibilityFor(tx, context.actor);
+  const visibility = await visibilityFor(tx, context);
   let totalMinor = 0n;
   let shares = 0;
   const hidden = new RedactedFold();
   let hiddenShares = 0;
+  /** The packages with funding shares. */
+  const funded: bigint[] = [];
   for (const part of parts) {
     for (const cell of part.cells.values()) {
       if (!cellMatches(cell, selection)) continue;
@@ -1009,6 +1011,7 @@ async function drillFunded(
       shares += cell.records.funded;
     }
     for (const [packageId, folds] of part.shares) {
+      funded.push(packageId);
       if (visibility.seesPackage(packageId)) continue;
       for (const [id, fold] of folds) {
         const [cycle, area] = id.split('|') as [string, string];
@@ -1020,11 +1023,19 @@ async function drillFunded(
   }
   const folded = hidden.records();
   const max = LIMITS.drillRecordsMax;
+  // The packages whose shares are listed: those seen, or all but those hidden when fewer.
+  const seen = visibility.packagesSeen();
+  const hiddenPackages =
+    seen === null ? [] : [...funded].filter((id) => !visibility.seesPackage(id));
+  const packages =
+    seen === null || hiddenPackages.length < seen.length
+      ? { exceptPackageIds: hiddenPackages }
+      : { packageIds: seen };
   const listed = await listShares(
     tx,
     context.options.asOf,
     reporting,
-    visibility.packagesSeen(),
+    packages,
     selection,
     Math.max(0, max - folded.length),
   );
@@ -1037,12 +1048,12 @@ async function drillFunded(
   };
 }
 
-/** The first `room` funding shares selected of the packages `seen` (null: all), in order. */
+/** The first `room` funding shares selected of these packages, in the drill-down's order. */
 async function listShares(
   tx: Tx,
   asOf: string,
   reporting: Reporting,
-  seen: readonly bigint[] | null,
+  packages: Pick<AllocationPage, 'packageIds' | 'exceptPackageIds'>,
   selection: Selection,
   room: number,
 ): Promise<DrillRecord[]> {
@@ -1053,7 +1064,7 @@ async function listShares(
   while (listed.length < room) {
     const page = await listAllocationAmounts(tx, {
       to: asOf,
-      packageIds: seen ?? undefined,
+      ...packages,
       after,
       limit,
     });

@@ -33,11 +33,8 @@ import { DomainError, assert } from '../../core/errors.js';
 import { addDays } from '../../core/fx.js';
 import { LIMITS } from '../../core/limits.js';
 import { authorize } from '../../core/policy.js';
-import { dependsOnParties, maySeeRestricted } from '../../core/redaction.js';
 import { splitByWeights } from '../../core/split.js';
 import {
-  listItemsFundedBy,
-  listPackagesFundedBy,
   readAnalysisVersion,
   sumStageAmounts,
   type FundingStage,
@@ -48,6 +45,7 @@ import { Semaphore } from '../../storage/mutex.js';
 import { inTransaction, type Tx } from '../../storage/transaction.js';
 import { openReporting, todayUtc, type ReportedAmount, type Reporting } from './reporting.js';
 import { analysisResults, databaseIdOf } from './result-cache.js';
+import type { Visibility } from './visibility.js';
 
 /** What a reader must be allowed to see to get a record in full (`null`: every reader). */
 export type Restriction =
@@ -432,52 +430,6 @@ export function groupsByCurrency(
   return [...sums.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([currency, entry]) => ({ currency, ...entry }));
-}
-
-// ---- Who may see which record ----
-
-export interface Visibility {
-  /** Whether the reader may see this record in full. */
-  sees(record: SourceRecord): boolean;
-  /** Whether the reader may see this package's contents (its lines, shares, receipts). */
-  seesPackage(packageId: bigint): boolean;
-  /** The packages whose contents the reader may see; null: every package. */
-  packagesSeen(): readonly bigint[] | null;
-}
-
-/**
- * The reader's view of restricted records. For a contributor, the packages and items its party
- * funds are read once (in the caller's snapshot); every other role is decided by the role alone.
- */
-export async function visibilityFor(tx: Tx, actor: Actor): Promise<Visibility> {
-  const party = actor.partyId;
-  const packages = new Set(
-    dependsOnParties(actor, 'package') && party ? await listPackagesFundedBy(tx, party) : [],
-  );
-  const items = new Set(
-    dependsOnParties(actor, 'requirement_item') && party ? await listItemsFundedBy(tx, party) : [],
-  );
-  const funders = (funded: boolean) => ({ fundingParties: funded && party ? [party] : [] });
-  const seesPackages = maySeeRestricted(actor, 'package', funders(false));
-  const seesItems = maySeeRestricted(actor, 'requirement_item', funders(false));
-  const seesPackage = (packageId: bigint) =>
-    seesPackages || maySeeRestricted(actor, 'package', funders(packages.has(packageId)));
-  return {
-    sees(record) {
-      const restriction = record.restricted;
-      if (restriction === null) return true;
-      if (restriction.kind === 'package') return seesPackage(restriction.packageId);
-      return (
-        seesItems ||
-        maySeeRestricted(actor, 'requirement_item', funders(items.has(restriction.itemId)))
-      );
-    },
-    seesPackage,
-    packagesSeen() {
-      if (seesPackages) return null;
-      return [...packages].filter(seesPackage);
-    },
-  };
 }
 
 // ---- Drill-downs ----

@@ -65,11 +65,11 @@ import {
   runAnalysis,
   scopeOf,
   upTo,
-  visibilityFor,
   type AnalysisContext,
   type ReportedGroup,
   type SourceRecord,
 } from './figures.js';
+import { visibilityFor } from './visibility.js';
 import {
   countsIn,
   readKeptChunks,
@@ -417,7 +417,7 @@ export async function drillFunnel(
     (r) => currency === undefined || r.currency === currency,
   );
   const reporting = await openFor(tx, context, records);
-  const visibility = await visibilityFor(tx, context.actor);
+  const visibility = await visibilityFor(tx, context);
   return drillDown(reporting, figureKey('funnel', stage, ...key.dimensions), records, visibility);
 }
 

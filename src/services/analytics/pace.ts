@@ -53,10 +53,10 @@ import {
   runAnalysis,
   scopeOf,
   upTo,
-  visibilityFor,
   type AnalysisContext,
   type SourceRecord,
 } from './figures.js';
+import { visibilityFor } from './visibility.js';
 import { loadStageRecords } from './funnel.js';
 import { readStage, reportStage, type StageRead } from './stage-memo.js';
 
@@ -409,6 +409,6 @@ export async function drillPace(
     inMonthRange(monthOf(r.date), range),
   );
   const reporting = await openFor(tx, context, records);
-  const visibility = await visibilityFor(tx, context.actor);
+  const visibility = await visibilityFor(tx, context);
   return drillDown(reporting, figureKey('pace', measure, ...key.dimensions), records, visibility);
 }

@@ -1,0 +1,140 @@
+/**
+ * Who may see which record of an analysis in full (core/redaction.ts): package contents and
+ * requirement items are restricted to the parties that fund them. For a contributor, the
+ * packages and items its party funds are read in the analysis's snapshot — from each chunk of
+ * packages' funders and items, kept under the chunk's revision (stage-memo.ts: every write of a
+ * package's allocations updates its row), so a drill-down after an allocation reads one chunk,
+ * not every allocation (a large donor: 165 ms at scale 1). Every other role is decided by the
+ * role alone.
+ */
+import { dependsOnParties, maySeeRestricted } from '../../core/redaction.js';
+import {
+  listItemsFundedBy,
+  listPackageFunders,
+  listPackageItems,
+  listPackagesFundedBy,
+  type PackageFunderRow,
+  type PackageItemRow,
+} from '../../storage/analytics-repository.js';
+import type { Tx } from '../../storage/transaction.js';
+import type { AnalysisContext, SourceRecord } from './figures.js';
+import { readKeptChunkParts } from './stage-memo.js';
+
+export interface Visibility {
+  /** Whether the reader may see this record in full. */
+  sees(record: SourceRecord): boolean;
+  /** Whether the reader may see this package's contents (its lines, shares, receipts). */
+  seesPackage(packageId: bigint): boolean;
+  /** The packages whose contents the reader may see; null: every package. */
+  packagesSeen(): readonly bigint[] | null;
+}
+
+/** The reader's view of restricted records, in the analysis's snapshot. */
+export async function visibilityFor(
+  tx: Tx,
+  context: Pick<AnalysisContext, 'actor' | 'options'>,
+): Promise<Visibility> {
+  const { actor } = context;
+  const party = actor.partyId;
+  const needPackages = dependsOnParties(actor, 'package') && party !== undefined;
+  const needItems = dependsOnParties(actor, 'requirement_item') && party !== undefined;
+  const funded =
+    party !== undefined && (needPackages || needItems)
+      ? await fundedBy(tx, context, party)
+      : { packages: new Set<bigint>(), items: () => new Set<bigint>() };
+  const packages = needPackages ? funded.packages : new Set<bigint>();
+  let items: Set<bigint> | undefined;
+  const itemFunded = (itemId: bigint) => needItems && (items ??= funded.items()).has(itemId);
+  const funders = (isFunder: boolean) => ({ fundingParties: isFunder && party ? [party] : [] });
+  const seesPackages = maySeeRestricted(actor, 'package', funders(false));
+  const seesItems = maySeeRestricted(actor, 'requirement_item', funders(false));
+  const seesPackage = (packageId: bigint) =>
+    seesPackages || maySeeRestricted(actor, 'package', funders(packages.has(packageId)));
+  return {
+    sees(record) {
+      const restriction = record.restricted;
+      if (restriction === null) return true;
+      if (restriction.kind === 'package') return seesPackage(restriction.packageId);
+      return (
+        seesItems ||
+        maySeeRestricted(actor, 'requirement_item', funders(itemFunded(restriction.itemId)))
+      );
+    },
+    seesPackage,
+    packagesSeen() {
+      if (seesPackages) return null;
+      return [...packages].filter(seesPackage);
+    },
+  };
+}
+
+/** Per chunk's funder rows: its packages by funding party. */
+const byParty = new WeakMap<readonly PackageFunderRow[], Map<string, bigint[]>>();
+/** Per chunk's item rows: each package's items. */
+const byPackage = new WeakMap<readonly PackageItemRow[], Map<bigint, bigint[]>>();
+
+/**
+ * The packages `party` funds (an allocation from one of its contributions, not voided) and — made
+ * when first asked — the requirement items of their lines.
+ */
+async function fundedBy(
+  tx: Tx,
+  context: Pick<AnalysisContext, 'options'>,
+  party: string,
+): Promise<{ packages: Set<bigint>; items: () => Set<bigint> }> {
+  if (context.options.databaseId === undefined) {
+    const items = new Set(await listItemsFundedBy(tx, party));
+    return { packages: new Set(await listPackagesFundedBy(tx, party)), items: () => items };
+  }
+  const funderChunks = await readKeptChunkParts(
+    tx,
+    context,
+    'funders',
+    'package',
+    listPackageFunders,
+  );
+  const itemChunks = await readKeptChunkParts(
+    tx,
+    context,
+    'package-items',
+    'package',
+    listPackageItems,
+    ['package_line'],
+  );
+  const packages = new Set<bigint>();
+  for (const rows of funderChunks) {
+    let map = byParty.get(rows);
+    if (!map) {
+      map = new Map();
+      for (const r of rows) {
+        const list = map.get(r.partyId);
+        if (list) list.push(r.packageId);
+        else map.set(r.partyId, [r.packageId]);
+      }
+      byParty.set(rows, map);
+    }
+    for (const id of map.get(party) ?? []) packages.add(id);
+  }
+  return {
+    packages,
+    items: () => {
+      const items = new Set<bigint>();
+      for (const rows of itemChunks) {
+        let map = byPackage.get(rows);
+        if (!map) {
+          map = new Map();
+          for (const r of rows) {
+            const list = map.get(r.packageId);
+            if (list) list.push(r.itemId);
+            else map.set(r.packageId, [r.itemId]);
+          }
+          byPackage.set(rows, map);
+        }
+        for (const [id, list] of map) {
+          if (packages.has(id)) for (const item of list) items.add(item);
+        }
+      }
+      return items;
+    },
+  };
+}
