@@ -342,7 +342,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     }
   }, 180_000);
 
-  it('keeps coverage, lead times and the allocated records across pledges, commitments and payments, and computes them again after an allocation', async () => {
+  it('keeps coverage, lead times and the allocated records across pledges, commitments and payments, and computes them again after an allocation, which leaves burden sharing kept', async () => {
     const db = w.t.database;
     const options = { currency: 'USD' as const, rateMode: 'value_date' as const, asOf: AS_OF };
     analysisResults.clear();
@@ -375,11 +375,19 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     await drillFigure(db, ACTORS.coordinator, options, 'funnel.allocated');
     expect(analysisResults.stats().hits).toBe(hits + 4);
 
+    const burden = await getBurdenSharing(db, ACTORS.coordinator, options);
     await allocateToPackage(db, ACTORS.coordinator, w.packages.p2!.id, {
       contributionId: c.id,
       amountMinor: 5_000_00n,
       valueDate: '2025-09-15',
     });
+    // Burden sharing reads no package-side table: kept across the allocation.
+    const burdenHits = analysisResults.stats().hits;
+    expect(await getBurdenSharing(db, ACTORS.coordinator, options)).toEqual({
+      ...burden,
+      basis: { ...burden.basis, generatedAt: expect.any(String) as string },
+    });
+    expect(analysisResults.stats().hits).toBe(burdenHits + 1);
     const after = await getCoverage(db, ACTORS.coordinator, options);
     const afterDrill = await drillFigure(db, ACTORS.coordinator, options, 'coverage.funded');
     expect(after.totals.fundedMinor).toBeGreaterThan(first.totals.fundedMinor);

@@ -40,6 +40,7 @@ import {
 } from '../../storage/indicators-repository.js';
 import type { Tx } from '../../storage/transaction.js';
 import {
+  PACKAGE_SIDE_TABLES,
   badFigure,
   drillDown,
   groupReported,
@@ -401,7 +402,7 @@ export async function getBurdenSharing(
         figures: { totalCommitted: figureKey('burden', 'committed') },
       };
     },
-    { analysis: 'burden' },
+    { analysis: 'burden', unaffectedBy: PACKAGE_SIDE_TABLES },
   );
 }
 

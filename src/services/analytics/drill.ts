@@ -23,6 +23,7 @@ import { drillCoverage } from './coverage.js';
 import { drillDelivery } from './delivery.js';
 import {
   CONTRIBUTION_SIDE_TABLES,
+  PACKAGE_SIDE_TABLES,
   badFigure,
   runAnalysis,
   type AnalysisContext,
@@ -55,11 +56,14 @@ export async function drillFigure(
     return runAnalysis(database, actor, options, (tx, context) => funding(tx, context, key), {
       analysis: 'drill',
       inputs: [figure],
-      // Coverage's records and the allocated funnel's read no contribution-side table.
+      // Coverage's records and the allocated funnel's read no contribution-side table; burden
+      // sharing's, no package-side one.
       unaffectedBy:
         key.analysis === 'coverage' || (key.analysis === 'funnel' && key.measure === 'allocated')
           ? CONTRIBUTION_SIDE_TABLES
-          : undefined,
+          : key.analysis === 'burden'
+            ? PACKAGE_SIDE_TABLES
+            : undefined,
     });
   if (DELIVERY_ANALYSES.has(key.analysis)) return drillDelivery(database, actor, options, key);
   throw badFigure(

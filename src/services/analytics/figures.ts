@@ -130,6 +130,28 @@ export const CONTRIBUTION_SIDE_TABLES: readonly string[] = [
 ];
 
 /**
+ * The tables of what packages are and what reaches them — requirements, packages and their
+ * lines, allocations, shipments and receipts — and the ledger: an analysis of contributions and
+ * country indicators alone reads none of them (burden sharing: commitments by donor, GDP and
+ * population), so an allocation, an authorisation or a delivery leaves its result kept.
+ */
+export const PACKAGE_SIDE_TABLES: readonly string[] = [
+  'requirement_list',
+  'requirement_item',
+  'requirement_approval',
+  'package',
+  'package_line',
+  'allocation',
+  'shipment',
+  'shipment_line',
+  'receipt',
+  'discrepancy',
+  'ledger_transfer',
+  'ledger_account',
+  'ledger_conversion',
+];
+
+/**
  * Access check, options check, then `fn` in one REPEATABLE READ snapshot: every figure of one
  * response is computed from the same state of the database.
  *
