@@ -1074,7 +1074,14 @@ export async function listPackageFunders(
     sql`
       SELECT DISTINCT a.package_id AS "packageId", c.donor_party_id AS "partyId",
              (a.package_id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
-      FROM allocation a JOIN contribution c ON c.id = a.contribution_id
+      FROM allocation a
+      ${
+        only === undefined || only.length > PAYMENT_CHUNKS_BY_KEY_MAX
+          ? sql`JOIN contribution c ON c.id = a.contribution_id`
+          : // A few chunks' allocations: each contribution found by its key.
+            sql`CROSS JOIN LATERAL (SELECT donor_party_id FROM contribution
+                                    WHERE id = a.contribution_id OFFSET 0) c`
+      }
       WHERE a.status <> 'voided' AND ${idInChunks(sql`a.package_id`, CHUNK_BITS.package, only)}`,
     { packageId: 'bigint', partyId: 'code', chunk: 'int' },
   );

@@ -316,6 +316,8 @@ interface FigureRecord {
   weights: readonly bigint[] | null;
   /** A funded record's package (its shares fold for a reader who may not see it). */
   packageId: bigint | null;
+  /** Its key (`keyOf`), once made; the records of one package's funding share theirs. */
+  key?: string;
 }
 
 /**
@@ -324,10 +326,11 @@ interface FigureRecord {
  * and its basis's conversions — when one of them is among them (`keyMatches`).
  */
 function keyOf(record: FigureRecord): string {
+  if (record.key !== undefined) return record.key;
   const cells = record.cells
     .filter((_, i) => record.weights === null || record.weights[i] !== 0n)
     .map((c) => `${c.cycle}:${c.area}`);
-  return `${record.measure}|${[...new Set(cells)].sort().join(';')}`;
+  return (record.key = `${record.measure}|${[...new Set(cells)].sort().join(';')}`);
 }
 
 /** Which records a figure or drill-down counts: of these measures, cycles and area. */
@@ -460,10 +463,11 @@ async function packageFigureRecords(
       packageId: null,
     });
   }
+  const fundedKeys = new Map<bigint, string>();
   for (const a of await listAllocatedAmounts(tx, asOf, only)) {
     const list = groups.get(a.packageId);
     if (!list) continue; // a package without lines has no area to count against
-    add(a.chunk, {
+    const record: FigureRecord = {
       measure: 'funded',
       currency: a.currency,
       date: a.valueDate,
@@ -471,7 +475,11 @@ async function packageFigureRecords(
       cells: list,
       weights: weightsOf.get(a.packageId)!,
       packageId: a.packageId,
-    });
+    };
+    // One key for a package's records (the same cells and weights).
+    record.key = fundedKeys.get(a.packageId) ?? keyOf(record);
+    fundedKeys.set(a.packageId, record.key);
+    add(a.chunk, record);
   }
   return byChunk;
 }
@@ -535,8 +543,8 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
         cell.records[r.measure] += 1;
         continue;
       }
-      const parts = splitByWeights(whole.amountMinor, [...r.weights]);
-      const originals = splitByWeights(r.amountMinor, [...r.weights]);
+      const parts = splitByWeights(whole.amountMinor, r.weights);
+      const originals = splitByWeights(r.amountMinor, r.weights);
       let folds = shares.get(r.packageId!);
       if (!folds) shares.set(r.packageId!, (folds = new Map()));
       r.cells.forEach((c, index) => {
@@ -709,12 +717,17 @@ async function selectParts(
     for (const p of unreadChunks) p.records = read.get(p.keyed!.chunk) ?? [];
   }
   const converted = new Map<Part, PartConverted>();
+  // Every record selected (a whole figure): they are converted by the analysis's converter,
+  // whose scope is theirs, and so counted as they are converted.
+  const direct = everyCell && selection.measures.size === COVERAGE_MEASURES.length;
   if (toConvert.length > 0) {
-    const converter = await openFor(
-      tx,
-      context,
-      toConvert.flatMap((p) => p.records!),
-    );
+    const converter = direct
+      ? reporting
+      : await openFor(
+          tx,
+          context,
+          toConvert.flatMap((p) => p.records!),
+        );
     assert(converter.cacheKey === basis, 'the converter is in the basis of the analysis');
     for (const part of toConvert) {
       const done = convertPart(converter, part.records!);
@@ -728,7 +741,8 @@ async function selectParts(
   }
   // The conversions of the records selected counted in the basis.
   const all = parts.map((part) => converted.get(part) ?? part.kept!.converted.get(basis)!);
-  for (const done of all) {
+  for (const [index, done] of all.entries()) {
+    if (direct && converted.has(parts[index]!)) continue; // counted as converted
     if (everyCell) {
       for (const m of selection.measures) {
         const counts = done.countsByMeasure.get(m);

@@ -46,19 +46,20 @@ export async function visibilityFor(
   let items: Set<bigint> | undefined;
   const itemFunded = (itemId: bigint) => needItems && (items ??= funded.items()).has(itemId);
   const funders = (isFunder: boolean) => ({ fundingParties: isFunder && party ? [party] : [] });
+  // The policy decides by role and by whether the reader's party funds the record: decided
+  // once for each case, not once per record (a drill-down asks for thousands).
   const seesPackages = maySeeRestricted(actor, 'package', funders(false));
+  const seesFundedPackages = maySeeRestricted(actor, 'package', funders(true));
   const seesItems = maySeeRestricted(actor, 'requirement_item', funders(false));
+  const seesFundedItems = maySeeRestricted(actor, 'requirement_item', funders(true));
   const seesPackage = (packageId: bigint) =>
-    seesPackages || maySeeRestricted(actor, 'package', funders(packages.has(packageId)));
+    seesPackages || (seesFundedPackages && packages.has(packageId));
   return {
     sees(record) {
       const restriction = record.restricted;
       if (restriction === null) return true;
       if (restriction.kind === 'package') return seesPackage(restriction.packageId);
-      return (
-        seesItems ||
-        maySeeRestricted(actor, 'requirement_item', funders(itemFunded(restriction.itemId)))
-      );
+      return seesItems || (seesFundedItems && itemFunded(restriction.itemId));
     },
     seesPackage,
     packagesSeen() {
