@@ -586,10 +586,7 @@ export interface PackageLineValueRow {
 export async function listPackageLines(
   db: Executor,
   only?: readonly number[],
-  /** Only the lines of these packages. */
-  packageIds?: readonly bigint[],
 ): Promise<PackageLineValueRow[]> {
-  if (packageIds !== undefined && packageIds.length === 0) return [];
   return packedRows<PackageLineValueRow>(
     db,
     sql`
@@ -601,8 +598,7 @@ export async function listPackageLines(
     JOIN package p ON p.id = pl.package_id AND p.status <> 'cancelled'
     JOIN requirement_item i ON i.id = pl.requirement_item_id
     JOIN requirement_list l ON l.id = i.list_id
-    WHERE ${idInChunks(sql`pl.package_id`, CHUNK_BITS.package, only)}
-      ${packageIds === undefined ? sql`` : sql`AND pl.package_id IN (${sql.join(packageIds)})`}`,
+    WHERE ${idInChunks(sql`pl.package_id`, CHUNK_BITS.package, only)}`,
     {
       id: 'bigint',
       packageId: 'bigint',

@@ -387,6 +387,14 @@ interface PartConverted {
   countsByMeasure: ReadonlyMap<CoverageMeasure, ConversionCounts>;
   /** Per package, per cell (`cycle|area`): its funding shares folded. */
   shares: ReadonlyMap<bigint, ReadonlyMap<string, ShareFold>>;
+  /** Per package funded: the groups its funding is split over, and their weights. */
+  groups: ReadonlyMap<bigint, PackageGroups>;
+}
+
+/** A package's (cycle, area) groups and their weights (`groupsOfLines`). */
+interface PackageGroups {
+  cells: readonly { cycle: string; area: string }[];
+  weights: readonly bigint[];
 }
 
 /** The currencies and earliest day of some records. */
@@ -525,6 +533,7 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
     return found;
   };
   const shares = new Map<bigint, Map<string, ShareFold>>();
+  const groups = new Map<bigint, PackageGroups>();
   const byKey = new Map<string, FigureRecord[]>();
   for (const r of records) {
     const key = keyOf(r);
@@ -546,7 +555,10 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
       const parts = splitByWeights(whole.amountMinor, r.weights);
       const originals = splitByWeights(r.amountMinor, r.weights);
       let folds = shares.get(r.packageId!);
-      if (!folds) shares.set(r.packageId!, (folds = new Map()));
+      if (!folds) {
+        shares.set(r.packageId!, (folds = new Map()));
+        groups.set(r.packageId!, { cells: r.cells, weights: r.weights });
+      }
       r.cells.forEach((c, index) => {
         if (r.weights![index] === 0n) return;
         const cell = cellOf(c);
@@ -588,7 +600,7 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
       afterLastRate: sum.afterLastRate + c.afterLastRate,
     });
   }
-  return { cells, counts, countsByMeasure, shares };
+  return { cells, counts, countsByMeasure, shares, groups };
 }
 
 function conversionsOf(reporting: Reporting): ConversionCounts {
@@ -1045,11 +1057,14 @@ async function drillFunded(
     seen === null || hiddenPackages.length < seen.length
       ? { exceptPackageIds: hiddenPackages }
       : { packageIds: seen };
+  const groupsOf = new Map<bigint, PackageGroups>();
+  for (const part of parts) for (const [id, g] of part.groups) groupsOf.set(id, g);
   const listed = await listShares(
     tx,
     context.options.asOf,
     reporting,
     packages,
+    groupsOf,
     selection,
     Math.max(0, max - folded.length),
   );
@@ -1068,6 +1083,8 @@ async function listShares(
   asOf: string,
   reporting: Reporting,
   packages: Pick<AllocationPage, 'packageIds' | 'exceptPackageIds'>,
+  /** Each funded package's groups (those of the figure's parts: its records up to `asOf`). */
+  groupsOf: ReadonlyMap<bigint, PackageGroups>,
   selection: Selection,
   room: number,
 ): Promise<DrillRecord[]> {
@@ -1083,12 +1100,10 @@ async function listShares(
       limit,
     });
     if (page.length === 0) break;
-    const ids = [...new Set(page.map((a) => a.packageId))];
-    const { groups, weightsOf } = groupsOfLines(await listPackageLines(tx, undefined, ids));
     for (const a of page) {
-      const list = groups.get(a.packageId);
-      if (!list) continue; // a package without lines has no area to count against
-      const weights = weightsOf.get(a.packageId)!;
+      const funded = groupsOf.get(a.packageId);
+      if (!funded) continue; // a package without lines has no area to count against
+      const { cells: list, weights } = funded;
       const selected = list.filter((g, i) => weights[i] !== 0n && cellMatches(g, selection));
       if (selected.length === 0) continue; // not in the figure: not in its basis's scope
       // Converted again, counted once with the whole figure (`selectParts`).

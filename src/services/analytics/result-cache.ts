@@ -133,12 +133,17 @@ function entryId(database: number | string, version: bigint, key: string): strin
  * number, boolean or slot, 2 per string character, 16 + 8 per digit word of a bigint, 32 per
  * object or array. An estimate for the bound, not a measurement.
  */
+const SMALL_BIGINT = 2n ** 60n;
+
 export function freezeAndMeasure(value: unknown): number {
   switch (typeof value) {
     case 'string':
       return 16 + 2 * value.length;
     case 'bigint':
-      return 16 + 8 * Math.ceil(value.toString(16).length / 16);
+      // One word for most (no text made: a drill-down holds thousands).
+      return value > -SMALL_BIGINT && value < SMALL_BIGINT
+        ? 24
+        : 16 + 8 * Math.ceil(value.toString(16).length / 16);
     case 'object': {
       if (value === null) return 8;
       let bytes = 32;
