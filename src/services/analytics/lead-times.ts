@@ -253,9 +253,15 @@ interface ChunkMeasures {
     since: string;
     waited: number;
   }[];
-  /** Per basis (`Reporting.cacheKey`): the completed stages' records and their conversions. */
-  converted: Map<string, { records: readonly DrillRecord[]; counts: ConversionCounts }>;
+  /**
+   * Per basis (`Reporting.cacheKey`): the completed stages' prices converted (the records are
+   * made of them only for a drill-down) and their conversions.
+   */
+  converted: Map<string, { amounts: readonly Converted[]; counts: ConversionCounts }>;
 }
+
+/** A price converted: what a drill record states of it. */
+type Converted = Pick<DrillRecord, 'amountMinor' | 'rate' | 'rateDate'>;
 
 /**
  * Per chunk of milestone rows (kept frozen by `readKeptChunkParts` while the chunk is
@@ -289,24 +295,44 @@ function measureChunk(rows: readonly PackageMilestonesRow[], asOf: string): Chun
 }
 
 /** The chunk's completed stages' records in `reporting`'s basis (kept), counted in it. */
-function completedRecords(reporting: Reporting, measures: ChunkMeasures): readonly DrillRecord[] {
+function completedAmounts(reporting: Reporting, measures: ChunkMeasures): readonly Converted[] {
   const kept = measures.converted.get(reporting.cacheKey);
   if (kept) {
     reporting.tally(kept.counts);
-    return kept.records;
+    return kept.amounts;
   }
   const before = reporting.basis();
-  const records = measures.completed.map((c) => packageRecord(reporting, c.row, c.end, c.days));
+  const amounts = measures.completed.map((c): Converted => {
+    const { amountMinor, rate, rateDate } = reporting.convert(
+      c.row.priceMinor,
+      c.row.currency,
+      c.end,
+    );
+    return { amountMinor, rate, rateDate };
+  });
   const after = reporting.basis();
   keepInBasis(measures.converted, reporting.cacheKey, {
-    records,
+    amounts,
     counts: {
       conversions: after.conversions - before.conversions,
       fellBack: after.fellBack - before.fellBack,
       afterLastRate: after.afterLastRate - before.afterLastRate,
     },
   });
-  return records;
+  return amounts;
+}
+
+/** A package's drill record of a stage it completed, its price converted (`packageRecord`). */
+function completedRecord(c: ChunkMeasures['completed'][number], converted: Converted): DrillRecord {
+  return {
+    count: 1,
+    ...packageBase(c.row, c.end, c.days),
+    originalAmountMinor: c.row.priceMinor,
+    originalCurrency: c.row.currency,
+    amountMinor: converted.amountMinor,
+    rate: converted.rate,
+    rateDate: converted.rateDate,
+  };
 }
 
 /** Computes the lead times in the caller's snapshot (no access check: callers check). */
@@ -342,14 +368,14 @@ export async function computeLeadTimes(
   const stalledKey = figureKey('leadTimes', 'stalled', stalledAfterDays);
   const stalled: StalledPackage[] = [];
   const stalledRecords: DrillRecord[] = [];
-  const completed: (readonly DrillRecord[])[] = [];
+  const completed: (readonly Converted[])[] = [];
 
   for (const chunk of chunks) {
-    const records = completedRecords(reporting, chunk);
-    completed.push(records);
+    const amounts = completedAmounts(reporting, chunk);
+    completed.push(amounts);
     chunk.completed.forEach((c, index) => {
       days.get(c.stage)!.push(c.days);
-      values.set(c.stage, values.get(c.stage)! + records[index]!.amountMinor);
+      values.set(c.stage, values.get(c.stage)! + amounts[index]!.amountMinor);
     });
     for (const { row, stage, since, waited } of chunk.current) {
       waiting.set(stage, waiting.get(stage)! + 1);
@@ -414,7 +440,7 @@ export async function computeLeadTimes(
         book = new FigureBook();
         chunks.forEach((chunk, index) => {
           chunk.completed.forEach((c, i) => {
-            book!.add(figureKey('leadTimes', c.stage), completed[index]![i]!);
+            book!.add(figureKey('leadTimes', c.stage), completedRecord(c, completed[index]![i]!));
           });
         });
         for (const record of stalledRecords) book.add(stalledKey, record);
@@ -431,21 +457,26 @@ function packageRecord(
   days: number,
 ): DrillRecord {
   return reporting.record(
-    {
-      kind: 'package',
-      id: row.id,
-      label: packageLabel(row),
-      date: valueDate,
-      partyId: null,
-      packageId: row.id,
-      contributionId: null,
-      quantity: null,
-      days,
-    },
+    packageBase(row, valueDate, days),
     row.priceMinor,
     row.currency,
     valueDate,
   );
+}
+
+/** What a package's drill record says besides its price. */
+function packageBase(row: PackageMilestonesRow, valueDate: string, days: number) {
+  return {
+    kind: 'package' as const,
+    id: row.id,
+    label: packageLabel(row),
+    date: valueDate,
+    partyId: null,
+    packageId: row.id,
+    contributionId: null,
+    quantity: null,
+    days,
+  };
 }
 
 /**

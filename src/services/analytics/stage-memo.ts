@@ -560,25 +560,52 @@ export async function readKeptChunkParts<T extends { chunk: number }>(
   read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
   tables: readonly string[] = [],
 ): Promise<(readonly T[])[]> {
+  return readKeptChunkValues(
+    tx,
+    context,
+    name,
+    table,
+    read,
+    (rows) => {
+      freezeAndMeasure(rows);
+      return rows as readonly T[];
+    },
+    tables,
+  );
+}
+
+/**
+ * What `make` makes of each chunk's rows of `read(tx, only)` (in chunk order), kept per chunk
+ * under its revision and the versions of `tables` — the rows themselves are not kept: a chunk's
+ * packages by funding party, not its 560 funder rows.
+ */
+export async function readKeptChunkValues<T extends { chunk: number }, V>(
+  tx: Tx,
+  context: StageContext,
+  name: string,
+  table: ChunkedTable,
+  read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
+  make: (rows: T[]) => V,
+  tables: readonly string[] = [],
+): Promise<V[]> {
   const listed = await keptChunks(tx, context, name, table, tables);
-  if (listed === null) return [...groupByChunk(await read(tx)).values()];
-  const parts = new Map<number, readonly T[]>();
+  if (listed === null) return [...groupByChunk(await read(tx)).values()].map(make);
+  const values = new Map<number, V>();
   const missing: KeptChunk[] = [];
   for (const c of listed) {
-    const found = keptChunkValue<readonly T[]>(c);
-    if (found) parts.set(c.chunk, found);
+    const found = keptChunkValue<{ value: V }>(c);
+    if (found) values.set(c.chunk, found.value);
     else missing.push(c);
   }
   if (missing.length > 0) {
     const byChunk = groupByChunk(await read(tx, chunksToName(missing, listed.length)));
     for (const c of missing) {
-      const part = byChunk.get(c.chunk) ?? [];
-      freezeAndMeasure(part);
-      parts.set(c.chunk, part);
-      keepChunkValue(c, part);
+      const value = make(byChunk.get(c.chunk) ?? []);
+      values.set(c.chunk, value);
+      keepChunkValue(c, { value });
     }
   }
-  return listed.map((c) => parts.get(c.chunk)!);
+  return listed.map((c) => values.get(c.chunk)!);
 }
 
 /**

@@ -13,12 +13,10 @@ import {
   listPackageFunders,
   listPackageItems,
   listPackagesFundedBy,
-  type PackageFunderRow,
-  type PackageItemRow,
 } from '../../storage/analytics-repository.js';
 import type { Tx } from '../../storage/transaction.js';
 import type { AnalysisContext, SourceRecord } from './figures.js';
-import { readKeptChunkParts } from './stage-memo.js';
+import { readKeptChunkValues } from './stage-memo.js';
 
 export interface Visibility {
   /** Whether the reader may see this record in full. */
@@ -69,11 +67,6 @@ export async function visibilityFor(
   };
 }
 
-/** Per chunk's funder rows: its packages by funding party. */
-const byParty = new WeakMap<readonly PackageFunderRow[], Map<string, bigint[]>>();
-/** Per chunk's item rows: each package's items. */
-const byPackage = new WeakMap<readonly PackageItemRow[], Map<bigint, bigint[]>>();
-
 /**
  * The packages `party` funds (an allocation from one of its contributions, not voided) and — made
  * when first asked — the requirement items of their lines.
@@ -87,55 +80,62 @@ async function fundedBy(
     const items = new Set(await listItemsFundedBy(tx, party));
     return { packages: new Set(await listPackagesFundedBy(tx, party)), items: () => items };
   }
-  const funderChunks = await readKeptChunkParts(
+  // Per chunk: its packages by funding party, and each package's items.
+  const byParty = await readKeptChunkValues(
     tx,
     context,
     'funders',
     'package',
     listPackageFunders,
+    (rows) =>
+      groupIds(
+        rows,
+        (r) => r.partyId,
+        (r) => r.packageId,
+      ),
   );
-  const itemChunks = await readKeptChunkParts(
+  const itemsByPackage = await readKeptChunkValues(
     tx,
     context,
     'package-items',
     'package',
     listPackageItems,
+    (rows) =>
+      groupIds(
+        rows,
+        (r) => r.packageId,
+        (r) => r.itemId,
+      ),
     ['package_line'],
   );
   const packages = new Set<bigint>();
-  for (const rows of funderChunks) {
-    let map = byParty.get(rows);
-    if (!map) {
-      map = new Map();
-      for (const r of rows) {
-        const list = map.get(r.partyId);
-        if (list) list.push(r.packageId);
-        else map.set(r.partyId, [r.packageId]);
-      }
-      byParty.set(rows, map);
-    }
-    for (const id of map.get(party) ?? []) packages.add(id);
-  }
+  for (const chunk of byParty) for (const id of chunk.get(party) ?? []) packages.add(id);
   return {
     packages,
     items: () => {
       const items = new Set<bigint>();
-      for (const rows of itemChunks) {
-        let map = byPackage.get(rows);
-        if (!map) {
-          map = new Map();
-          for (const r of rows) {
-            const list = map.get(r.packageId);
-            if (list) list.push(r.itemId);
-            else map.set(r.packageId, [r.itemId]);
-          }
-          byPackage.set(rows, map);
-        }
-        for (const [id, list] of map) {
+      for (const chunk of itemsByPackage) {
+        for (const [id, list] of chunk) {
           if (packages.has(id)) for (const item of list) items.add(item);
         }
       }
       return items;
     },
   };
+}
+
+/** The rows' ids grouped by a key. */
+function groupIds<R, K>(
+  rows: readonly R[],
+  keyOf: (row: R) => K,
+  idOf: (row: R) => bigint,
+): Map<K, bigint[]> {
+  const map = new Map<K, bigint[]>();
+  for (const r of rows) {
+    const key = keyOf(r);
+    const list = map.get(key);
+    if (list) list.push(idOf(r));
+    else map.set(key, [idOf(r)]);
+  }
+  return map;
 }
