@@ -18,7 +18,7 @@
  *   price — so the receipts of a line add up to the funnel's delivered value of that line.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { CHUNK_BITS, idInChunks, packedRows } from './analytics-repository.js';
+import { CHUNK_BITS, contributionJoin, idInChunks, packedRows } from './analytics-repository.js';
 import type { Database } from './database.js';
 import type { ContributionStatus, PackageStatus } from './schema-funding.js';
 import type { Tx } from './transaction.js';
@@ -77,13 +77,7 @@ export async function listPackageMilestones(
              coalesce(sum(a.package_amount_minor) FILTER (WHERE a.value_date <= ${asOf}::date), 0)::bigint
                AS funded_as_of
       FROM allocation a
-      ${
-        only === undefined
-          ? sql`JOIN contribution c ON c.id = a.contribution_id`
-          : // A chunk's few thousand allocations: each contribution found by its key.
-            sql`CROSS JOIN LATERAL (SELECT committed_on FROM contribution
-                                    WHERE id = a.contribution_id OFFSET 0) c`
-      }
+      ${contributionJoin(sql`a.contribution_id`, ['committed_on'], only)}
       WHERE a.status <> 'voided' AND ${of(sql`a.package_id`)}
       GROUP BY a.package_id
     ),

@@ -686,28 +686,35 @@ export async function listTableChunks(db: Executor, table: ChunkedTable): Promis
 export type FundingStage =
   'pledged' | 'committed' | 'paid' | 'allocated' | 'authorised' | 'disbursed' | 'delivered';
 
+/** Chunks read with each record's contribution found by its key (`contributionJoin`), up to this many. */
+const CHUNKS_BY_KEY_MAX = 4;
+
+/**
+ * The join of each record to its contribution, as `c` with `columns`: for a few chunks (after a
+ * write) each contribution found by its key — `OFFSET 0` keeps the planner from hashing all
+ * 50,000 contributions for a chunk's records (payments 25 → 2 ms, a chunk of packages'
+ * allocations 20 → 5 ms) — for more (a first computation) as the planner likes.
+ */
+export function contributionJoin(
+  contributionId: RawBuilder<unknown>,
+  columns: readonly string[],
+  only: readonly number[] | undefined,
+): RawBuilder<unknown> {
+  return only === undefined || only.length > CHUNKS_BY_KEY_MAX
+    ? sql`JOIN contribution c ON c.id = ${contributionId}`
+    : sql`CROSS JOIN LATERAL (SELECT ${sql.join(columns.map((c) => sql.ref(c)))}
+                              FROM contribution WHERE id = ${contributionId} OFFSET 0) c`;
+}
+
 /**
  * Each stage's records as one slim row each — `currency`, `valueDate` (text), `amountMinor`,
  * `partyId` (null for package-side records) — the same records as the list functions above.
  */
-/**
- * Chunks of payments (or of packages' allocations) read with each record's contribution found by
- * key, up to this many.
- */
-const PAYMENT_CHUNKS_BY_KEY_MAX = 4;
-
 function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBuilder<unknown> {
   // A chunked stage's chunks `only`.
   const inChunks = (id: RawBuilder<unknown>) =>
     idInChunks(id, CHUNK_BITS[STAGE_CHUNKS[stage] ?? 'contribution'], only);
   const packageBits = sql.lit(CHUNK_BITS.package);
-  // An allocation's contribution: by its key for a few chunks (after a write; the planner would
-  // merge all of them: 20 → 5 ms for a chunk of packages), as the planner likes for more.
-  const contributionOf =
-    only === undefined || only.length > PAYMENT_CHUNKS_BY_KEY_MAX
-      ? sql`JOIN contribution c ON c.id = a.contribution_id`
-      : sql`CROSS JOIN LATERAL (SELECT donor_party_id FROM contribution
-                                WHERE id = a.contribution_id OFFSET 0) c`;
   switch (stage) {
     case 'pledged':
       return sql`
@@ -725,27 +732,14 @@ function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBu
         WHERE status IN ('committed', 'partially_paid', 'paid') AND committed_minor > 0
           AND committed_on IS NOT NULL AND ${inChunks(sql`id`)}`;
     case 'paid':
-      // A few chunks (after a write): each payment's contribution found by its key (`OFFSET 0`
-      // keeps the planner from hashing all 50,000 contributions for 2,000 payments: 25 ms →
-      // 2 ms). More (a first computation, batch by batch): as the planner likes.
-      return only === undefined || only.length > PAYMENT_CHUNKS_BY_KEY_MAX
-        ? sql`
-          SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
-                 c.donor_party_id AS "partyId",
-                 (p.id >> ${sql.lit(CHUNK_BITS.contribution_payment)})::int AS chunk,
-                 p.id AS "rowId"
-          FROM contribution_payment p
-          JOIN contribution c ON c.id = p.contribution_id
-          WHERE ${inChunks(sql`p.id`)}`
-        : sql`
-          SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
-                 c.donor_party_id AS "partyId",
-                 (p.id >> ${sql.lit(CHUNK_BITS.contribution_payment)})::int AS chunk,
-                 p.id AS "rowId"
-          FROM contribution_payment p
-          CROSS JOIN LATERAL (SELECT currency, donor_party_id FROM contribution
-                              WHERE id = p.contribution_id OFFSET 0) c
-          WHERE ${inChunks(sql`p.id`)}`;
+      return sql`
+        SELECT c.currency, p.paid_on::text AS "valueDate", p.amount_minor AS "amountMinor",
+               c.donor_party_id AS "partyId",
+               (p.id >> ${sql.lit(CHUNK_BITS.contribution_payment)})::int AS chunk,
+               p.id AS "rowId"
+        FROM contribution_payment p
+        ${contributionJoin(sql`p.contribution_id`, ['currency', 'donor_party_id'], only)}
+        WHERE ${inChunks(sql`p.id`)}`;
     case 'allocated':
       return sql`
         SELECT p.currency, a.value_date::text AS "valueDate",
@@ -753,7 +747,7 @@ function stageAmountsQuery(stage: FundingStage, only?: readonly number[]): RawBu
                a.package_id AS "packageId", (a.package_id >> ${packageBits})::int AS chunk
         FROM allocation a
         JOIN package p ON p.id = a.package_id
-        ${contributionOf}
+        ${contributionJoin(sql`a.contribution_id`, ['donor_party_id'], only)}
         WHERE a.status <> 'voided' AND ${inChunks(sql`a.package_id`)}
         UNION ALL
         SELECT p.currency,
@@ -1071,13 +1065,7 @@ export async function listPackageFunders(
       SELECT DISTINCT a.package_id AS "packageId", c.donor_party_id AS "partyId",
              (a.package_id >> ${sql.lit(CHUNK_BITS.package)})::int AS chunk
       FROM allocation a
-      ${
-        only === undefined || only.length > PAYMENT_CHUNKS_BY_KEY_MAX
-          ? sql`JOIN contribution c ON c.id = a.contribution_id`
-          : // A few chunks' allocations: each contribution found by its key.
-            sql`CROSS JOIN LATERAL (SELECT donor_party_id FROM contribution
-                                    WHERE id = a.contribution_id OFFSET 0) c`
-      }
+      ${contributionJoin(sql`a.contribution_id`, ['donor_party_id'], only)}
       WHERE a.status <> 'voided' AND ${idInChunks(sql`a.package_id`, CHUNK_BITS.package, only)}`,
     { packageId: 'bigint', partyId: 'code', chunk: 'int' },
   );

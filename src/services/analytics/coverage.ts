@@ -650,13 +650,16 @@ async function selectParts(
     const kept = keyed === null ? undefined : keptChunkValue<CoveragePart>(keyed);
     return { keyed, kept, records, scoped: kept ?? scopesOf(records ?? []) };
   };
-  // The items: one part, kept under their tables' versions.
-  const items = await keptWhole(tx, context, `coverage-items:${asOf}`, COVERAGE_ITEM_TABLES);
-  parts.push(
-    items !== null && keptChunkValue(items) !== undefined
-      ? partOf(items, null)
-      : partOf(items, await itemFigureRecords(tx, asOf)),
-  );
+  // The items (requested and approved values, when selected): one part, kept under their
+  // tables' versions.
+  if (selection.measures.has('requested') || selection.measures.has('approved')) {
+    const items = await keptWhole(tx, context, `coverage-items:${asOf}`, COVERAGE_ITEM_TABLES);
+    parts.push(
+      items !== null && keptChunkValue(items) !== undefined
+        ? partOf(items, null)
+        : partOf(items, await itemFigureRecords(tx, asOf)),
+    );
+  }
   // The packages: a part per chunk, those not kept read now (a few by name).
   const chunks = await keptChunks(
     tx,
@@ -713,9 +716,8 @@ async function selectParts(
   // conversions are counted below, for the records selected only.
   const toConvert = parts.filter((p) => p.kept?.converted.get(basis) === undefined);
   const unread = toConvert.filter((p) => p.records === null);
-  if (unread.some((p) => p.keyed?.chunk === -1)) {
-    unread.find((p) => p.keyed?.chunk === -1)!.records = await itemFigureRecords(tx, asOf);
-  }
+  const unreadItems = unread.find((p) => p.keyed?.chunk === -1);
+  if (unreadItems) unreadItems.records = await itemFigureRecords(tx, asOf);
   const unreadChunks = unread.filter((p) => p.keyed !== null && p.keyed.chunk !== -1);
   if (unreadChunks.length > 0 && chunks !== null) {
     const read = await packageFigureRecords(

@@ -72,7 +72,7 @@ import {
 import { visibilityFor } from './visibility.js';
 import {
   countsIn,
-  readKeptChunks,
+  readKeptChunkParts,
   readStage,
   reportStage,
   reportStageCounted,
@@ -324,7 +324,15 @@ export async function getFunnel(
         stages,
         reconciliation: reconcile(
           totals,
-          await readKeptChunks(tx, context, 'ledger', FUNDING_LEDGER_TABLE, fundingLedgerBalances),
+          (
+            await readKeptChunkParts(
+              tx,
+              context,
+              'ledger',
+              FUNDING_LEDGER_TABLE,
+              fundingLedgerBalances,
+            )
+          ).flat(),
         ),
       };
     },

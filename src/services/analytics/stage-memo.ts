@@ -438,7 +438,7 @@ function keep(entry: Kept, basis: string, converted: Converted): void {
 }
 
 /**
- * Values kept per chunk of a chunked table (`readKeptChunks`, coverage's parts): under
+ * Values kept per chunk of a chunked table (`readKeptChunkValues`, coverage's parts): under
  * `[database, name, chunk]|revision…`, only the newest revision of a chunk kept.
  */
 const chunkValues = new Map<string, unknown>();
@@ -529,28 +529,14 @@ export function chunksToName(missing: readonly KeptChunk[], of: number): number[
 }
 
 /**
- * `read(tx, only)`'s rows of every chunk of a chunked table (each row names its chunk), kept per
- * chunk under the chunk's revision in this snapshot — and the versions of `tables`, the other
- * tables `read` reads — so after a write only the chunks it changed are read again: the
- * funnel's ledger balances after a payment, the few accounts it posted to instead of all
- * 103,000 of scale 1; lead times' milestones after an allocation, the 32 packages of its
- * chunk. `name` names the read and its inputs. Frozen.
- */
-export async function readKeptChunks<T extends { chunk: number }>(
-  tx: Tx,
-  context: StageContext,
-  name: string,
-  table: ChunkedTable,
-  read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
-  tables: readonly string[] = [],
-): Promise<readonly T[]> {
-  return (await readKeptChunkParts(tx, context, name, table, read, tables)).flat();
-}
-
-/**
- * `readKeptChunks`, chunk by chunk (in chunk order): each chunk's rows as one frozen array, the
- * same array while the chunk is unchanged — so what is made of it can be kept with it (a
- * `WeakMap` keyed by the array: lead times' measures).
+ * `read(tx, only)`'s rows of every chunk of a chunked table (each row names its chunk), chunk by
+ * chunk in chunk order, kept per chunk under the chunk's revision in this snapshot — and the
+ * versions of `tables`, the other tables `read` reads — so after a write only the chunks it
+ * changed are read again: the funnel's ledger balances after a payment, the few accounts it
+ * posted to instead of all 103,000 of scale 1; lead times' milestones after an allocation, the
+ * 32 packages of its chunk. `name` names the read and its inputs. Each chunk's rows are one
+ * frozen array, the same array while the chunk is unchanged — so what is made of it can be kept
+ * with it (a `WeakMap` keyed by the array: lead times' measures).
  */
 export async function readKeptChunkParts<T extends { chunk: number }>(
   tx: Tx,
@@ -624,7 +610,7 @@ export function keepInBasis<V>(byBasis: Map<string, V>, basis: string, value: V)
 }
 
 /** Rows by their chunk. */
-export function groupByChunk<T extends { chunk: number }>(rows: Iterable<T>): Map<number, T[]> {
+function groupByChunk<T extends { chunk: number }>(rows: Iterable<T>): Map<number, T[]> {
   const byChunk = new Map<number, T[]>();
   for (const row of rows) {
     const list = byChunk.get(row.chunk);
