@@ -86,6 +86,12 @@ export const LIMITS = {
    * date and currency of a database.
    */
   analyticsStagesMax: 4_096,
+  /**
+   * Merges of a chunked stage's groups kept per process (one per stage, grouping, date and
+   * basis of a database): the next merge after a write only takes out the changed chunks' old
+   * groups and adds their new ones. Least recently used first out.
+   */
+  analyticsStageMergesMax: 64,
   /** (currency, year) sets of ECB rates kept in memory for the analyses' converter, per process. */
   analyticsRateYearsMax: 2_000,
   /**

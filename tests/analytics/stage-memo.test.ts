@@ -692,47 +692,147 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     }
     expect((await listTableChunks(db.kysely, 'contribution')).length).toBeGreaterThan(40);
     expect((await listTableChunks(db.kysely, 'contribution_payment')).length).toBeGreaterThan(40);
-    const groupings = [
-      {},
-      { byDay: true },
-      { byParty: true },
-      { byDay: true, byParty: true, per: 'year' as const },
-      { byDay: true, per: 'month' as const },
-    ];
-    const plain = (c: { groups: readonly object[]; conversions: number; fellBack: number }) => ({
-      groups: c.groups
-        .map((g) => JSON.stringify(g, (_, v) => (typeof v === 'bigint' ? `${v}n` : (v as unknown))))
-        .sort(),
-      conversions: c.conversions,
-      fellBack: c.fellBack,
-    });
     for (const [currency, rateMode] of BASES) {
       for (const stage of ['pledged', 'committed', 'paid', 'allocated'] as const) {
-        for (const by of groupings) {
+        for (const by of GROUPINGS) {
           clearStageMemo();
-          const options = { ...basisOptions(currency, rateMode), databaseId: 987_654 };
-          const actor = ACTORS.coordinator;
-          const [batched, whole] = await inTransaction(
-            db,
-            async (tx) => {
-              const run = async (databaseId: number | undefined) => {
-                const context = { actor, options: { ...options, databaseId } };
-                const read = await readStage(tx, context, stage, by);
-                const reporting = await openFor(tx, context, scopeOf(read.totals));
-                return {
-                  totals: read.totals,
-                  ...(await reportStageCounted(tx, context, reporting, read)),
-                };
-              };
-              return [await run(987_654), await run(undefined)];
-            },
-            { isolation: 'repeatable read' },
-          );
+          const { batched, whole } = await batchedAndWhole(db, stage, by, currency, rateMode);
           const what = `${stage} ${JSON.stringify(by)} in ${currency} ${rateMode}`;
-          expect(plain(batched), what).toEqual(plain(whole));
+          expect(plainConverted(batched), what).toEqual(plainConverted(whole));
           expect(batched.totals, what).toEqual(whole.totals);
         }
       }
     }
   }, 180_000);
+
+  it('merges a chunked stage again from its kept merge after a write, taking out and adding only the changed chunks, to the groups of one whole read', async () => {
+    const db = w.t.database;
+    // The chunks of the test before (more than 40 of contributions and of payments).
+    const chunks = await listTableChunks(db.kysely, 'contribution');
+    expect(chunks.length).toBeGreaterThan(40);
+    const stages = ['committed', 'paid'] as const;
+    const compare = async (what: string) => {
+      for (const [currency, rateMode] of BASES)
+        for (const stage of stages)
+          for (const by of GROUPINGS) {
+            const { batched, whole } = await batchedAndWhole(db, stage, by, currency, rateMode);
+            const label = `${what}: ${stage} ${JSON.stringify(by)} in ${currency} ${rateMode}`;
+            expect(plainConverted(batched), label).toEqual(plainConverted(whole));
+          }
+    };
+    // A commitment alone on its day, in a chunk of its own, withdrawn below.
+    await sql`SELECT setval(pg_get_serial_sequence('contribution', 'id'),
+                            ${71 * 2 ** CHUNK_BITS.contribution + 5})`.execute(db.kysely);
+    const alone = await createContribution(db, ACTORS.coordinator, {
+      donorPartyId: 'CAN',
+      currency: 'USD',
+      amountMinor: 2_500_00n,
+      announcedOn: '2025-09-16',
+      title: 'Chunk 71',
+    });
+    await commitContribution(db, ACTORS.coordinator, alone.id, { committedOn: '2025-09-16' });
+    clearStageMemo();
+    await compare('first');
+    const {
+      rows: [chunk25],
+    } = await sql<{ id: string }>`
+      SELECT id::text FROM contribution WHERE title = 'Chunk 25'`.execute(db.kysely);
+    const writes: [string, () => Promise<unknown>][] = [
+      // A day and a donor that chunk had no group of: a group added to the merge.
+      [
+        'a payment',
+        () =>
+          recordPayment(db, ACTORS.coordinator, BigInt(chunk25!.id), {
+            amountMinor: 12_34n,
+            paidOn: '2025-09-22',
+          }),
+      ],
+      // Its commitment gone: groups taken out, one of them left without records.
+      [
+        'a cancellation',
+        () => cancelContribution(db, ACTORS.coordinator, alone.id, { reason: 'withdrawn' }),
+      ],
+      // A chunk no merge had yet.
+      [
+        'a commitment in a new chunk',
+        async () => {
+          for (const table of ['contribution', 'contribution_payment'] as const) {
+            await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
+                                    ${70 * 2 ** CHUNK_BITS[table] + 5})`.execute(db.kysely);
+          }
+          const c = await createContribution(db, ACTORS.coordinator, {
+            donorPartyId: 'NOR',
+            currency: 'NOK',
+            amountMinor: 4_321_00n,
+            announcedOn: '2025-09-05',
+            title: 'Chunk 70',
+          });
+          await commitContribution(db, ACTORS.coordinator, c.id, { committedOn: '2025-09-15' });
+          await recordPayment(db, ACTORS.coordinator, c.id, {
+            amountMinor: 1_00n,
+            paidOn: '2025-09-19',
+          });
+        },
+      ],
+    ];
+    for (const [what, write] of writes) {
+      await write();
+      const before = stageMemoStats();
+      await compare(`after ${what}`);
+      const after = stageMemoStats();
+      // Merged from the kept ones, a few parts changed each.
+      expect(after.mergesFrom - before.mergesFrom, what).toBeGreaterThan(0);
+      expect(after.partsChanged - before.partsChanged, what).toBeLessThanOrEqual(
+        4 * (after.mergesFrom - before.mergesFrom),
+      );
+    }
+  }, 180_000);
 });
+
+const GROUPINGS = [
+  {},
+  { byDay: true },
+  { byParty: true },
+  { byDay: true, byParty: true, per: 'year' as const },
+  { byDay: true, per: 'month' as const },
+];
+
+/** A conversion as sorted text (the order of groups is not part of it). */
+function plainConverted(c: { groups: readonly object[]; conversions: number; fellBack: number }) {
+  return {
+    groups: c.groups
+      .map((g) => JSON.stringify(g, (_, v) => (typeof v === 'bigint' ? `${v}n` : (v as unknown))))
+      .sort(),
+    conversions: c.conversions,
+    fellBack: c.fellBack,
+  };
+}
+
+/**
+ * A stage read and converted in one snapshot twice: per chunk with the memo (`batched`, kept
+ * chunks and merges used) and whole without it.
+ */
+async function batchedAndWhole(
+  db: FundingWorld['t']['database'],
+  stage: 'pledged' | 'committed' | 'paid' | 'allocated',
+  by: (typeof GROUPINGS)[number],
+  currency: (typeof BASES)[number][0],
+  rateMode: (typeof BASES)[number][1],
+) {
+  const options = { ...basisOptions(currency, rateMode), databaseId: 987_654 };
+  const actor = ACTORS.coordinator;
+  const [batched, whole] = await inTransaction(
+    db,
+    async (tx) => {
+      const run = async (databaseId: number | undefined) => {
+        const context = { actor, options: { ...options, databaseId } };
+        const read = await readStage(tx, context, stage, by);
+        const reporting = await openFor(tx, context, scopeOf(read.totals));
+        return { totals: read.totals, ...(await reportStageCounted(tx, context, reporting, read)) };
+      };
+      return [await run(987_654), await run(undefined)];
+    },
+    { isolation: 'repeatable read' },
+  );
+  return { batched, whole };
+}

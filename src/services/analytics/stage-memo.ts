@@ -364,7 +364,7 @@ async function reportParts(
       part.rows = null;
     }
   }
-  return combined(all, read.by);
+  return combined(all, read.by, `${read.slot}|${reporting.cacheKey}`);
 }
 
 /** The rows converted (each currency apart, to count its conversions) and merged. */
@@ -395,8 +395,13 @@ function convertRows(
   return { groups: merged(lists, by), byCurrency, ...sumCounts(byCurrency.values()) };
 }
 
-/** Several conversions as one: groups merged, counts added per currency. */
-function combined(all: readonly Converted[], by: Grouping): Converted {
+/**
+ * Several conversions as one: groups merged, counts added per currency. With `slot` (the
+ * stage, grouping, date and basis the parts belong to), the merge is kept and the next one of the
+ * same slot starts from it: only the parts no longer there are taken out and the new ones added
+ * (after a write, one chunk of fifty), which gives the same groups as merging every part anew.
+ */
+function combined(all: readonly Converted[], by: Grouping, slot?: string): Converted {
   if (all.length === 1) return all[0]!;
   const byCurrency = new Map<string, ConversionCounts>();
   for (const c of all) {
@@ -405,10 +410,13 @@ function combined(all: readonly Converted[], by: Grouping): Converted {
     }
   }
   return {
-    groups: merged(
-      all.map((c) => c.groups),
-      by,
-    ),
+    groups:
+      slot === undefined
+        ? merged(
+            all.map((c) => c.groups),
+            by,
+          )
+        : mergedFrom(slot, all, by),
     byCurrency,
     ...sumCounts(byCurrency.values()),
   };
@@ -627,6 +635,9 @@ export interface StageMemoStats {
   misses: number;
   /** Per name of a chunked read: the chunks read and kept so far. */
   chunksKept: Readonly<Record<string, number>>;
+  /** Merges of a chunked stage made from a kept merge (`combined`), and the parts they changed. */
+  mergesFrom: number;
+  partsChanged: number;
 }
 
 export function stageMemoStats(): StageMemoStats {
@@ -636,12 +647,15 @@ export function stageMemoStats(): StageMemoStats {
     hits,
     misses,
     chunksKept: Object.fromEntries(chunksKept),
+    mergesFrom,
+    partsChanged,
   };
 }
 
 /** Forgets every kept stage (tests compare with a fresh computation). */
 export function clearStageMemo(): void {
   kept.clear();
+  merges.clear();
   chunkValues.clear();
   newestChunkValue.clear();
   newest.clear();
@@ -690,6 +704,87 @@ function merged(
   const result = [...byKey.values()];
   for (const g of result) Object.freeze(g);
   return Object.freeze(result);
+}
+
+/** A kept merge: the parts it was made of, and its groups by `groupKey`. */
+interface Merge {
+  parts: ReadonlySet<Converted>;
+  byKey: Map<string, ReportedGroup>;
+}
+
+/** Per slot (see `combined`), least recently used first. */
+const merges = new Map<string, Merge>();
+let mergesFrom = 0;
+let partsChanged = 0;
+
+/** The groups of `all` merged, from the slot's kept merge when few parts changed since. */
+function mergedFrom(
+  slot: string,
+  all: readonly Converted[],
+  by: Grouping,
+): readonly ReportedGroup[] {
+  const previous = merges.get(slot);
+  merges.delete(slot);
+  const parts = new Set(all);
+  let merge: Merge | undefined;
+  if (previous) {
+    const gone = [...previous.parts].filter((p) => !parts.has(p));
+    const added = all.filter((p) => !previous.parts.has(p));
+    const changed = [...gone, ...added].reduce((n, p) => n + p.groups.length, 0);
+    // Worth it while the changed groups are fewer than the groups kept.
+    if (changed < previous.byKey.size) {
+      const { byKey } = previous;
+      for (const p of gone) for (const g of p.groups) addTo(byKey, g, -1n);
+      for (const p of added) for (const g of p.groups) addTo(byKey, g, 1n);
+      merge = { parts, byKey };
+      mergesFrom++;
+      partsChanged += gone.length + added.length;
+    }
+  }
+  if (!merge) {
+    const byKey = new Map<string, ReportedGroup>();
+    for (const g of merged(
+      all.map((c) => c.groups),
+      by,
+    ))
+      byKey.set(groupKey(g), g);
+    merge = { parts, byKey };
+  }
+  merges.set(slot, merge);
+  while (merges.size > LIMITS.analyticsStageMergesMax) {
+    merges.delete(merges.keys().next().value!);
+  }
+  return Object.freeze([...merge.byKey.values()]);
+}
+
+/** A merged group's key: its currency, date and party as the grouping left them. */
+function groupKey(g: ReportedGroup): string {
+  return `${g.currency}|${g.valueDate ?? ''}|${g.partyId ?? ''}`;
+}
+
+/**
+ * Adds a part's group (already merged by the same grouping) to a merge, or takes it out
+ * (`sign` −1); a group left without records is gone. Kept groups are frozen: a new one replaces.
+ */
+function addTo(byKey: Map<string, ReportedGroup>, g: ReportedGroup, sign: 1n | -1n): void {
+  const key = groupKey(g);
+  const same = byKey.get(key);
+  const records = (same?.records ?? 0) + (sign > 0n ? g.records : -g.records);
+  if (records === 0) {
+    byKey.delete(key);
+    return;
+  }
+  byKey.set(
+    key,
+    Object.freeze({
+      currency: g.currency,
+      valueDate: g.valueDate,
+      partyId: g.partyId,
+      originalMinor: (same?.originalMinor ?? 0n) + sign * g.originalMinor,
+      reportedMinor: (same?.reportedMinor ?? 0n) + sign * g.reportedMinor,
+      records,
+    }),
+  );
 }
 
 /** Per stage, grouping, `asOf` and currency of a database: the key of its newest kept version. */
