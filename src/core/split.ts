@@ -18,6 +18,14 @@ export const SPLIT_PARTS_MAX = 100_000;
 
 /** Splits `totalMinor` by integer weights (≥ 0, not all 0). */
 export function splitByWeights(totalMinor: bigint, weights: readonly bigint[]): bigint[] {
+  return weightedSplitter(weights)(totalMinor);
+}
+
+/**
+ * `splitByWeights` by these weights for any total, the weights checked and summed once (many
+ * amounts split by the same weights: each allocation of a package over its groups).
+ */
+export function weightedSplitter(weights: readonly bigint[]): (totalMinor: bigint) => bigint[] {
   assert(weights.length <= SPLIT_PARTS_MAX, `a split has at most ${SPLIT_PARTS_MAX} parts`);
   if (weights.length === 0) {
     throw new DomainError('VALIDATION_FAILED', 'weights: at least one weight is required.', {
@@ -42,30 +50,39 @@ export function splitByWeights(totalMinor: bigint, weights: readonly bigint[]): 
       field: 'weights',
     });
   }
-
-  const negative = totalMinor < 0n;
-  const total = negative ? -totalMinor : totalMinor;
-  const parts = weights.map((weight) => (total * weight) / weightSum);
-  const remainders = weights.map((weight) => (total * weight) % weightSum);
-  let leftover = total - parts.reduce((sum, part) => sum + part, 0n);
-  assert(leftover >= 0n && leftover < BigInt(weights.length), 'leftover is fewer than the parts');
-
-  const order = weights.map((_, index) => index);
-  order.sort((a, b) => {
-    const ra = remainders[a]!;
-    const rb = remainders[b]!;
-    return ra === rb ? a - b : ra > rb ? -1 : 1;
-  });
-  for (const index of order) {
-    if (leftover === 0n) break;
-    assert(remainders[index]! > 0n, 'a leftover unit only goes to a part with a remainder');
-    parts[index]! += 1n;
-    leftover -= 1n;
-  }
-
-  const result = negative ? parts.map((part) => -part) : parts;
-  assert(result.reduce((sum, part) => sum + part, 0n) === totalMinor, 'the parts sum to the total');
-  return result;
+  const own = [...weights];
+  const count = own.length;
+  return (totalMinor) => {
+    const negative = totalMinor < 0n;
+    const total = negative ? -totalMinor : totalMinor;
+    const parts = new Array<bigint>(count);
+    const remainders = new Array<bigint>(count);
+    let leftover = total;
+    for (let index = 0; index < count; index++) {
+      const product = total * own[index]!;
+      parts[index] = product / weightSum;
+      remainders[index] = product % weightSum;
+      leftover -= parts[index]!;
+    }
+    assert(leftover >= 0n && leftover < BigInt(count), 'leftover is fewer than the parts');
+    if (leftover > 0n) {
+      const order = own.map((_, index) => index);
+      order.sort((a, b) => {
+        const ra = remainders[a]!;
+        const rb = remainders[b]!;
+        return ra === rb ? a - b : ra > rb ? -1 : 1;
+      });
+      for (const index of order) {
+        if (leftover === 0n) break;
+        assert(remainders[index]! > 0n, 'a leftover unit only goes to a part with a remainder');
+        parts[index]! += 1n;
+        leftover -= 1n;
+      }
+    }
+    assert(leftover === 0n, 'the parts sum to the total');
+    if (negative) for (let index = 0; index < count; index++) parts[index] = -parts[index]!;
+    return parts;
+  };
 }
 
 /**

@@ -52,7 +52,7 @@ import {
   type PackageLineValueRow,
 } from '../../storage/analytics-repository.js';
 import type { Database } from '../../storage/database.js';
-import { splitByWeights } from '../../core/split.js';
+import { splitByWeights, weightedSplitter } from '../../core/split.js';
 import type { Tx } from '../../storage/transaction.js';
 import type { Names } from './burden.js';
 import {
@@ -521,8 +521,7 @@ function scopesOf(
  */
 function convertPart(converter: Reporting, records: readonly FigureRecord[]): PartConverted {
   const cells = new Map<string, CoverageCell>();
-  const cellOf = (cell: { cycle: string; area: string }) => {
-    const id = `${cell.cycle}|${cell.area}`;
+  const cellOf = (cell: { cycle: string; area: string }, id = `${cell.cycle}|${cell.area}`) => {
     let found = cells.get(id);
     if (!found) {
       cells.set(
@@ -534,6 +533,10 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
   };
   const shares = new Map<bigint, Map<string, ShareFold>>();
   const groups = new Map<bigint, PackageGroups>();
+  const prepared = new Map<
+    readonly bigint[],
+    { split: (totalMinor: bigint) => bigint[]; ids: string[] }
+  >();
   const byKey = new Map<string, FigureRecord[]>();
   for (const r of records) {
     const key = keyOf(r);
@@ -552,19 +555,28 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
         cell.records[r.measure] += 1;
         continue;
       }
-      const parts = splitByWeights(whole.amountMinor, r.weights);
-      const originals = splitByWeights(r.amountMinor, r.weights);
+      // A package's records share their cells and weights: split and named once per package.
+      let group = prepared.get(r.weights);
+      if (!group) {
+        group = {
+          split: weightedSplitter(r.weights),
+          ids: r.cells.map((c) => `${c.cycle}|${c.area}`),
+        };
+        prepared.set(r.weights, group);
+      }
+      const parts = group.split(whole.amountMinor);
+      const originals = group.split(r.amountMinor);
       let folds = shares.get(r.packageId!);
       if (!folds) {
         shares.set(r.packageId!, (folds = new Map()));
         groups.set(r.packageId!, { cells: r.cells, weights: r.weights });
       }
-      r.cells.forEach((c, index) => {
-        if (r.weights![index] === 0n) return;
-        const cell = cellOf(c);
+      for (let index = 0; index < r.cells.length; index++) {
+        if (r.weights[index] === 0n) continue;
+        const id = group.ids[index]!;
+        const cell = cellOf(r.cells[index]!, id);
         cell.sums.funded += parts[index]!;
         cell.records.funded += 1;
-        const id = `${c.cycle}|${c.area}`;
         const fold = folds.get(id);
         if (!fold) {
           folds.set(id, {
@@ -574,14 +586,14 @@ function convertPart(converter: Reporting, records: readonly FigureRecord[]): Pa
             rate: whole.rate,
             count: 1,
           });
-          return;
+          continue;
         }
         assert(fold.currency === r.currency, 'a package is funded in its own currency');
         fold.originalMinor += originals[index]!;
         fold.amountMinor += parts[index]!;
         fold.count += 1;
         if (fold.rate !== whole.rate) fold.rate = '';
-      });
+      }
     }
     const after = conversionsOf(converter);
     counts.set(key, {
