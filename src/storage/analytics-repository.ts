@@ -641,6 +641,19 @@ export const CHUNK_BITS: Record<ChunkedTable, number> = {
   package: 5,
 };
 
+/**
+ * Chunk revisions that move with some writes of a table only, in its chunks (migration 0028):
+ * `package_shape` moves when a package is created, deleted, cancelled or restored, or its number
+ * or currency changes — not when an allocation updates its funded amount — so what its lines and
+ * receipts give is kept across allocations.
+ */
+export const SHAPE_CHUNKS = { package_shape: 'package' } as const satisfies Record<
+  string,
+  ChunkedTable
+>;
+/** What chunk revisions are kept of: a chunked table, or the shape of one. */
+export type ChunkRevisions = ChunkedTable | keyof typeof SHAPE_CHUNKS;
+
 export interface TableChunk {
   chunk: number;
   /**
@@ -675,7 +688,10 @@ export function idInChunks(
 }
 
 /** Every chunk of the table with its revision: one indexed read, no scan of the table. */
-export async function listTableChunks(db: Executor, table: ChunkedTable): Promise<TableChunk[]> {
+export async function listTableChunks(
+  db: Executor,
+  table: ChunkRevisions,
+): Promise<TableChunk[]> {
   const result = await sql<{ chunk: number; revision: string }>`
     SELECT chunk, revision::text AS revision
     FROM table_chunk WHERE table_name = ${table} ORDER BY chunk`.execute(db);

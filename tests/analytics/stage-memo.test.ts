@@ -140,8 +140,13 @@ async function keptAndFresh(
   return { kept, fresh, reread };
 }
 
-/** The names of the chunked reads by package (coverage's parts, lead times' milestones). */
-const PACKAGE_READS = [`coverage:${AS_OF}`, JSON.stringify(['milestones', AS_OF])];
+/**
+ * The names of the chunked reads by package that an allocation changes (coverage's funding
+ * shares, lead times' milestones), and coverage's lines and receipts, kept under the chunk's
+ * shape, which an allocation leaves alone.
+ */
+const PACKAGE_READS = [`coverage-funded:${AS_OF}`, JSON.stringify(['milestones', AS_OF])];
+const LINE_READS = `coverage-lines:${AS_OF}`;
 
 describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => {
   let w: FundingWorld;
@@ -329,13 +334,25 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       const hits = stageMemoStats().hits;
       const { kept, fresh, reread } = await keptAndFresh(w);
       expect(kept, `after ${what}`).toEqual(fresh);
-      // An allocation: coverage and lead times read its package's chunk again, not the others.
+      // An allocation: coverage's funding shares and lead times read its package's chunk again,
+      // not the others; coverage's lines and receipts are all kept.
       if (what.startsWith('an allocation')) {
         for (const name of PACKAGE_READS) expect(reread[name], `${name} after ${what}`).toBe(1);
+        expect(reread[LINE_READS] ?? 0, `lines after ${what}`).toBe(0);
       }
       if (what === 'a pledge' || what === 'a payment') {
-        for (const name of PACKAGE_READS)
+        for (const name of [...PACKAGE_READS, LINE_READS])
           expect(reread[name] ?? 0, `${name} after ${what}`).toBe(0);
+      }
+      // A package cancelled: its chunk's lines and funding shares read again, not the others'.
+      if (what === 'a package cancelled') {
+        expect(reread[LINE_READS], `lines after ${what}`).toBe(1);
+        expect(reread[PACKAGE_READS[0]!], `funding after ${what}`).toBe(1);
+      }
+      // A receipt: the lines and receipts read again, the funding shares kept.
+      if (what === 'a receipt') {
+        expect(reread[LINE_READS], `lines after ${what}`).toBeGreaterThan(0);
+        expect(reread[PACKAGE_READS[0]!] ?? 0, `funding after ${what}`).toBe(0);
       }
       // Kept stages were used: the write changed only some tables.
       expect(stageMemoStats().hits, `after ${what}`).toBeGreaterThan(hits);
@@ -546,6 +563,75 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
       })),
     );
     expect(rows).toEqual(expected);
+  });
+
+  it("moves a chunk of packages' shape when a package is created or cancelled, not when it is funded or opened", async () => {
+    const db = w.t.database;
+    // The shape's triggers split ids as the packages' chunks do.
+    const triggers = await db.withConnection((c) =>
+      c.query<{ trigger: string; bits: string }>(`
+        SELECT g.tgname AS "trigger", split_part(encode(g.tgargs, 'escape'), '\\000', 1) AS bits
+        FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid
+        WHERE p.proname = 'purl_touch_package_shape' ORDER BY 1`),
+    );
+    expect(triggers).toEqual(
+      ['delete', 'insert', 'truncate', 'update'].map((op) => ({
+        trigger: `package_shape_touch_${op}`,
+        bits: String(CHUNK_BITS.package),
+      })),
+    );
+    const revisions = async () => {
+      const out: Record<string, string> = {};
+      for (const table of ['package', 'package_shape'] as const) {
+        for (const c of await listTableChunks(db.kysely, table)) {
+          out[`${table}#${c.chunk}`] = c.revision;
+        }
+      }
+      return out;
+    };
+    const changed = (a: Record<string, string>, b: Record<string, string>) =>
+      Object.keys(b)
+        .filter((k) => a[k] !== b[k])
+        .sort();
+    const start = await revisions();
+    // Every chunk of packages has a shape, and no other.
+    expect(
+      Object.keys(start)
+        .filter((k) => k.startsWith('package_shape#'))
+        .sort(),
+    ).toEqual(
+      Object.keys(start)
+        .filter((k) => k.startsWith('package#'))
+        .map((k) => k.replace('package#', 'package_shape#'))
+        .sort(),
+    );
+    await sql`SELECT setval(pg_get_serial_sequence('package', 'id'),
+                            ${9 * 2 ** CHUNK_BITS.package + 1})`.execute(db.kysely);
+    const pkg = await createPackage(db, ACTORS.coordinator, {
+      cycle: '2025-08',
+      title: 'A package in chunk 9',
+      targetMinor: 10_000_000_000n,
+      synthetic: true,
+    });
+    const created = await revisions();
+    expect(changed(start, created)).toEqual(['package#9', 'package_shape#9']);
+    expect(created['package_shape#9']).toBe(await auditHead(db));
+    await addPackageLine(db, ACTORS.coordinator, pkg.id, {
+      requirementItemId: w.items.B!,
+      quantity: 1,
+    });
+    await openPackage(db, ACTORS.coordinator, pkg.id);
+    await allocateToPackage(db, ACTORS.coordinator, pkg.id, {
+      contributionId: w.contributions.gbr!,
+      amountMinor: 1_000_00n,
+      valueDate: '2025-10-02',
+    });
+    const funded = await revisions();
+    expect(changed(created, funded)).toEqual(['package#9']);
+    await cancelPackage(db, ACTORS.coordinator, pkg.id, { reason: 'no longer needed' });
+    const cancelled = await revisions();
+    expect(changed(funded, cancelled)).toEqual(['package#9', 'package_shape#9']);
+    expect(cancelled['package_shape#9']).toBe(await auditHead(db));
   });
 
   it('moves only the revisions of the chunks a write changed, to its audit event; a rollback moves none', async () => {

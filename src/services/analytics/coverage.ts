@@ -42,6 +42,7 @@ import {
 import { DomainError, assert } from '../../core/errors.js';
 import { LIMITS } from '../../core/limits.js';
 import {
+  CHUNK_BITS,
   listAllocatedAmounts,
   listCapabilityAreaNames,
   listPackageLines,
@@ -428,28 +429,42 @@ async function itemFigureRecords(tx: Tx, asOf: string): Promise<FigureRecord[]> 
     }));
 }
 
+/** A chunk of packages' lines and receipts as figure records, and each package's groups. */
+interface LineRecords {
+  records: FigureRecord[];
+  /** Per package with lines: the groups its funding is split over (`groupsOfLines`). */
+  groups: Map<bigint, PackageGroups>;
+}
+
 /**
- * The figure records of the packages of the chunks `only` (all when absent), up to `asOf`, by
- * chunk: their lines' packaged value, receipts' delivered value and allocations' funding split
- * over the package's (cycle, area) groups.
+ * The lines' packaged value and the receipts' delivered value of the packages of the chunks
+ * `only` (all when absent), up to `asOf`, by chunk — with each package's (cycle, area) groups
+ * and weights, which its funding shares are split by.
  */
-async function packageFigureRecords(
+async function lineFigureRecords(
   tx: Tx,
   asOf: string,
   only: readonly number[] | undefined,
-): Promise<Map<number, FigureRecord[]>> {
-  const byChunk = new Map<number, FigureRecord[]>();
-  const add = (chunk: number, record: FigureRecord) => {
-    const list = byChunk.get(chunk);
-    if (list) list.push(record);
-    else byChunk.set(chunk, [record]);
+): Promise<Map<number, LineRecords>> {
+  const byChunk = new Map<number, LineRecords>();
+  const chunkOf = (chunk: number) => {
+    let found = byChunk.get(chunk);
+    if (!found) byChunk.set(chunk, (found = { records: [], groups: new Map() }));
+    return found;
   };
   const lines = await listPackageLines(tx, only);
   const { groups, weightsOf } = groupsOfLines(lines);
   for (const line of lines) {
+    const part = chunkOf(line.chunk);
+    if (!part.groups.has(line.packageId)) {
+      part.groups.set(line.packageId, {
+        cells: groups.get(line.packageId)!,
+        weights: weightsOf.get(line.packageId)!,
+      });
+    }
     const date = firstDayOf(line.cycle);
     if (date > asOf) continue;
-    add(line.chunk, {
+    part.records.push({
       measure: 'packaged',
       currency: line.currency,
       date,
@@ -461,7 +476,7 @@ async function packageFigureRecords(
   }
   for (const row of await listReceiptValues(tx, only)) {
     if (row.valueDate > asOf) continue;
-    add(row.chunk, {
+    chunkOf(row.chunk).records.push({
       measure: 'delivered',
       currency: row.currency,
       date: row.valueDate,
@@ -471,23 +486,40 @@ async function packageFigureRecords(
       packageId: null,
     });
   }
+  return byChunk;
+}
+
+/**
+ * The allocations' funding of the packages of the chunks `only` (all when absent), up to
+ * `asOf`, by chunk: each allocation split over its package's groups (`groupsOf`; a package
+ * without lines has none, and no area to count against).
+ */
+async function fundedFigureRecords(
+  tx: Tx,
+  asOf: string,
+  only: readonly number[] | undefined,
+  groupsOf: (packageId: bigint) => PackageGroups | undefined,
+): Promise<Map<number, FigureRecord[]>> {
+  const byChunk = new Map<number, FigureRecord[]>();
   const fundedKeys = new Map<bigint, string>();
   for (const a of await listAllocatedAmounts(tx, asOf, only)) {
-    const list = groups.get(a.packageId);
-    if (!list) continue; // a package without lines has no area to count against
+    const groups = groupsOf(a.packageId);
+    if (!groups) continue;
     const record: FigureRecord = {
       measure: 'funded',
       currency: a.currency,
       date: a.valueDate,
       amountMinor: a.amountMinor,
-      cells: list,
-      weights: weightsOf.get(a.packageId)!,
+      cells: groups.cells,
+      weights: groups.weights,
       packageId: a.packageId,
     };
     // One key for a package's records (the same cells and weights).
     record.key = fundedKeys.get(a.packageId) ?? keyOf(record);
     fundedKeys.set(a.packageId, record.key);
-    add(a.chunk, record);
+    const list = byChunk.get(a.chunk);
+    if (list) list.push(record);
+    else byChunk.set(a.chunk, [record]);
   }
   return byChunk;
 }
@@ -621,28 +653,37 @@ function conversionsOf(reporting: Reporting): ConversionCounts {
 }
 
 /**
- * The tables coverage's parts read besides `package` (by chunk) and `allocation` (whose every
- * write updates its package's row: migration 0027): lines and their items' lists, receipts and
- * their discrepancies. The surplus returns' ledger transfers are posted by the transaction that
- * closes their package.
+ * The tables coverage's parts read besides the chunks' revisions. The items: their lists. A
+ * chunk's lines and receipts (kept under its packages' shape, `package_shape`: migration 0028):
+ * the lines and their items' lists, receipts and their discrepancies. A chunk's funding shares
+ * (kept under its packages' revision, and so its allocations', whose every write updates its
+ * package's row: migration 0027): the lines and items' lists that weigh them. The surplus
+ * returns' ledger transfers are posted by the transaction that closes their package.
  */
 const COVERAGE_ITEM_TABLES = ['requirement_item', 'requirement_list'] as const;
-const COVERAGE_PACKAGE_TABLES = [
+const COVERAGE_LINE_TABLES = [
   'package_line',
   'requirement_item',
   'requirement_list',
   'receipt',
   'discrepancy',
 ] as const;
+const COVERAGE_FUNDED_TABLES = ['package_line', 'requirement_item', 'requirement_list'] as const;
+
+/** What coverage keeps of a chunk's lines and receipts: the part, and its packages' groups. */
+interface LinesPart extends CoveragePart {
+  groups: ReadonlyMap<bigint, PackageGroups>;
+}
 
 /**
- * Coverage's records up to `asOf`, converted and summed per part — kept per chunk of packages
- * (and the items as one part) under their revisions and tables' versions, per basis: after an
- * allocation only its chunk of 32 packages is read and converted again — and the reporting
- * basis of the records `selection` selects. Every part is converted by a converter of the same
- * basis, and its conversions counted in the returned basis only for the records selected, so a
- * kept figure and a fresh one are the same, conversions counted the same
- * (tests/analytics/stage-memo).
+ * Coverage's records up to `asOf`, converted and summed per part — the items as one part, and
+ * per chunk of packages its lines and receipts as one and its funding shares as another, kept
+ * under their revisions and tables' versions, per basis: after an allocation only its chunk's
+ * allocations are read and converted again — and the reporting basis of the records
+ * `selection` selects (only the parts of the measures selected are read). Every part is
+ * converted by a converter of the same basis, and its conversions counted in the returned basis
+ * only for the records selected, so a kept figure and a fresh one are the same, conversions
+ * counted the same (tests/analytics/stage-memo).
  */
 async function selectParts(
   tx: Tx,
@@ -652,47 +693,123 @@ async function selectParts(
   const { asOf } = context.options;
   /** A part: where it is kept (null: not kept), what is kept of it, its records when read. */
   interface Part {
+    kind: 'items' | 'lines' | 'funded';
     keyed: KeptChunk | null;
     kept: CoveragePart | undefined;
     records: FigureRecord[] | null;
     scoped: Pick<CoveragePart, 'scopes' | 'scopeByMeasure'>;
   }
   const parts: Part[] = [];
-  const partOf = (keyed: KeptChunk | null, records: FigureRecord[] | null): Part => {
-    const kept = keyed === null ? undefined : keptChunkValue<CoveragePart>(keyed);
-    return { keyed, kept, records, scoped: kept ?? scopesOf(records ?? []) };
+  /** A part kept, or read now (and kept at once, converted in no basis yet). */
+  const partOf = (
+    kind: Part['kind'],
+    keyed: KeptChunk | null,
+    read: FigureRecord[] | null,
+    extra: object = {},
+  ): Part => {
+    const found = keyed === null ? undefined : keptChunkValue<CoveragePart>(keyed);
+    if (found || read === null) {
+      return { kind, keyed, kept: found, records: read, scoped: found ?? scopesOf([]) };
+    }
+    const scoped = scopesOf(read);
+    const kept = keyed === null ? undefined : { ...scoped, converted: new Map(), ...extra };
+    if (keyed !== null) keepChunkValue(keyed, kept);
+    return { kind, keyed, kept, records: read, scoped };
   };
+  const { measures } = selection;
   // The items (requested and approved values, when selected): one part, kept under their
   // tables' versions.
-  if (selection.measures.has('requested') || selection.measures.has('approved')) {
+  if (measures.has('requested') || measures.has('approved')) {
     const items = await keptWhole(tx, context, `coverage-items:${asOf}`, COVERAGE_ITEM_TABLES);
     parts.push(
       items !== null && keptChunkValue(items) !== undefined
-        ? partOf(items, null)
-        : partOf(items, await itemFigureRecords(tx, asOf)),
+        ? partOf('items', items, null)
+        : partOf('items', items, await itemFigureRecords(tx, asOf)),
     );
   }
-  // The packages: a part per chunk, those not kept read now (a few by name).
-  const chunks = await keptChunks(
-    tx,
-    context,
-    `coverage:${asOf}`,
-    'package',
-    COVERAGE_PACKAGE_TABLES,
-  );
-  if (chunks === null) {
-    for (const records of (await packageFigureRecords(tx, asOf, undefined)).values()) {
-      parts.push(partOf(null, records));
+  // The packages, per chunk: lines and receipts (packaged and delivered values) under the
+  // chunk's shape; funding shares under its revision, split by the groups of its lines.
+  const withLines = measures.has('packaged') || measures.has('delivered');
+  const withFunded = measures.has('funded');
+  /** Per chunk: its packages' groups, from its lines part kept or read. */
+  const groupsByChunk = new Map<number, ReadonlyMap<bigint, PackageGroups>>();
+  /** The groups of these chunks, those not known yet read (not kept: only their groups used). */
+  const groupsOf = async (chunks: readonly number[]) => {
+    const lacking = chunks.filter((c) => !groupsByChunk.has(c));
+    if (lacking.length > 0) {
+      const read = await lineFigureRecords(
+        tx,
+        asOf,
+        chunksToName(
+          lacking.map((chunk) => ({ chunk })),
+          Number.POSITIVE_INFINITY,
+        ),
+      );
+      for (const c of lacking) groupsByChunk.set(c, read.get(c)?.groups ?? new Map());
+    }
+    return (packageId: bigint) =>
+      groupsByChunk.get(Number(packageId >> BigInt(CHUNK_BITS.package)))?.get(packageId);
+  };
+  const lineChunks =
+    withLines || withFunded
+      ? await keptChunks(
+          tx,
+          context,
+          `coverage-lines:${asOf}`,
+          'package_shape',
+          COVERAGE_LINE_TABLES,
+        )
+      : [];
+  const fundedChunks = withFunded
+    ? await keptChunks(tx, context, `coverage-funded:${asOf}`, 'package', COVERAGE_FUNDED_TABLES)
+    : [];
+  if (lineChunks === null || fundedChunks === null) {
+    // Nothing kept (no database id): every chunk read.
+    const lines = await lineFigureRecords(tx, asOf, undefined);
+    for (const [chunk, l] of lines) {
+      groupsByChunk.set(chunk, l.groups);
+      if (withLines) parts.push(partOf('lines', null, l.records));
+    }
+    if (withFunded) {
+      const funded = await fundedFigureRecords(tx, asOf, undefined, await groupsOf([]));
+      for (const records of funded.values()) parts.push(partOf('funded', null, records));
     }
   } else {
-    const missing = chunks.filter((c) => keptChunkValue(c) === undefined);
-    const read =
-      missing.length === 0
+    const fundedMissing = fundedChunks.filter((c) => keptChunkValue(c) === undefined);
+    const fundedMissingChunks = new Set(fundedMissing.map((c) => c.chunk));
+    // Lines not kept: of every chunk when selected, else of the chunks whose funding is read.
+    const linesMissing = lineChunks.filter(
+      (c) => keptChunkValue(c) === undefined && (withLines || fundedMissingChunks.has(c.chunk)),
+    );
+    const linesRead =
+      linesMissing.length === 0
+        ? new Map<number, LineRecords>()
+        : await lineFigureRecords(tx, asOf, chunksToName(linesMissing, lineChunks.length));
+    const missing = new Set(linesMissing);
+    for (const c of lineChunks) {
+      const kept = keptChunkValue<LinesPart>(c);
+      if (kept === undefined && !missing.has(c)) continue;
+      const read = kept
+        ? undefined
+        : (linesRead.get(c.chunk) ?? { records: [], groups: new Map() });
+      groupsByChunk.set(c.chunk, kept?.groups ?? read!.groups);
+      const part = partOf('lines', c, read?.records ?? null, read && { groups: read.groups });
+      if (withLines) parts.push(part);
+    }
+    const fundedRead =
+      fundedMissing.length === 0
         ? new Map<number, FigureRecord[]>()
-        : await packageFigureRecords(tx, asOf, chunksToName(missing, chunks.length));
-    for (const c of chunks) {
+        : await fundedFigureRecords(
+            tx,
+            asOf,
+            chunksToName(fundedMissing, fundedChunks.length),
+            await groupsOf([...fundedMissingChunks]),
+          );
+    for (const c of fundedChunks) {
       parts.push(
-        keptChunkValue(c) !== undefined ? partOf(c, null) : partOf(c, read.get(c.chunk) ?? []),
+        keptChunkValue(c) !== undefined
+          ? partOf('funded', c, null)
+          : partOf('funded', c, fundedRead.get(c.chunk) ?? []),
       );
     }
   }
@@ -728,19 +845,28 @@ async function selectParts(
   // conversions are counted below, for the records selected only.
   const toConvert = parts.filter((p) => p.kept?.converted.get(basis) === undefined);
   const unread = toConvert.filter((p) => p.records === null);
-  const unreadItems = unread.find((p) => p.keyed?.chunk === -1);
-  if (unreadItems) unreadItems.records = await itemFigureRecords(tx, asOf);
-  const unreadChunks = unread.filter((p) => p.keyed !== null && p.keyed.chunk !== -1);
-  if (unreadChunks.length > 0 && chunks !== null) {
-    const read = await packageFigureRecords(
+  const unreadOf = (kind: Part['kind']) => unread.filter((p) => p.kind === kind);
+  const chunksOf = (list: readonly Part[]) =>
+    chunksToName(
+      list.map((p) => p.keyed!),
+      Number.POSITIVE_INFINITY,
+    );
+  for (const p of unreadOf('items')) p.records = await itemFigureRecords(tx, asOf);
+  const unreadLines = unreadOf('lines');
+  if (unreadLines.length > 0) {
+    const read = await lineFigureRecords(tx, asOf, chunksOf(unreadLines));
+    for (const p of unreadLines) p.records = read.get(p.keyed!.chunk)?.records ?? [];
+  }
+  const unreadFunded = unreadOf('funded');
+  if (unreadFunded.length > 0) {
+    const only = chunksOf(unreadFunded);
+    const read = await fundedFigureRecords(
       tx,
       asOf,
-      chunksToName(
-        unreadChunks.map((p) => p.keyed!),
-        chunks.length,
-      ),
+      only,
+      await groupsOf(unreadFunded.map((p) => p.keyed!.chunk)),
     );
-    for (const p of unreadChunks) p.records = read.get(p.keyed!.chunk) ?? [];
+    for (const p of unreadFunded) p.records = read.get(p.keyed!.chunk) ?? [];
   }
   const converted = new Map<Part, PartConverted>();
   // Every record selected (a whole figure): they are converted by the analysis's converter,
@@ -758,11 +884,7 @@ async function selectParts(
     for (const part of toConvert) {
       const done = convertPart(converter, part.records!);
       converted.set(part, done);
-      if (part.keyed === null) continue;
       if (part.kept) keepInBasis(part.kept.converted, basis, done);
-      else {
-        keepChunkValue(part.keyed, { ...part.scoped, converted: new Map([[basis, done]]) });
-      }
     }
   }
   // The conversions of the records selected counted in the basis.

@@ -35,6 +35,7 @@ import {
   STAGE_EVENTS,
   STAGE_TABLES,
   type ChunkedTable,
+  type ChunkRevisions,
   type FundingStage,
   type StageAmountRow,
   type TableChunk,
@@ -113,7 +114,7 @@ let misses = 0;
 
 /** What each analysis's snapshot says of its tables (one statement each, once per analysis). */
 const versionsOf = new WeakMap<Tx, Promise<Record<string, string>>>();
-const chunksOf = new WeakMap<Tx, Map<ChunkedTable, Promise<TableChunk[]>>>();
+const chunksOf = new WeakMap<Tx, Map<ChunkRevisions, Promise<TableChunk[]>>>();
 
 function versions(tx: Tx): Promise<Record<string, string>> {
   let found = versionsOf.get(tx);
@@ -129,7 +130,7 @@ async function versionsOfTables(tx: Tx, tables: readonly string[]): Promise<stri
 }
 
 /** The table's chunks and their revisions, read once per analysis (one indexed read). */
-function chunks(tx: Tx, table: ChunkedTable): Promise<TableChunk[]> {
+function chunks(tx: Tx, table: ChunkRevisions): Promise<TableChunk[]> {
   let tables = chunksOf.get(tx);
   if (!tables) chunksOf.set(tx, (tables = new Map()));
   let found = tables.get(table);
@@ -476,7 +477,7 @@ export async function keptChunks(
   tx: Tx,
   context: StageContext,
   name: string,
-  table: ChunkedTable,
+  table: ChunkRevisions,
   tables: readonly string[] = [],
 ): Promise<KeptChunk[] | null> {
   const { databaseId } = context.options;
@@ -530,7 +531,10 @@ export function keepChunkValue(
  * Which of these chunks to read by naming them (a few, after a write): `undefined` when all
  * should be read at once (a first computation).
  */
-export function chunksToName(missing: readonly KeptChunk[], of: number): number[] | undefined {
+export function chunksToName(
+  missing: readonly Pick<KeptChunk, 'chunk'>[],
+  of: number,
+): number[] | undefined {
   return missing.length <= CHUNKS_READ_APART_MAX && missing.length < of
     ? missing.map((c) => c.chunk)
     : undefined;
