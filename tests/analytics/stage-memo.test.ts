@@ -46,6 +46,7 @@ import {
   CHUNK_BITS,
   listTableChunks,
   readTableVersions,
+  type ChunkRevisions,
 } from '../../src/storage/analytics-repository.js';
 import { inTransaction, type Tx } from '../../src/storage/transaction.js';
 import { ENGINES } from '../support/engines.js';
@@ -118,6 +119,26 @@ async function figures(w: FundingWorld): Promise<string[]> {
     }
   }
   return out;
+}
+
+/** Every chunk's revision of these chunked tables (or shapes), as `table#chunk`. */
+async function chunkRevisions(
+  db: FundingWorld['t']['database'],
+  tables: readonly ChunkRevisions[],
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of tables) {
+    for (const c of await listTableChunks(db.kysely, table))
+      out[`${table}#${c.chunk}`] = c.revision;
+  }
+  return out;
+}
+
+/** The `table#chunk` keys whose revision moved from `a` to `b` (or appeared), sorted. */
+function changed(a: Record<string, string>, b: Record<string, string>): string[] {
+  return Object.keys(b)
+    .filter((k) => a[k] !== b[k])
+    .sort();
 }
 
 /**
@@ -580,19 +601,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
         bits: String(CHUNK_BITS.package),
       })),
     );
-    const revisions = async () => {
-      const out: Record<string, string> = {};
-      for (const table of ['package', 'package_shape'] as const) {
-        for (const c of await listTableChunks(db.kysely, table)) {
-          out[`${table}#${c.chunk}`] = c.revision;
-        }
-      }
-      return out;
-    };
-    const changed = (a: Record<string, string>, b: Record<string, string>) =>
-      Object.keys(b)
-        .filter((k) => a[k] !== b[k])
-        .sort();
+    const revisions = () => chunkRevisions(db, ['package', 'package_shape']);
     const start = await revisions();
     // Every chunk of packages has a shape, and no other.
     expect(
@@ -636,19 +645,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
 
   it('moves only the revisions of the chunks a write changed, to its audit event; a rollback moves none', async () => {
     const db = w.t.database;
-    const revisions = async () => {
-      const out: Record<string, string> = {};
-      for (const table of ['contribution', 'contribution_payment'] as const) {
-        for (const c of await listTableChunks(db.kysely, table)) {
-          out[`${table}#${c.chunk}`] = c.revision;
-        }
-      }
-      return out;
-    };
-    const changed = (a: Record<string, string>, b: Record<string, string>) =>
-      Object.keys(b)
-        .filter((k) => a[k] !== b[k])
-        .sort();
+    const revisions = () => chunkRevisions(db, ['contribution', 'contribution_payment']);
     // The rows agree with the revisions: every chunk holding a row has one.
     const held = await sql<{ key: string }>`
       SELECT DISTINCT 'contribution#' || (id >> ${CHUNK_BITS.contribution}) AS key FROM contribution

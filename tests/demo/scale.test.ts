@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { systemActor } from '../../src/core/actor.js';
 import { canonicalJson } from '../../src/core/canonical-json.js';
 import { addDays } from '../../src/core/fx.js';
@@ -16,6 +17,7 @@ import { verifyAudit } from '../../src/services/audit-service.js';
 import { loadScaleDemo, type ScaleSummary } from '../../src/services/demo/scale.js';
 import { verifyLedger } from '../../src/services/ledger-service.js';
 import { getPackage, listPackages } from '../../src/services/packages-service.js';
+import { CHUNK_BITS, listTableChunks } from '../../src/storage/analytics-repository.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../support/engines.js';
 
 const system = systemActor('test');
@@ -177,6 +179,31 @@ describe.each(ENGINES)('purl demo load --scale on %s', (engine) => {
     const audit = await verifyAudit(t.database, system);
     expect(audit.problems).toEqual([]);
     expect(audit.ok).toBe(true);
+  });
+
+  it("revises every chunk of the chunked tables it loaded, and the packages' shapes", async () => {
+    const held = await sql<{ key: string }>`
+      SELECT DISTINCT 'contribution#' || (id >> ${CHUNK_BITS.contribution}) AS key FROM contribution
+      UNION SELECT DISTINCT 'contribution_payment#' || (id >> ${CHUNK_BITS.contribution_payment})
+      FROM contribution_payment
+      UNION SELECT DISTINCT 'ledger_account#' || (id >> ${CHUNK_BITS.ledger_account})
+      FROM ledger_account
+      UNION SELECT DISTINCT 'package#' || (id >> ${CHUNK_BITS.package}) FROM package
+      UNION SELECT DISTINCT 'package_shape#' || (id >> ${CHUNK_BITS.package}) FROM package
+    `.execute(t.database.kysely);
+    const revised: string[] = [];
+    for (const table of [
+      'contribution',
+      'contribution_payment',
+      'ledger_account',
+      'package',
+      'package_shape',
+    ] as const) {
+      for (const c of await listTableChunks(t.database.kysely, table)) {
+        revised.push(`${table}#${c.chunk}`);
+      }
+    }
+    expect(revised.sort()).toEqual(held.rows.map((r) => r.key).sort());
   });
 
   it('reads back through the services, and the funnel reconciles with the ledger', async () => {

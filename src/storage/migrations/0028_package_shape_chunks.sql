@@ -37,26 +37,14 @@ CREATE TRIGGER package_shape_touch_delete AFTER DELETE ON package
 CREATE TRIGGER package_shape_touch_truncate AFTER TRUNCATE ON package
   FOR EACH STATEMENT EXECUTE FUNCTION purl_touch_package_shape(5);
 
--- 0026's revision of every chunk (a bulk load) gives the shapes the packages' revisions.
-CREATE OR REPLACE FUNCTION purl_revise_all_chunks(id bigint) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  t record;
+-- 0026's revision of every chunk (a bulk load) then gives the shapes the packages' revisions.
+ALTER FUNCTION purl_revise_all_chunks(bigint) RENAME TO purl_revise_table_chunks;
+CREATE FUNCTION purl_revise_all_chunks(id bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  FOR t IN
-    SELECT DISTINCT c.relname AS tbl, split_part(encode(g.tgargs, 'escape'), '\000', 1) AS bits
-    FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
-    WHERE g.tgname = c.relname || '_touch_chunks_insert'
-  LOOP
-    DELETE FROM table_chunk WHERE table_name = t.tbl;
-    EXECUTE format(
-      'INSERT INTO table_chunk (table_name, chunk, revision) '
-      'SELECT %L, (id >> %s)::integer, $1 FROM %I GROUP BY 2', t.tbl, t.bits::integer, t.tbl)
-    USING id;
-  END LOOP;
+  PERFORM purl_revise_table_chunks(id);
   DELETE FROM table_chunk WHERE table_name = 'package_shape';
   INSERT INTO table_chunk (table_name, chunk, revision)
   SELECT 'package_shape', chunk, revision FROM table_chunk WHERE table_name = 'package';
-  PERFORM set_config('purl.touched_chunks', '', true);
 END
 $$;
 
