@@ -688,10 +688,7 @@ export function idInChunks(
 }
 
 /** Every chunk of the table with its revision: one indexed read, no scan of the table. */
-export async function listTableChunks(
-  db: Executor,
-  table: ChunkRevisions,
-): Promise<TableChunk[]> {
+export async function listTableChunks(db: Executor, table: ChunkRevisions): Promise<TableChunk[]> {
   const result = await sql<{ chunk: number; revision: string }>`
     SELECT chunk, revision::text AS revision
     FROM table_chunk WHERE table_name = ${table} ORDER BY chunk`.execute(db);

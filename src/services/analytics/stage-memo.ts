@@ -26,6 +26,7 @@
  * Bounded: at most `LIMITS.analyticsStageGroupsMax` groups and `LIMITS.analyticsStagesMax`
  * stages or chunks in all, least recently used out first.
  */
+import { assert } from '../../core/errors.js';
 import { LIMITS } from '../../core/limits.js';
 import {
   listTableChunks,
@@ -774,6 +775,7 @@ function addTo(byKey: Map<string, ReportedGroup>, g: ReportedGroup, sign: 1n | -
   const key = groupKey(g);
   const same = byKey.get(key);
   const records = (same?.records ?? 0) + (sign > 0n ? g.records : -g.records);
+  assert(records >= 0, 'a merge only loses the groups of parts it was made of');
   if (records === 0) {
     byKey.delete(key);
     return;
