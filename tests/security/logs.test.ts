@@ -78,6 +78,8 @@ describe.each(ENGINES)('log redaction on %s', (engine) => {
     expect(completed.length).toBeGreaterThanOrEqual(3);
     expect(completed.join('')).toContain('"url":"/api/v1/auth/me"');
     expect(completed.join('')).toContain('"statusCode":200');
+    // Each line names its request, as every line the request logs does.
+    for (const line of completed) expect(line).toMatch(/"requestId":"[^"]+"/);
     expect(output).not.toContain('incoming request');
     for (const value of [PASSWORD, WRONG, session, csrfToken, secret]) {
       expect(output).not.toContain(value);
