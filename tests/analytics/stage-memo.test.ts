@@ -121,6 +121,21 @@ async function figures(w: FundingWorld): Promise<string[]> {
   return out;
 }
 
+/** A draft package given a line of item B, opened, and funded in part by GBR. */
+async function lineOpenAndFund(w: FundingWorld, packageId: bigint): Promise<void> {
+  const db = w.t.database;
+  await addPackageLine(db, ACTORS.coordinator, packageId, {
+    requirementItemId: w.items.B!,
+    quantity: 1,
+  });
+  await openPackage(db, ACTORS.coordinator, packageId);
+  await allocateToPackage(db, ACTORS.coordinator, packageId, {
+    contributionId: w.contributions.gbr!,
+    amountMinor: 1_000_00n,
+    valueDate: '2025-10-02',
+  });
+}
+
 /** Every chunk's revision of these chunked tables (or shapes), as `table#chunk`. */
 async function chunkRevisions(
   db: FundingWorld['t']['database'],
@@ -212,16 +227,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
         targetMinor: 10_000_000_000n,
         synthetic: true,
       });
-      await addPackageLine(db, ACTORS.coordinator, pkg.id, {
-        requirementItemId: w.items.B!,
-        quantity: 1,
-      });
-      await openPackage(db, ACTORS.coordinator, pkg.id);
-      await allocateToPackage(db, ACTORS.coordinator, pkg.id, {
-        contributionId: w.contributions.gbr!,
-        amountMinor: 1_000_00n,
-        valueDate: '2025-10-02',
-      });
+      await lineOpenAndFund(w, pkg.id);
       extra.push(pkg.id);
     }
     expect((await listTableChunks(db.kysely, 'package')).length).toBe(3);
@@ -625,16 +631,7 @@ describe.each(ENGINES)('funding stages kept between analyses (%s)', (engine) => 
     const created = await revisions();
     expect(changed(start, created)).toEqual(['package#9', 'package_shape#9']);
     expect(created['package_shape#9']).toBe(await auditHead(db));
-    await addPackageLine(db, ACTORS.coordinator, pkg.id, {
-      requirementItemId: w.items.B!,
-      quantity: 1,
-    });
-    await openPackage(db, ACTORS.coordinator, pkg.id);
-    await allocateToPackage(db, ACTORS.coordinator, pkg.id, {
-      contributionId: w.contributions.gbr!,
-      amountMinor: 1_000_00n,
-      valueDate: '2025-10-02',
-    });
+    await lineOpenAndFund(w, pkg.id);
     const funded = await revisions();
     expect(changed(created, funded)).toEqual(['package#9']);
     await cancelPackage(db, ACTORS.coordinator, pkg.id, { reason: 'no longer needed' });
