@@ -177,7 +177,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     trustProxy,
     bodyLimit: LIMITS.httpBodyBytesMax,
     requestIdHeader: false,
-    logController: logController,
+    logController,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();

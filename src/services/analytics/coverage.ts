@@ -740,10 +740,7 @@ async function selectParts(
       const read = await lineFigureRecords(
         tx,
         asOf,
-        chunksToName(
-          lacking.map((chunk) => ({ chunk })),
-          Number.POSITIVE_INFINITY,
-        ),
+        chunksToName(lacking.map((chunk) => ({ chunk }))),
       );
       for (const c of lacking) groupsByChunk.set(c, read.get(c)?.groups ?? new Map());
     }
@@ -846,11 +843,7 @@ async function selectParts(
   const toConvert = parts.filter((p) => p.kept?.converted.get(basis) === undefined);
   const unread = toConvert.filter((p) => p.records === null);
   const unreadOf = (kind: Part['kind']) => unread.filter((p) => p.kind === kind);
-  const chunksOf = (list: readonly Part[]) =>
-    chunksToName(
-      list.map((p) => p.keyed!),
-      Number.POSITIVE_INFINITY,
-    );
+  const chunksOf = (list: readonly Part[]) => chunksToName(list.map((p) => p.keyed!));
   for (const p of unreadOf('items')) p.records = await itemFigureRecords(tx, asOf);
   const unreadLines = unreadOf('lines');
   if (unreadLines.length > 0) {

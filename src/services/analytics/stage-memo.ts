@@ -35,7 +35,6 @@ import {
   STAGE_CHUNKS,
   STAGE_EVENTS,
   STAGE_TABLES,
-  type ChunkedTable,
   type ChunkRevisions,
   type FundingStage,
   type StageAmountRow,
@@ -530,11 +529,11 @@ export function keepChunkValue(
 
 /**
  * Which of these chunks to read by naming them (a few, after a write): `undefined` when all
- * should be read at once (a first computation).
+ * should be read at once (a first computation: too many, or every one of the `of` chunks).
  */
 export function chunksToName(
   missing: readonly Pick<KeptChunk, 'chunk'>[],
-  of: number,
+  of = Number.POSITIVE_INFINITY,
 ): number[] | undefined {
   return missing.length <= CHUNKS_READ_APART_MAX && missing.length < of
     ? missing.map((c) => c.chunk)
@@ -555,7 +554,7 @@ export async function readKeptChunkParts<T extends { chunk: number }>(
   tx: Tx,
   context: StageContext,
   name: string,
-  table: ChunkedTable,
+  table: ChunkRevisions,
   read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
   tables: readonly string[] = [],
 ): Promise<(readonly T[])[]> {
@@ -582,7 +581,7 @@ export async function readKeptChunkValues<T extends { chunk: number }, V>(
   tx: Tx,
   context: StageContext,
   name: string,
-  table: ChunkedTable,
+  table: ChunkRevisions,
   read: (tx: Tx, only?: readonly number[]) => Promise<T[]>,
   make: (rows: T[]) => V,
   tables: readonly string[] = [],

@@ -2,10 +2,11 @@
  * Who may see which record of an analysis in full (core/redaction.ts): package contents and
  * requirement items are restricted to the parties that fund them. For a contributor, the
  * packages and items its party funds are read in the analysis's snapshot — from each chunk of
- * packages' funders and items, kept under the chunk's revision (stage-memo.ts: every write of a
- * package's allocations updates its row), so a drill-down after an allocation reads one chunk,
- * not every allocation (a large donor: 165 ms at scale 1). Every other role is decided by the
- * role alone.
+ * packages' funders, kept under the chunk's revision (stage-memo.ts: every write of a package's
+ * allocations updates its row), and its packages' items, kept under the chunk's shape — so a
+ * drill-down after an allocation reads one chunk's funders, not every allocation (a large donor:
+ * 165 ms at scale 1). Items are read only when the reader's role depends on them. Every other
+ * role is decided by the role alone.
  */
 import { dependsOnParties, maySeeRestricted } from '../../core/redaction.js';
 import {
@@ -38,7 +39,7 @@ export async function visibilityFor(
   const needItems = dependsOnParties(actor, 'requirement_item') && party !== undefined;
   const funded =
     party !== undefined && (needPackages || needItems)
-      ? await fundedBy(tx, context, party)
+      ? await fundedBy(tx, context, party, needItems)
       : { packages: new Set<bigint>(), items: () => new Set<bigint>() };
   const packages = needPackages ? funded.packages : new Set<bigint>();
   let items: Set<bigint> | undefined;
@@ -68,16 +69,17 @@ export async function visibilityFor(
 }
 
 /**
- * The packages `party` funds (an allocation from one of its contributions, not voided) and — made
- * when first asked — the requirement items of their lines.
+ * The packages `party` funds (an allocation from one of its contributions, not voided) and — when
+ * `withItems`, made when first asked — the requirement items of their lines.
  */
 async function fundedBy(
   tx: Tx,
   context: Pick<AnalysisContext, 'options'>,
   party: string,
+  withItems: boolean,
 ): Promise<{ packages: Set<bigint>; items: () => Set<bigint> }> {
   if (context.options.databaseId === undefined) {
-    const items = new Set(await listItemsFundedBy(tx, party));
+    const items = new Set(withItems ? await listItemsFundedBy(tx, party) : []);
     return { packages: new Set(await listPackagesFundedBy(tx, party)), items: () => items };
   }
   // Per chunk: its packages by funding party, and each package's items.
@@ -94,20 +96,24 @@ async function fundedBy(
         (r) => r.packageId,
       ),
   );
-  const itemsByPackage = await readKeptChunkValues(
-    tx,
-    context,
-    'package-items',
-    'package',
-    listPackageItems,
-    (rows) =>
-      groupIds(
-        rows,
-        (r) => r.packageId,
-        (r) => r.itemId,
-      ),
-    ['package_line'],
-  );
+  const itemsByPackage = !withItems
+    ? []
+    : await readKeptChunkValues(
+        tx,
+        context,
+        'package-items',
+        // A package's items are its lines': kept under the chunk's shape, which an allocation
+        // leaves alone (migration 0028), and the lines' version.
+        'package_shape',
+        listPackageItems,
+        (rows) =>
+          groupIds(
+            rows,
+            (r) => r.packageId,
+            (r) => r.itemId,
+          ),
+        ['package_line'],
+      );
   const packages = new Set<bigint>();
   for (const chunk of byParty) for (const id of chunk.get(party) ?? []) packages.add(id);
   return {
