@@ -27,8 +27,8 @@ declare module 'fastify' {
 }
 
 interface KeptAnswer {
-  body: string;
-  bytes: number;
+  /** The answer's UTF-8 bytes. */
+  body: Buffer;
   etag: string | undefined;
   stamp: number;
   /** The UTC day it was computed on: "today" (analyses, rates as of today) moves at midnight. */
@@ -55,20 +55,21 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
   let bytes = 0;
   const forget = (key: string, answer: KeptAnswer) => {
     kept.delete(key);
-    bytes -= answer.bytes;
+    bytes -= answer.body.length;
   };
   const keep = (key: string, answer: KeptAnswer) => {
     const previous = kept.get(key);
     if (previous) forget(key, previous);
     while (
       kept.size > 0 &&
-      (kept.size >= LIMITS.readCacheEntriesMax || bytes + answer.bytes > LIMITS.readCacheBytesMax)
+      (kept.size >= LIMITS.readCacheEntriesMax ||
+        bytes + answer.body.length > LIMITS.readCacheBytesMax)
     ) {
       const [oldestKey, oldest] = kept.entries().next().value as [string, KeptAnswer];
       forget(oldestKey, oldest);
     }
     kept.set(key, answer);
-    bytes += answer.bytes;
+    bytes += answer.body.length;
   };
 
   return {
@@ -98,16 +99,22 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
       // A write needs no step here: the database announced it to this process before the
       // write's own statement resolved (services/freshness-service.ts).
       const miss = request.readCacheMiss;
-      if (miss && reply.statusCode === 200 && typeof payload === 'string') {
-        const answerBytes = Buffer.byteLength(payload);
+      if (
+        miss &&
+        reply.statusCode === 200 &&
+        typeof payload === 'string' &&
+        // Never fewer UTF-8 bytes than UTF-16 units: an answer too long is not even encoded.
+        payload.length <= LIMITS.readCacheEntryBytesMax
+      ) {
+        // Kept encoded: a hit sends these bytes with no UTF-8 encoding and no length count.
+        const body = Buffer.from(payload, 'utf8');
         if (
-          answerBytes <= LIMITS.readCacheEntryBytesMax &&
+          body.length <= LIMITS.readCacheEntryBytesMax &&
           freshness.isCurrent('data', miss.stamp)
         ) {
           const etag = reply.getHeader('etag');
           keep(miss.key, {
-            body: payload,
-            bytes: answerBytes,
+            body,
             etag: typeof etag === 'string' ? etag : undefined,
             stamp: miss.stamp,
             day: miss.day,

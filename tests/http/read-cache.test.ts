@@ -91,8 +91,12 @@ describe.each(ENGINES)('read cache on %s', (engine) => {
   });
 
   it('serves a repeated read from memory: a change it cannot see is not shown', async () => {
+    // Text beyond ASCII: the kept bytes and their length are the UTF-8 ones.
+    await t.database.withConnection((c) => c.exec(`UPDATE contribution SET title = 'Внесок — €'`));
+    await eventually(async () => (await titles(coordinator)).includes('Внесок — €'));
     const first = await get(coordinator, '/api/v1/contributions?limit=200');
     expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('Внесок — €');
     // Triggers off for this statement only: no change notification, as if the cache were blind.
     await t.database.withConnection(async (c) => {
       await c.exec(`BEGIN; SET LOCAL session_replication_role = replica;
@@ -100,7 +104,9 @@ describe.each(ENGINES)('read cache on %s', (engine) => {
     });
     const again = await get(coordinator, '/api/v1/contributions?limit=200');
     expect(again.body).toBe(first.body);
+    expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
     expect(again.headers['content-type']).toBe(first.headers['content-type']);
+    expect(again.headers['content-length']).toBe(String(Buffer.byteLength(first.body)));
     // Put it back, announced this time (a change through the database's normal path).
     await t.database.withConnection((c) => c.exec(`UPDATE contribution SET title = 'first'`));
     await eventually(async () => (await titles(coordinator)).includes('first'));
