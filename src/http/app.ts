@@ -55,6 +55,7 @@ import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
 import { readCache } from './read-cache.js';
 import { actorResolver, requestContextHooks } from './request-context.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
 import {
   DEFAULT_RATE_LIMITS,
@@ -172,8 +173,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     options.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const devActors = options.devActors === true;
   const logController = new OneLineLogController({ requestIdLogLabel: 'requestId' });
+  const logger = withLogRedaction(options.logger ?? false);
   const app = Fastify({
-    logger: withLogRedaction(options.logger ?? false),
+    logger,
+    // Without a logger Fastify gives every request the app's no-op logger, made by nothing.
+    ...(logger === false ? {} : { childLoggerFactory: lazyRequestLogger }),
     trustProxy,
     bodyLimit: LIMITS.httpBodyBytesMax,
     requestIdHeader: false,

@@ -86,6 +86,25 @@ describe.each(ENGINES)('log redaction on %s', (engine) => {
     }
   });
 
+  it("a request's own lines (made on its first message) name it and are redacted", async () => {
+    lines.length = 0;
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'x-request-id': 'probe-refused-1' },
+      payload: { email: 'auditor@test.purl', password: WRONG },
+    });
+    expect(refused.statusCode).toBe(401);
+    const own = lines.filter((line) => line.includes('request refused'));
+    expect(own).toHaveLength(1);
+    expect(own[0]).toContain('"requestId":"probe-refused-1"');
+    expect(own[0]).toContain(`"errorCode":"UNAUTHENTICATED"`);
+    // The same request's completed line, through the line logger, names it too.
+    const completed = lines.filter((line) => line.includes('request completed'));
+    expect(completed.some((line) => line.includes('"requestId":"probe-refused-1"'))).toBe(true);
+    expect(lines.join('')).not.toContain(WRONG);
+  });
+
   it('redacts headers and secret fields when something logs them', async () => {
     lines.length = 0;
     app.log.info(
