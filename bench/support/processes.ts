@@ -76,17 +76,24 @@ export function startChild(
   const pid = child.pid;
   running.add(pid);
   child.once('exit', () => running.delete(pid));
-  let output = '';
+  // The last chunks, joined only when asked: a server logging every request sends megabytes a
+  // second, read in the process that also runs the load generator, which must not pay a copy of
+  // the whole kept text per chunk.
+  const chunks: Buffer[] = [];
+  let keptBytes = 0;
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEEP_CHARS);
+    chunks.push(chunk);
+    keptBytes += chunk.length;
+    while (keptBytes - chunks[0]!.length >= OUTPUT_KEEP_CHARS) keptBytes -= chunks.shift()!.length;
   };
+  const output = () => Buffer.concat(chunks).toString('utf8').slice(-OUTPUT_KEEP_CHARS);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
     pid,
-    output: () => output,
+    output,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       signalGroup(pid, 'SIGTERM');
