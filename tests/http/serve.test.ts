@@ -28,7 +28,7 @@ describe.each(ENGINES)('purl serve on %s', (engine) => {
     delete env.DATABASE_URL;
     if (engine === 'postgres') env.DATABASE_URL = await createPostgresDatabase();
     else env.PURL_DATA_DIR = dataDir;
-    const { server, url, exited } = await startServe(env, STARTUP_TIMEOUT_MS);
+    const { server, url, exited, output } = await startServe(env, STARTUP_TIMEOUT_MS);
 
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${url}/api/v1/health`);
@@ -37,6 +37,12 @@ describe.each(ENGINES)('purl serve on %s', (engine) => {
 
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
+    // The log waits for a batch of lines or a second: none is lost when the server stops.
+    const lines = output().split('\n');
+    expect(lines.some((l) => l.includes('request completed') && l.includes('/api/v1/health'))).toBe(
+      true,
+    );
+    expect(lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 });
 

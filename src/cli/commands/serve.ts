@@ -10,7 +10,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
-import { pino } from 'pino';
+import { batchedLogDestination } from '../log-destination.js';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { buildApp, type App } from '../../http/app.js';
 import { oidcOptionsFromEnv } from '../../services/oidc-service.js';
@@ -41,7 +41,7 @@ const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '0.0.0.0';
 /** Longest wait for requests in flight on shutdown before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-/** Log lines are written to stdout once this many bytes wait… */
+/** Log lines are written to stdout once this many characters wait… */
 const LOG_BUFFER_BYTES = 4_096;
 /** …or this long after the last write, whichever comes first. */
 const LOG_FLUSH_MS = 1_000;
@@ -90,10 +90,13 @@ export async function serve(): Promise<void> {
   const database = await openDatabase({ template: template?.copy });
   // Written without blocking, LOG_BUFFER_BYTES at a time or every LOG_FLUSH_MS, whichever comes
   // first: one system call for many request lines under load (measured: a write per line was a
-  // fifth of a read answered from memory). pino flushes what is left on exit; a kill -9 may
-  // lose the last second of lines, never a record.
-  const logStream = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
-  setInterval(() => logStream.flush(), LOG_FLUSH_MS).unref();
+  // fifth of a read answered from memory). What is left is written on exit; a kill -9 may lose
+  // the last second of lines, never a record.
+  const logStream = batchedLogDestination({
+    fd: 1,
+    batchChars: LOG_BUFFER_BYTES,
+    flushMs: LOG_FLUSH_MS,
+  });
   let app: App | undefined;
   try {
     const { version } = await migrate(database);

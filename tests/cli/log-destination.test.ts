@@ -1,0 +1,70 @@
+/**
+ * `purl serve`'s log destination (`cli/log-destination.ts`): lines wait until a batch is
+ * gathered, a flush, the timer or the end, and are written in the order they were logged.
+ */
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { batchedLogDestination } from '../../src/cli/log-destination.js';
+
+const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('batched log destination', () => {
+  let folder: string;
+  let file: string;
+  let fd: number;
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'purl-log-'));
+    file = join(folder, 'log');
+    fd = openSync(file, 'w');
+  });
+  afterEach(async () => {
+    closeSync(fd);
+    await rm(folder, { recursive: true, force: true });
+  });
+  const written = () => readFileSync(file, 'utf8');
+
+  it('writes a batch once enough waits, the rest on flush, in order', async () => {
+    const destination = batchedLogDestination({ fd, batchChars: 50, flushMs: 60_000 });
+    destination.write('line one — 20 chars\n');
+    destination.write('line two — 20 chars\n');
+    await settle();
+    expect(written()).toBe('');
+    destination.write('line three is longer\n');
+    await settle();
+    expect(written()).toBe('line one — 20 chars\nline two — 20 chars\nline three is longer\n');
+    destination.write('line four\n');
+    await settle();
+    expect(written()).not.toContain('four');
+    destination.flush();
+    await settle();
+    expect(written().endsWith('line three is longer\nline four\n')).toBe(true);
+    destination.close();
+  });
+
+  it('writes what waits after at most flushMs', async () => {
+    const destination = batchedLogDestination({ fd, batchChars: 4_096, flushMs: 40 });
+    destination.write('alone\n');
+    await settle(200);
+    expect(written()).toBe('alone\n');
+    destination.close();
+  });
+
+  it('close writes what is left at once and lets go of its exit handlers', () => {
+    const before = [process.listenerCount('exit'), process.listenerCount('beforeExit')];
+    const destination = batchedLogDestination({ fd, batchChars: 4_096, flushMs: 60_000 });
+    expect(process.listenerCount('exit')).toBeGreaterThan(before[0]!);
+    const logger = pino({ base: null, timestamp: false }, destination);
+    for (let i = 0; i < 100; i += 1) logger.info({ i }, 'request completed');
+    destination.close();
+    const lines = written().trim().split('\n');
+    expect(lines).toHaveLength(100);
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+    expect([process.listenerCount('exit'), process.listenerCount('beforeExit')]).toEqual(before);
+  });
+});
