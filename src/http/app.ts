@@ -236,7 +236,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.addHook('onSend', context.onSend);
   if (freshness) {
     const answers = readCache(freshness, now);
-    app.addHook('preHandler', answers.preHandler);
+    // After the route policy's check and the text check above (hooks run in order), and after
+    // every onRequest hook, the routes' rate limit included.
+    app.addHook('preValidation', answers.preValidation);
     app.addHook('onSend', answers.onSend);
   }
   app.addHook('onRequest', (request, reply, done) => {

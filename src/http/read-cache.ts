@@ -11,7 +11,7 @@
  * - Bounded: `LIMITS.readCacheEntriesMax`, `readCacheBytesMax`, `readCacheEntryBytesMax`; least
  *   recently used first out. Only 200 answers are kept; errors are computed every time.
  */
-import type { onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import type { onSendHookHandler, preValidationHookHandler } from 'fastify';
 import type { Actor } from '../core/actor.js';
 import { LIMITS } from '../core/limits.js';
 import type { Freshness } from '../services/freshness-service.js';
@@ -42,8 +42,13 @@ function readerKey(actor: Actor): string {
 }
 
 export interface ReadCache {
-  /** Synchronous (Fastify's callback form): a hit awaits nothing. */
-  preHandler: preHandlerHookHandler;
+  /**
+   * Synchronous (Fastify's callback form): a hit awaits nothing. Registered after the route
+   * policy's check (app.ts), so a hit is answered once the reader is known to be allowed, and
+   * before input validation: only a 200 is kept, so a kept URL is one whose input was valid,
+   * and checking the same URL again cannot fail.
+   */
+  preValidation: preValidationHookHandler;
   onSend: onSendHookHandler;
   /** Answers kept now and their bytes (for tests and diagnostics). */
   size(): { entries: number; bytes: number };
@@ -73,7 +78,7 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
   };
 
   return {
-    preHandler(request, reply, done) {
+    preValidation(request, reply, done) {
       const actor = request.actor;
       if (request.method !== 'GET' || request.routeOptions.config?.readCache !== true || !actor) {
         done();
