@@ -53,7 +53,7 @@ import { requirementRoutes } from './routes/requirements.js';
 import { referenceRoutes } from './routes/reference.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
-import { readCache } from './read-cache.js';
+import { checkKeptRoute, readCache } from './read-cache.js';
 import { actorResolver, requestContextHooks } from './request-context.js';
 import { lazyRequestLogger } from './request-logger.js';
 import { assignRouteOperation, checkRouteOperation, type ApiRoute } from './route-policy.js';
@@ -211,6 +211,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const apiRoutes: ApiRoute[] = [];
   app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => assignRouteOperation(route, API_PREFIX, apiRoutes));
+  app.addHook('onRoute', checkKeptRoute);
   app.addHook('preValidation', checkRouteOperation);
   app.addHook('preValidation', rejectUnstorableText);
   // Security headers and rate limits, before any route is declared so that every route has them.

@@ -11,7 +11,7 @@
  * - Bounded: `LIMITS.readCacheEntriesMax`, `readCacheBytesMax`, `readCacheEntryBytesMax`; least
  *   recently used first out. Only 200 answers are kept; errors are computed every time.
  */
-import type { onSendHookHandler, preValidationHookHandler } from 'fastify';
+import type { onSendHookHandler, preValidationHookHandler, RouteOptions } from 'fastify';
 import type { Actor } from '../core/actor.js';
 import { LIMITS } from '../core/limits.js';
 import type { Freshness } from '../services/freshness-service.js';
@@ -45,8 +45,8 @@ export interface ReadCache {
   /**
    * Synchronous (Fastify's callback form): a hit awaits nothing. Registered after the route
    * policy's check (app.ts), so a hit is answered once the reader is known to be allowed, and
-   * before input validation: only a 200 is kept, so a kept URL is one whose input was valid,
-   * and checking the same URL again cannot fail.
+   * before input validation: only a 200 is kept, a kept route validates nothing but its URL
+   * (`checkKeptRoute`), and the URL is the key — checking it again cannot fail.
    */
   preValidation: preValidationHookHandler;
   onSend: onSendHookHandler;
@@ -111,8 +111,11 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
         // Never fewer UTF-8 bytes than UTF-16 units: an answer too long is not even encoded.
         payload.length <= LIMITS.readCacheEntryBytesMax
       ) {
-        // Kept encoded: a hit sends these bytes with no UTF-8 encoding and no length count.
-        const body = Buffer.from(payload, 'utf8');
+        // Kept encoded: a hit sends these bytes with no UTF-8 encoding and no length count. In
+        // memory of their own: `Buffer.from` puts short texts in Node's shared 8 KB pool, and a
+        // kept answer would hold its whole block alive, uncounted by the limits.
+        const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload, 'utf8'));
+        body.write(payload, 'utf8');
         if (
           body.length <= LIMITS.readCacheEntryBytesMax &&
           freshness.isCurrent('data', miss.stamp)
@@ -130,4 +133,25 @@ export function readCache(freshness: Freshness, now: () => Date = () => new Date
     },
     size: () => ({ entries: kept.size, bytes }),
   };
+}
+
+/**
+ * An onRoute hook: a route whose answers are kept is a GET whose input is its URL alone (params
+ * and query, both in the key) — no header or body schema — so that answering before input
+ * validation is answering what validation would let through. Refused when the app is built.
+ */
+export function checkKeptRoute(route: RouteOptions): void {
+  if ((route.config as { readCache?: boolean } | undefined)?.readCache !== true) return;
+  const methods = [route.method].flat();
+  const schema = route.schema as { headers?: unknown; body?: unknown } | undefined;
+  if (
+    methods.some((method) => method !== 'GET' && method !== 'HEAD') ||
+    schema?.headers !== undefined ||
+    schema?.body !== undefined
+  ) {
+    throw new Error(
+      `${methods.join(',')} ${route.url}: config.readCache is for a GET whose input is its URL ` +
+        '(params and query) alone — no headers or body schema (http/read-cache.ts).',
+    );
+  }
 }

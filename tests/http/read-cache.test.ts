@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/actor.js';
 import { buildApp, type App } from '../../src/http/app.js';
+import { checkKeptRoute } from '../../src/http/read-cache.js';
 import { createContribution } from '../../src/services/contributions-service.js';
 import { createUser, disableUser } from '../../src/services/identity-service.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
@@ -240,4 +241,18 @@ describe.each(ENGINES)('read cache on %s', (engine) => {
       });
     },
   );
+});
+
+describe('routes whose answers are kept', () => {
+  const route = (method: string | string[], schema?: object) =>
+    ({ method, url: '/probe', config: { readCache: true }, schema, handler: () => null }) as never;
+
+  it('are GETs whose input is their URL alone (answered before input validation)', () => {
+    expect(() => checkKeptRoute(route('GET', { querystring: {}, params: {} }))).not.toThrow();
+    expect(() => checkKeptRoute(route('HEAD'))).not.toThrow();
+    expect(() => checkKeptRoute(route('POST'))).toThrow(/GET whose input is its URL/);
+    expect(() => checkKeptRoute(route(['GET', 'PUT']))).toThrow(/GET,PUT \/probe/);
+    expect(() => checkKeptRoute(route('GET', { headers: {} }))).toThrow(/no headers or body/);
+    expect(() => checkKeptRoute(route('GET', { body: {} }))).toThrow(/no headers or body/);
+  });
 });

@@ -16,7 +16,7 @@ export interface ServeProcess {
   url: string;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
-  /** Resolves with its exit code. */
+  /** Resolves with its exit code once it exited and everything it printed was read. */
   exited: Promise<number | null>;
 }
 
@@ -26,7 +26,8 @@ export async function startServe(env: NodeJS.ProcessEnv, timeoutMs: number): Pro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(server);
-  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  // On `close`: after its exit and its output read to the end (the last lines are in `output`).
+  const exited = new Promise<number | null>((resolve) => server.once('close', resolve));
   let output = '';
   let listening = false;
   const url = await new Promise<string>((resolve, reject) => {

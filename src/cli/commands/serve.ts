@@ -41,8 +41,8 @@ const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = '0.0.0.0';
 /** Longest wait for requests in flight on shutdown before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-/** Log lines are written to stdout once this many characters wait… */
-const LOG_BUFFER_BYTES = 4_096;
+/** Log lines are written to stdout once this many characters (≈ bytes) wait… */
+const LOG_BATCH_CHARS = 4_096;
 /** …or this long after the last write, whichever comes first. */
 const LOG_FLUSH_MS = 1_000;
 /**
@@ -88,13 +88,13 @@ export async function serve(): Promise<void> {
   const demoWanted = process.env.PURL_NO_DEMO !== '1';
   const template = demoWanted ? await demoTemplateFor() : undefined;
   const database = await openDatabase({ template: template?.copy });
-  // Written without blocking, LOG_BUFFER_BYTES at a time or every LOG_FLUSH_MS, whichever comes
+  // Written without blocking, LOG_BATCH_CHARS at a time or every LOG_FLUSH_MS, whichever comes
   // first: one system call for many request lines under load (measured: a write per line was a
   // fifth of a read answered from memory). What is left is written on exit; a kill -9 may lose
   // the last second of lines, never a record.
   const logStream = batchedLogDestination({
     fd: 1,
-    batchChars: LOG_BUFFER_BYTES,
+    batchChars: LOG_BATCH_CHARS,
     flushMs: LOG_FLUSH_MS,
   });
   let app: App | undefined;
