@@ -17,8 +17,8 @@ export interface LogDestination extends DestinationStream {
   flush(done?: (error?: Error) => void): void;
   /** Writes the waiting lines and everything pending synchronously (pino, after a fatal line). */
   flushSync(): void;
-  /** Writes what is left synchronously and lets go of the timer and the exit handlers. */
-  close(): void;
+  /** Lets go of the timer and the exit handlers; resolves once every line is written, in order. */
+  close(): Promise<void>;
 }
 
 export function batchedLogDestination(options: {
@@ -29,26 +29,46 @@ export function batchedLogDestination(options: {
   flushMs: number;
 }): LogDestination {
   const destination = pino.destination({ dest: options.fd, sync: false });
-  // sonic-boom marks itself destroyed as soon as it is ended or destroyed (its types omit it);
-  // then it refuses writes and flushes, and lines logged after are dropped.
-  const gone = () => (destination as unknown as { destroyed: boolean }).destroyed;
+  // sonic-boom's state, which its types omit: destroyed as soon as it is ended or destroyed (it
+  // then refuses writes and flushes, and lines logged after are dropped); writing while an
+  // asynchronous write is under way.
+  const state = destination as unknown as { destroyed: boolean; _writing: boolean };
+  const gone = () => state.destroyed;
   let waiting: string[] = [];
   let waitingChars = 0;
-  const handOver = () => {
-    if (waiting.length === 0) return;
+  const take = (): string | undefined => {
+    if (waiting.length === 0) return undefined;
     const text = waiting.length === 1 ? waiting[0]! : waiting.join('');
     waiting = [];
     waitingChars = 0;
-    if (!gone()) destination.write(text);
+    return text;
+  };
+  const handOver = () => {
+    const text = take();
+    if (text !== undefined && !gone()) destination.write(text);
   };
   const flush = (done?: (error?: Error) => void) => {
     handOver();
     if (gone()) done?.();
     else destination.flush(done);
   };
+  // For exit and a fatal line: written before returning. The waiting lines go through a
+  // synchronous destination on the same descriptor (handed to the asynchronous one they would
+  // start a write the process may not live to finish). If an asynchronous write is under way,
+  // what is written here may land before it (sonic-boom's flushSync, as pino's exit handler).
+  let synchronous: ReturnType<typeof pino.destination> | undefined;
   const writeLeft = () => {
-    handOver();
-    if (!gone()) destination.flushSync();
+    const text = take();
+    if (gone()) return;
+    if (state._writing) {
+      if (text !== undefined) destination.write(text);
+      destination.flushSync();
+      return;
+    }
+    destination.flushSync(); // nothing pending while idle; kept for safety
+    if (text === undefined) return;
+    synchronous ??= pino.destination({ dest: options.fd, sync: true });
+    synchronous.write(text);
   };
   const timer = setInterval(() => flush(), options.flushMs).unref();
   // Nothing left to do: the waiting lines are handed over and written before the process ends.
@@ -63,11 +83,23 @@ export function batchedLogDestination(options: {
     },
     flush,
     flushSync: writeLeft,
-    close() {
+    async close() {
       clearInterval(timer);
       process.off('beforeExit', handOver);
       process.off('exit', writeLeft);
-      writeLeft();
+      handOver();
+      // Written in turn by the asynchronous writes: the last one ends in `drain` (or an error).
+      if (!gone() && state._writing) {
+        await new Promise<void>((resolve) => {
+          const settle = () => {
+            destination.off('drain', settle);
+            destination.off('error', settle);
+            resolve();
+          };
+          destination.once('drain', settle);
+          destination.once('error', settle);
+        });
+      }
     },
   };
 }

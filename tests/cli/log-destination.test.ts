@@ -2,10 +2,12 @@
  * `purl serve`'s log destination (`cli/log-destination.ts`): lines wait until a batch is
  * gathered, a flush, the timer or the end, and are written in the order they were logged.
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { batchedLogDestination } from '../../src/cli/log-destination.js';
@@ -42,7 +44,7 @@ describe('batched log destination', () => {
     destination.flush();
     await settle();
     expect(written().endsWith('line three is longer\nline four\n')).toBe(true);
-    destination.close();
+    await destination.close();
   });
 
   it('writes what waits after at most flushMs', async () => {
@@ -50,10 +52,10 @@ describe('batched log destination', () => {
     destination.write('alone\n');
     await settle(200);
     expect(written()).toBe('alone\n');
-    destination.close();
+    await destination.close();
   });
 
-  it('close writes what is left at once and lets go of its exit handlers', () => {
+  it('close writes every line, in order, and lets go of its exit handlers', async () => {
     const names = (event: 'exit' | 'beforeExit') =>
       (event === 'exit' ? process.listeners('exit') : process.listeners('beforeExit')).map(
         (f) => f.name,
@@ -62,8 +64,9 @@ describe('batched log destination', () => {
     expect(names('exit')).toContain('writeLeft');
     expect(names('beforeExit')).toContain('handOver');
     const logger = pino({ base: null, timestamp: false }, destination);
+    // More than one batch: the first is still being written when close hands over the rest.
     for (let i = 0; i < 100; i += 1) logger.info({ i }, 'request completed');
-    destination.close();
+    await destination.close();
     const lines = written().trim().split('\n');
     expect(lines).toHaveLength(100);
     expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
@@ -73,7 +76,7 @@ describe('batched log destination', () => {
     expect(names('beforeExit')).not.toContain('handOver');
   });
 
-  it('a fatal line is written at once, with the lines before it', () => {
+  it('a fatal line is written at once, with the lines before it', async () => {
     const destination = batchedLogDestination({ fd, batchChars: 4_096, flushMs: 60_000 });
     const logger = pino({ base: null, timestamp: false }, destination);
     logger.info('before');
@@ -84,6 +87,23 @@ describe('batched log destination', () => {
         .split('\n')
         .map((l) => (JSON.parse(l) as { msg: string }).msg),
     ).toEqual(['before', 'the end']);
-    destination.close();
+    await destination.close();
+  });
+
+  it('process.exit writes the lines still waiting, on stdout, in order', () => {
+    const module = fileURLToPath(new URL('../../src/cli/log-destination.ts', import.meta.url));
+    const script = [
+      `const { batchedLogDestination } = await import(${JSON.stringify(module)});`,
+      'const destination = batchedLogDestination({ fd: 1, batchChars: 4096, flushMs: 60000 });',
+      "for (const line of ['one', 'two', 'three']) destination.write(line + '\\n');",
+      'process.exit(0);',
+    ].join('\n');
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '--eval', script],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toBe('one\ntwo\nthree\n');
   });
 });
