@@ -13,7 +13,7 @@
 import { pino, type DestinationStream } from 'pino';
 
 export interface LogDestination extends DestinationStream {
-  /** Hands the waiting lines to the destination, which writes them at once (pino's `flush`). */
+  /** Hands the waiting lines to the destination, which starts writing them (pino's `flush`). */
   flush(done?: (error?: Error) => void): void;
   /** Writes the waiting lines and everything pending synchronously (pino, after a fatal line). */
   flushSync(): void;
@@ -47,15 +47,16 @@ export function batchedLogDestination(options: {
     const text = take();
     if (text !== undefined && !gone()) destination.write(text);
   };
+  // Handed over, a batch is written at once (the destination has no minimum length of its own).
   const flush = (done?: (error?: Error) => void) => {
     handOver();
-    if (gone()) done?.();
-    else destination.flush(done);
+    done?.();
   };
-  // For exit and a fatal line: written before returning. The waiting lines go through a
-  // synchronous destination on the same descriptor (handed to the asynchronous one they would
-  // start a write the process may not live to finish). If an asynchronous write is under way,
-  // what is written here may land before it (sonic-boom's flushSync, as pino's exit handler).
+  // For exit and a fatal line: written when this returns (pino's `flushSync` contract). The
+  // waiting lines go through a synchronous destination on the same descriptor: handed to the
+  // asynchronous one they would only be queued, and written — at exit — as the runtime shuts
+  // down. If an asynchronous write is under way, what is written here may land before it
+  // (sonic-boom's flushSync, as pino's own exit handler).
   let synchronous: ReturnType<typeof pino.destination> | undefined;
   const writeLeft = () => {
     const text = take();
@@ -65,12 +66,12 @@ export function batchedLogDestination(options: {
       destination.flushSync();
       return;
     }
-    destination.flushSync(); // nothing pending while idle; kept for safety
+    // Idle, the asynchronous destination holds nothing: it writes whatever it is handed at once.
     if (text === undefined) return;
     synchronous ??= pino.destination({ dest: options.fd, sync: true });
     synchronous.write(text);
   };
-  const timer = setInterval(() => flush(), options.flushMs).unref();
+  const timer = setInterval(handOver, options.flushMs).unref();
   // Nothing left to do: the waiting lines are handed over and written before the process ends.
   process.on('beforeExit', handOver);
   // Exit (process.exit too): written synchronously before the process goes.

@@ -13,6 +13,7 @@
 import type {
   FastifyReply,
   FastifyRequest,
+  HookHandlerDoneFunction,
   onRequestHookHandler,
   onSendHookHandler,
   preHandlerHookHandler,
@@ -105,6 +106,24 @@ export function actorResolver(
     const known = credentials && authenticateFromMemory(credentials, secret, now);
     if (known) return known.actor;
     return authenticate(database, secret, now, credentials).then((found) => found?.actor);
+  };
+}
+
+/**
+ * A check that throws, as a hook in Fastify's callback form (onRequest, preValidation): an async
+ * hook would cost every request a promise and a turn of the microtask queue.
+ */
+export function checkHook(
+  check: (request: FastifyRequest) => void,
+): (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void {
+  return (request, _reply, done) => {
+    try {
+      check(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
   };
 }
 

@@ -64,14 +64,6 @@ class RequestLogger {
   }
   silent(): void {}
 
-  isLevelEnabled(level: string): boolean {
-    return this.#made ? this.#made.isLevelEnabled(level) : this.parent.isLevelEnabled(level);
-  }
-
-  bindings(): Bindings {
-    return this.made().bindings();
-  }
-
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.made().child(bindings, options);
   }

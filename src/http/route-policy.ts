@@ -6,9 +6,9 @@
  * not allow → 403. Services check again (and add the party rules): the route check is the first
  * line, not the only one. `tests/access/route-matrix.test.ts` walks every route × every role.
  */
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
+import type { RouteOptions } from 'fastify';
 import { authorize, type Operation } from '../core/policy.js';
-import { actorOf } from './request-context.js';
+import { actorOf, checkHook } from './request-context.js';
 
 export type RouteOperation = Operation | 'public';
 
@@ -161,23 +161,9 @@ export function assignRouteOperation(
   }
 }
 
-/**
- * Runs before input validation: 401 without an actor, 403 for a role the policy refuses.
- * Fastify's callback form: an async hook would cost every request a promise and a microtask.
- */
-export function checkRouteOperation(
-  request: FastifyRequest,
-  _reply: FastifyReply,
-  done: HookHandlerDoneFunction,
-): void {
+/** Runs before input validation: 401 without an actor, 403 for a role the policy refuses. */
+export const checkRouteOperation = checkHook((request) => {
   const operation = request.routeOptions.config?.operation;
-  if (operation !== undefined && operation !== 'public') {
-    try {
-      authorize(actorOf(request), operation);
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-  }
-  done();
-}
+  if (operation === undefined || operation === 'public') return;
+  authorize(actorOf(request), operation);
+});

@@ -38,7 +38,7 @@ import type {
 import { DomainError } from '../core/errors.js';
 import { LIMITS } from '../core/limits.js';
 import { DOCS_PATH } from './openapi.js';
-import { DEV_ACTOR_HEADER, SESSION_COOKIE } from './request-context.js';
+import { checkHook, DEV_ACTOR_HEADER, SESSION_COOKIE } from './request-context.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -271,15 +271,7 @@ export function csrfCheck(options: { devActors: boolean }): onRequestHookHandler
       { field: `headers.${CSRF_HEADER}` },
     );
   };
-  return (request, _reply, done) => {
-    try {
-      check(request);
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    done();
-  };
+  return checkHook(check);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ const DEFAULT_HOST = '0.0.0.0';
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Log lines are written to stdout once this many characters (≈ bytes) wait… */
 const LOG_BATCH_CHARS = 4_096;
-/** …or this long after the last write, whichever comes first. */
+/** …or at most this long after a line is logged, whichever comes first. */
 const LOG_FLUSH_MS = 1_000;
 /**
  * How much the JavaScript heap may grow past what is live before it is collected, in percent
